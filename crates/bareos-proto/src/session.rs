@@ -282,13 +282,13 @@ pub enum Event {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum LoginStep {
-    WaitChallenge,
-    WaitAuthVerdict,
-    WaitPeerAnswer,
-    WaitFdHello,
-    WaitWelcome,
-    WaitPamResult,
-    WaitInfo,
+    Challenge,
+    AuthVerdict,
+    PeerAnswer,
+    FdHello,
+    Welcome,
+    PamResult,
+    Info,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -351,7 +351,7 @@ impl ClientSession {
         let mut session = ClientSession {
             config,
             state: SessionState::Login,
-            step: LoginStep::WaitChallenge,
+            step: LoginStep::Challenge,
             own_token,
             out: Vec::new(),
             welcome: Welcome::default(),
@@ -459,14 +459,14 @@ impl ClientSession {
                 self.state = SessionState::Closed;
                 Ok(Event::Closed)
             }
-            (SessionState::Login, LoginStep::WaitChallenge) => {
+            (SessionState::Login, LoginStep::Challenge) => {
                 self.fail(SessionError::RejectedBeforeAuthentication {
                     peer,
                     peer_short,
                     name,
                 })
             }
-            (SessionState::Login, LoginStep::WaitPamResult) => {
+            (SessionState::Login, LoginStep::PamResult) => {
                 let username = self
                     .config
                     .pam
@@ -475,7 +475,7 @@ impl ClientSession {
                     .unwrap_or_default();
                 self.fail(SessionError::PamFailed { username })
             }
-            (SessionState::Login, LoginStep::WaitWelcome) => {
+            (SessionState::Login, LoginStep::Welcome) => {
                 self.fail(SessionError::NotAuthorized { name })
             }
             (SessionState::Login, _) => self.fail(SessionError::ConnectionClosed {
@@ -503,14 +503,14 @@ impl ClientSession {
             Frame::Data(payload) => payload,
             Frame::Signal(Signal::Terminate) => {
                 return match self.step {
-                    LoginStep::WaitChallenge => {
+                    LoginStep::Challenge => {
                         self.fail(SessionError::RejectedBeforeAuthentication {
                             peer,
                             peer_short,
                             name,
                         })
                     }
-                    LoginStep::WaitPamResult => self.handle_eof(),
+                    LoginStep::PamResult => self.handle_eof(),
                     _ => self.fail(SessionError::ConnectionClosed {
                         peer_short,
                         during: "during login",
@@ -520,7 +520,7 @@ impl ClientSession {
             Frame::Signal(_) => return Ok(Event::Continue),
         };
         match self.step {
-            LoginStep::WaitChallenge => {
+            LoginStep::Challenge => {
                 if payload == NOT_AUTHORIZED {
                     return self.fail(SessionError::NotAuthorized { name });
                 }
@@ -534,10 +534,10 @@ impl ClientSession {
                     Base64Variant::Legacy,
                 );
                 self.queue(answer.as_bytes());
-                self.step = LoginStep::WaitAuthVerdict;
+                self.step = LoginStep::AuthVerdict;
                 Ok(Event::Continue)
             }
-            LoginStep::WaitAuthVerdict => {
+            LoginStep::AuthVerdict => {
                 if payload == AUTH_OK {
                     let line = Challenge {
                         token: self.own_token.clone(),
@@ -546,7 +546,7 @@ impl ClientSession {
                     }
                     .to_line();
                     self.queue(&line);
-                    self.step = LoginStep::WaitPeerAnswer;
+                    self.step = LoginStep::PeerAnswer;
                     Ok(Event::Continue)
                 } else if payload.starts_with(b"1999") || payload.starts_with(b"2999") {
                     self.fail(SessionError::WrongPassword {
@@ -558,19 +558,19 @@ impl ClientSession {
                     self.fail(ProtocolError::unexpected("\"1000 OK auth\"", &payload).into())
                 }
             }
-            LoginStep::WaitPeerAnswer => {
+            LoginStep::PeerAnswer => {
                 if !cram::verify(&self.config.password, &self.own_token, &payload) {
                     self.queue(AUTH_FAILED);
                     return self.fail(SessionError::PeerNotAuthenticated { peer_short });
                 }
                 self.queue(AUTH_OK);
                 self.step = match self.config.peer {
-                    Peer::Director => LoginStep::WaitWelcome,
-                    Peer::FileDaemon => LoginStep::WaitFdHello,
+                    Peer::Director => LoginStep::Welcome,
+                    Peer::FileDaemon => LoginStep::FdHello,
                 };
                 Ok(Event::Continue)
             }
-            LoginStep::WaitFdHello => {
+            LoginStep::FdHello => {
                 if payload.starts_with(FD_HELLO_OK) {
                     self.welcome = Welcome {
                         text: String::from_utf8_lossy(&payload).trim_end().to_string(),
@@ -587,8 +587,8 @@ impl ClientSession {
                     self.fail(ProtocolError::unexpected("\"2000 OK Hello\"", &payload).into())
                 }
             }
-            LoginStep::WaitWelcome | LoginStep::WaitPamResult => self.handle_welcome(&payload),
-            LoginStep::WaitInfo => {
+            LoginStep::Welcome | LoginStep::PamResult => self.handle_welcome(&payload),
+            LoginStep::Info => {
                 let message = match ResponseMessage::parse(&payload) {
                     Ok(message) if message.id == ids::INFO_MESSAGE => message,
                     _ => {
@@ -619,7 +619,7 @@ impl ClientSession {
         };
         match message.id {
             ids::OK => {
-                if self.step == LoginStep::WaitWelcome
+                if self.step == LoginStep::Welcome
                     && self.config.pam.is_some()
                     && self.config.name != DEFAULT_CONSOLE
                 {
@@ -628,13 +628,13 @@ impl ClientSession {
                 self.welcome = Welcome::parse(&message.text());
                 // Protocol 1 ends with the plain-text welcome; protocol 2 sends 1002 next.
                 if self.config.protocol == ProtocolVersion::V2 && payload.get(4) == Some(&0x1e) {
-                    self.step = LoginStep::WaitInfo;
+                    self.step = LoginStep::Info;
                     Ok(Event::Continue)
                 } else {
                     self.logged_in()
                 }
             }
-            ids::PAM_REQUIRED if self.step == LoginStep::WaitWelcome => {
+            ids::PAM_REQUIRED if self.step == LoginStep::Welcome => {
                 let Some(pam) = self.config.pam.clone() else {
                     return self.fail(SessionError::PamRequired { name });
                 };
@@ -651,7 +651,7 @@ impl ClientSession {
                 };
                 self.queue(&credentials);
                 credentials.zeroize();
-                self.step = LoginStep::WaitPamResult;
+                self.step = LoginStep::PamResult;
                 Ok(Event::Continue)
             }
             ids::NOT_AUTHORIZED => self.fail(SessionError::NotAuthorized { name }),
