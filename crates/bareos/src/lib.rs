@@ -1,1 +1,46 @@
-//! x
+//! Async and blocking clients for the Bareos Director console and the File Daemon.
+//!
+//! - [`Director`]: console sessions in text (API 0) or JSON (API 2) mode, with prompts,
+//!   streaming of huge results, deadlines everywhere and typed errors.
+//! - [`FileDaemon`]: talk to a File Daemon the way a director does.
+//! - [`blocking`]: the same without async.
+//! - TLS-PSK through OpenSSL, required by default; cleartext only when asked for.
+//!
+//! ```no_run
+//! # async fn example() -> bareos::Result<()> {
+//! use bareos::{Config, Director, Password};
+//! let mut director = Director::connect(
+//!     Config::new("localhost").password(Password::new("director-password")),
+//! )
+//! .await?;
+//! let reply = director.call("list pools").await?;
+//! print!("{}", reply.text());
+//! # Ok(())
+//! # }
+//! ```
+#![deny(missing_docs)]
+
+pub mod blocking;
+mod config;
+mod connection;
+mod director;
+mod error;
+mod file_daemon;
+mod redact;
+mod reply;
+mod transport;
+
+pub use bareos_proto::jsonrpc::{JsonReply, JsonRpcError};
+pub use bareos_proto::message::Welcome;
+pub use bareos_proto::{ApiMode, Password, Prompt, PromptKind, ProtocolVersion, Signal};
+pub use config::{Config, TlsMode, TlsVersion, DIRECTOR_PORT, FILE_DAEMON_PORT};
+pub use connection::ResponseEnd;
+pub use director::{Director, ResponseStream};
+pub use error::{Error, Result};
+pub use file_daemon::FileDaemon;
+pub use redact::redact_command;
+pub use reply::Reply;
+pub use transport::TlsInfo;
+
+/// The protocol crate, for lower-level work.
+pub use bareos_proto as proto;

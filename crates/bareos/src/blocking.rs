@@ -1,0 +1,186 @@
+//! Blocking clients: each owns a small tokio runtime and waits on the async client, as
+//! the `postgres` crate wraps `tokio-postgres`.
+
+use crate::config::Config;
+use crate::connection::ResponseEnd;
+use crate::error::{Error, Kind, Result};
+use crate::reply::Reply;
+use crate::transport::TlsInfo;
+use bareos_proto::jsonrpc::JsonReply;
+use bareos_proto::message::Welcome;
+use bareos_proto::{ApiMode, ProtocolVersion};
+use serde_json::Value;
+use tokio::runtime::Runtime;
+
+fn runtime() -> Result<Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::new(Kind::Connect, format!("cannot start the I/O runtime: {e}")))
+}
+
+/// A blocking console connection to a Director; see [`crate::Director`].
+///
+/// ```no_run
+/// use bareos::{blocking, Config, Password};
+/// let config = Config::new("localhost").password(Password::new("secret"));
+/// let mut director = blocking::Director::connect(config)?;
+/// print!("{}", director.call("version")?.text());
+/// # Ok::<(), bareos::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct Director {
+    runtime: Runtime,
+    inner: crate::Director,
+}
+
+impl Director {
+    /// Connects and logs in.
+    pub fn connect(config: Config) -> Result<Director> {
+        let runtime = runtime()?;
+        let inner = runtime.block_on(crate::Director::connect(config))?;
+        Ok(Director { runtime, inner })
+    }
+
+    /// See [`crate::Director::call`].
+    pub fn call(&mut self, command: &str) -> Result<Reply> {
+        self.runtime.block_on(self.inner.call(command))
+    }
+
+    /// See [`crate::Director::call_text`].
+    pub fn call_text(&mut self, command: &str) -> Result<String> {
+        self.runtime.block_on(self.inner.call_text(command))
+    }
+
+    /// See [`crate::Director::answer`].
+    pub fn answer(&mut self, answer: &str) -> Result<Reply> {
+        self.runtime.block_on(self.inner.answer(answer))
+    }
+
+    /// See [`crate::Director::cancel_prompt`].
+    pub fn cancel_prompt(&mut self) -> Result<Reply> {
+        self.runtime.block_on(self.inner.cancel_prompt())
+    }
+
+    /// See [`crate::Director::call_streaming`].
+    pub fn call_streaming<F>(&mut self, command: &str, sink: F) -> Result<ResponseEnd>
+    where
+        F: FnMut(&[u8]) -> Result<()>,
+    {
+        self.runtime
+            .block_on(self.inner.call_streaming(command, sink))
+    }
+
+    /// See [`crate::Director::enable_json`].
+    pub fn enable_json(&mut self) -> Result<()> {
+        self.runtime.block_on(self.inner.enable_json())
+    }
+
+    /// See [`crate::Director::call_json`].
+    pub fn call_json(&mut self, command: &str) -> Result<Value> {
+        self.runtime.block_on(self.inner.call_json(command))
+    }
+
+    /// See [`crate::Director::call_json_reply`].
+    pub fn call_json_reply(&mut self, command: &str) -> Result<JsonReply> {
+        self.runtime.block_on(self.inner.call_json_reply(command))
+    }
+
+    /// See [`crate::Director::reconnect`].
+    pub fn reconnect(&mut self) -> Result<()> {
+        self.runtime.block_on(self.inner.reconnect())
+    }
+
+    /// See [`crate::Director::close`].
+    pub fn close(self) {
+        let Director { runtime, inner } = self;
+        runtime.block_on(inner.close());
+    }
+
+    /// See [`crate::Director::is_encrypted`].
+    pub fn is_encrypted(&self) -> bool {
+        self.inner.is_encrypted()
+    }
+
+    /// See [`crate::Director::cipher`].
+    pub fn cipher(&self) -> Option<&TlsInfo> {
+        self.inner.cipher()
+    }
+
+    /// See [`crate::Director::welcome`].
+    pub fn welcome(&self) -> &Welcome {
+        self.inner.welcome()
+    }
+
+    /// See [`crate::Director::api_mode`].
+    pub fn api_mode(&self) -> ApiMode {
+        self.inner.api_mode()
+    }
+
+    /// See [`crate::Director::protocol_version`].
+    pub fn protocol_version(&self) -> ProtocolVersion {
+        self.inner.protocol_version()
+    }
+
+    /// See [`crate::Director::at_prompt`].
+    pub fn at_prompt(&self) -> bool {
+        self.inner.at_prompt()
+    }
+
+    /// See [`crate::Director::in_restore_tree`].
+    pub fn in_restore_tree(&self) -> bool {
+        self.inner.in_restore_tree()
+    }
+
+    /// See [`crate::Director::config`].
+    pub fn config(&self) -> &Config {
+        self.inner.config()
+    }
+}
+
+/// A blocking connection to a File Daemon; see [`crate::FileDaemon`].
+#[derive(Debug)]
+pub struct FileDaemon {
+    runtime: Runtime,
+    inner: crate::FileDaemon,
+}
+
+impl FileDaemon {
+    /// Connects and authenticates as the director named in the config.
+    pub fn connect(config: Config) -> Result<FileDaemon> {
+        let runtime = runtime()?;
+        let inner = runtime.block_on(crate::FileDaemon::connect(config))?;
+        Ok(FileDaemon { runtime, inner })
+    }
+
+    /// See [`crate::FileDaemon::call`].
+    pub fn call(&mut self, command: &str) -> Result<Reply> {
+        self.runtime.block_on(self.inner.call(command))
+    }
+
+    /// See [`crate::FileDaemon::hello`].
+    pub fn hello(&self) -> &str {
+        self.inner.hello()
+    }
+
+    /// See [`crate::FileDaemon::is_encrypted`].
+    pub fn is_encrypted(&self) -> bool {
+        self.inner.is_encrypted()
+    }
+
+    /// See [`crate::FileDaemon::cipher`].
+    pub fn cipher(&self) -> Option<&TlsInfo> {
+        self.inner.cipher()
+    }
+
+    /// See [`crate::FileDaemon::reconnect`].
+    pub fn reconnect(&mut self) -> Result<()> {
+        self.runtime.block_on(self.inner.reconnect())
+    }
+
+    /// See [`crate::FileDaemon::close`].
+    pub fn close(self) {
+        let FileDaemon { runtime, inner } = self;
+        runtime.block_on(inner.close());
+    }
+}

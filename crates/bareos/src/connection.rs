@@ -1,0 +1,359 @@
+//! Drives a [`ClientSession`] over a [`Transport`] with deadlines: the part of the client
+//! shared by director and file daemon connections.
+
+use crate::config::{Config, TlsMode};
+use crate::error::{Error, Kind, Result};
+use crate::redact::redact_command;
+use crate::transport::{connect_tcp, handshake_tls_psk, TlsInfo, Transport};
+use bareos_proto::hello::ResourceType;
+use bareos_proto::{
+    ClientSession, Event, Frame, Header, Peer, Prompt, SessionConfig, SessionState,
+};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use tokio::io::{AsyncReadExt, AsyncWriteExt, BufReader};
+use tracing::{debug, warn, Instrument};
+
+/// How a response ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ResponseEnd {
+    /// The response is complete; the connection is ready for the next command.
+    Complete,
+    /// The peer waits for input at a prompt; answer it (or cancel with `.`).
+    Prompt(Prompt),
+    /// The session ended (after `quit`).
+    Closed,
+}
+
+const READ_BUFFER: usize = 64 * 1024;
+
+pub(crate) struct Connection {
+    io: BufReader<Transport>,
+    session: ClientSession,
+    config: Config,
+    broken: Option<String>,
+    tls: Option<TlsInfo>,
+    span: tracing::Span,
+}
+
+impl Connection {
+    /// Connects, runs TLS-PSK as configured, and logs in.
+    pub(crate) async fn open(config: &Config, peer: Peer) -> Result<Connection> {
+        let password = config.validate()?.clone();
+        let span = tracing::info_span!(
+            "bareos.connection",
+            address = %config.address,
+            port = config.port,
+            name = %config.login_name(),
+        );
+        let kind = match peer {
+            Peer::Director => ResourceType::Console,
+            Peer::FileDaemon => ResourceType::Director,
+        };
+        async {
+            let transport = match config.tls {
+                TlsMode::Disabled => Transport::Plain(connect_tcp(config).await?),
+                TlsMode::Required => {
+                    let tcp = connect_tcp(config).await?;
+                    handshake_tls_psk(tcp, config, kind, password.key()).await?
+                }
+                TlsMode::Prefer => {
+                    let tcp = connect_tcp(config).await?;
+                    match handshake_tls_psk(tcp, config, kind, password.key()).await {
+                        Ok(transport) => transport,
+                        Err(error) if error.kind() == Kind::Tls => {
+                            warn!(
+                                "TLS-PSK handshake failed ({error}); falling back to cleartext as TlsMode::Prefer allows: this connection is NOT encrypted"
+                            );
+                            Transport::Plain(connect_tcp(config).await?)
+                        }
+                        Err(error) => return Err(error),
+                    }
+                }
+            };
+            let tls = transport.tls_info();
+            match &tls {
+                Some(info) => debug!(cipher = %info.cipher, version = %info.version, "TLS-PSK established"),
+                None => debug!("cleartext connection"),
+            }
+            let now = SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs());
+            let session = ClientSession::new(SessionConfig {
+                peer,
+                name: config.login_name().to_string(),
+                password,
+                protocol: config.protocol,
+                pam: config.pam.clone(),
+                encrypted: tls.is_some(),
+                allow_cleartext_pam: config.allow_cleartext_pam,
+                challenge_random: rand::random(),
+                unix_time: now,
+            });
+            let mut connection = Connection {
+                io: BufReader::with_capacity(READ_BUFFER, transport),
+                session,
+                config: config.clone(),
+                broken: None,
+                tls,
+                span: tracing::Span::current(),
+            };
+            connection.login().await?;
+            Ok(connection)
+        }
+        .instrument(span)
+        .await
+    }
+
+    async fn login(&mut self) -> Result<()> {
+        let deadline = Instant::now() + self.config.login_timeout;
+        loop {
+            self.flush_output(Some(deadline)).await?;
+            let frame = self.read_frame(Some(deadline), "during login").await?;
+            let event = match frame {
+                Some(frame) => self.session.handle_frame(frame),
+                None => self.session.handle_eof(),
+            };
+            match event {
+                Ok(Event::LoggedIn) => {
+                    self.flush_output(Some(deadline)).await?;
+                    let welcome = self.session.welcome();
+                    debug!(director = %welcome.director, version = %welcome.version, "logged in");
+                    return Ok(());
+                }
+                Ok(_) => continue,
+                Err(error) => {
+                    // Tell the peer why we leave (e.g. "1999 Authorization failed.").
+                    let _ = self.flush_output(Some(deadline)).await;
+                    return Err(error.into());
+                }
+            }
+        }
+    }
+
+    pub(crate) fn session(&self) -> &ClientSession {
+        &self.session
+    }
+
+    pub(crate) fn tls_info(&self) -> Option<&TlsInfo> {
+        self.tls.as_ref()
+    }
+
+    pub(crate) fn config(&self) -> &Config {
+        &self.config
+    }
+
+    fn check_usable(&self) -> Result<()> {
+        match &self.broken {
+            Some(reason) => Err(Error::new(
+                Kind::ConnectionLost,
+                format!("the connection is no longer usable ({reason}); reconnect"),
+            )),
+            None => Ok(()),
+        }
+    }
+
+    fn mark_broken(&mut self, error: &Error) {
+        if self.broken.is_none() {
+            self.broken = Some(error.to_string());
+        }
+    }
+
+    /// Sends a command; read its response with [`Connection::next_event`].
+    pub(crate) async fn send_command(&mut self, command: &str) -> Result<Option<Instant>> {
+        self.check_usable()?;
+        let deadline = self.config.call_timeout.map(|t| Instant::now() + t);
+        self.session.send_command(command)?;
+        debug!(parent: &self.span, command = %redact_command(command), "command");
+        self.flush_output(deadline).await?;
+        Ok(deadline)
+    }
+
+    /// Answers a prompt; read the rest of the response with [`Connection::next_event`].
+    pub(crate) async fn send_answer(&mut self, answer: &str) -> Result<Option<Instant>> {
+        self.check_usable()?;
+        let deadline = self.config.call_timeout.map(|t| Instant::now() + t);
+        self.session.answer(answer)?;
+        debug!(parent: &self.span, "prompt answered");
+        self.flush_output(deadline).await?;
+        Ok(deadline)
+    }
+
+    /// Reads until something the caller must see: data, the end, a prompt.
+    pub(crate) async fn next_event(&mut self, deadline: Option<Instant>) -> Result<Event> {
+        self.check_usable()?;
+        let result = self.next_event_inner(deadline).await;
+        if let Err(error) = &result {
+            self.mark_broken(error);
+        }
+        result
+    }
+
+    async fn next_event_inner(&mut self, deadline: Option<Instant>) -> Result<Event> {
+        loop {
+            let frame = if self.session.text_input_pending() {
+                let quiet = Instant::now() + self.config.text_input_quiet;
+                let limit = deadline.map_or(quiet, |d| d.min(quiet));
+                match self.read_frame_until(limit).await {
+                    Ok(frame) => frame,
+                    Err(error)
+                        if error.is_timeout() && deadline.is_none_or(|d| Instant::now() < d) =>
+                    {
+                        if let Some(prompt) = self.session.input_quiet() {
+                            return Ok(Event::Prompt(prompt));
+                        }
+                        continue;
+                    }
+                    Err(error) => return Err(error),
+                }
+            } else {
+                self.read_frame(deadline, "waiting for the response")
+                    .await?
+            };
+            let event = match frame {
+                Some(frame) => self.session.handle_frame(frame)?,
+                None => self.session.handle_eof()?,
+            };
+            self.flush_output(deadline).await?;
+            match event {
+                Event::Continue => continue,
+                Event::Signal(signal) => {
+                    tracing::trace!(parent: &self.span, signal = %signal, "signal");
+                    return Ok(Event::Signal(signal));
+                }
+                other => return Ok(other),
+            }
+        }
+    }
+
+    /// Ends the session: `quit` (director) or TERMINATE (file daemon), a short drain, and
+    /// TLS close_notify.
+    pub(crate) async fn close(&mut self) {
+        if self.broken.is_some() || self.session.state() == SessionState::Closed {
+            self.io.get_mut().shutdown_tls().await;
+            return;
+        }
+        let expects_close = self.session.close();
+        let deadline = Instant::now() + Duration::from_millis(500);
+        if self.flush_output(Some(deadline)).await.is_ok() && expects_close {
+            while let Ok(Some(_)) = self.read_frame(Some(deadline), "closing").await {}
+        }
+        self.io.get_mut().shutdown_tls().await;
+        self.broken = Some("the connection was closed".to_string());
+    }
+
+    async fn flush_output(&mut self, deadline: Option<Instant>) -> Result<()> {
+        if !self.session.has_output() {
+            return Ok(());
+        }
+        let bytes = self.session.take_output();
+        let limit = self.limit(deadline);
+        let write = async {
+            let stream = self.io.get_mut();
+            stream.write_all(&bytes).await?;
+            stream.flush().await
+        };
+        let result = match limit {
+            Some(limit) => tokio::time::timeout(limit, write)
+                .await
+                .unwrap_or_else(|_| Err(std::io::ErrorKind::TimedOut.into())),
+            None => write.await,
+        };
+        result.map_err(|error| {
+            let error = if error.kind() == std::io::ErrorKind::TimedOut {
+                Error::timeout("sending to the peer")
+            } else {
+                Error::new(
+                    Kind::ConnectionLost,
+                    format!("connection lost while sending: {error}"),
+                )
+            };
+            self.mark_broken(&error);
+            error
+        })
+    }
+
+    /// The time left for one read: the read timeout, capped by the deadline.
+    fn limit(&self, deadline: Option<Instant>) -> Option<Duration> {
+        let left = deadline.map(|d| d.saturating_duration_since(Instant::now()));
+        match (self.config.read_timeout, left) {
+            (Some(read), Some(left)) => Some(read.min(left)),
+            (read, left) => read.or(left),
+        }
+    }
+
+    async fn read_frame_until(&mut self, until: Instant) -> Result<Option<Frame>> {
+        let left = until.saturating_duration_since(Instant::now());
+        match tokio::time::timeout(left, read_frame(&mut self.io)).await {
+            Ok(result) => result,
+            Err(_) => Err(Error::timeout("waiting for more of a prompt")),
+        }
+    }
+
+    /// One frame, `None` at a clean EOF.
+    async fn read_frame(&mut self, deadline: Option<Instant>, what: &str) -> Result<Option<Frame>> {
+        let limit = self.limit(deadline);
+        let result = match limit {
+            Some(limit) => match tokio::time::timeout(limit, read_frame(&mut self.io)).await {
+                Ok(result) => result,
+                Err(_) => Err(Error::timeout(format!(
+                    "after {limit:?} without data from the peer {what}"
+                ))),
+            },
+            None => read_frame(&mut self.io).await,
+        };
+        if let Err(error) = &result {
+            self.mark_broken(error);
+        }
+        result
+    }
+}
+
+/// Reads one frame: `Ok(None)` on EOF before a header, an error on EOF inside a frame.
+async fn read_frame(io: &mut BufReader<Transport>) -> Result<Option<Frame>> {
+    let mut header = [0u8; 4];
+    let mut filled = 0;
+    while filled < 4 {
+        let n = io.read(&mut header[filled..]).await.map_err(lost)?;
+        if n == 0 {
+            if filled == 0 {
+                return Ok(None);
+            }
+            return Err(Error::new(
+                Kind::ConnectionLost,
+                "connection lost in the middle of a frame header",
+            ));
+        }
+        filled += n;
+    }
+    match Header::parse(header)? {
+        Header::Signal(signal) => Ok(Some(Frame::Signal(signal))),
+        Header::Data(len) => {
+            let mut payload = vec![0u8; len];
+            io.read_exact(&mut payload).await.map_err(|error| {
+                if error.kind() == std::io::ErrorKind::UnexpectedEof {
+                    Error::new(
+                        Kind::ConnectionLost,
+                        format!("connection lost in the middle of a frame of {len} bytes"),
+                    )
+                } else {
+                    lost(error)
+                }
+            })?;
+            Ok(Some(Frame::Data(payload)))
+        }
+    }
+}
+
+fn lost(error: std::io::Error) -> Error {
+    Error::new(Kind::ConnectionLost, format!("connection lost: {error}")).with_source(error)
+}
+
+/// Returns the end of a response from an event, if it is one.
+pub(crate) fn end_of(event: &Event) -> Option<ResponseEnd> {
+    match event {
+        Event::End(_) | Event::FinalData(_) => Some(ResponseEnd::Complete),
+        Event::Prompt(prompt) => Some(ResponseEnd::Prompt(prompt.clone())),
+        Event::Closed => Some(ResponseEnd::Closed),
+        _ => None,
+    }
+}

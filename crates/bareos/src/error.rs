@@ -1,0 +1,231 @@
+//! The one public error type, with predicates.
+
+use bareos_proto::jsonrpc::JsonRpcError;
+use bareos_proto::{ProtocolError, SessionError};
+use std::fmt;
+
+/// Result type of this crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// What went wrong, in broad classes; see the `is_*` predicates of [`Error`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Config,
+    Connect,
+    Tls,
+    Auth,
+    Pam,
+    Timeout,
+    ConnectionLost,
+    Protocol,
+    Director,
+    TooLarge,
+    Usage,
+}
+
+/// An error of a Bareos connection. Opaque: use the predicates (`is_auth()`,
+/// `is_timeout()`, ...) to tell cases apart. Messages say what to fix and never contain
+/// a password, its MD5 value or a PSK.
+pub struct Error {
+    kind: Kind,
+    message: String,
+    director: Option<Box<DirectorFailure>>,
+    source: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
+}
+
+/// What the director said when a command failed.
+#[derive(Clone, Debug)]
+pub(crate) struct DirectorFailure {
+    pub messages: Vec<String>,
+    pub error: Option<JsonRpcError>,
+    pub raw: Option<Vec<u8>>,
+}
+
+impl Error {
+    pub(crate) fn new(kind: Kind, message: impl Into<String>) -> Self {
+        Error {
+            kind,
+            message: message.into(),
+            director: None,
+            source: None,
+        }
+    }
+
+    pub(crate) fn with_source(
+        mut self,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        self.source = Some(Box::new(source));
+        self
+    }
+
+    pub(crate) fn director(message: impl Into<String>, failure: DirectorFailure) -> Self {
+        let mut error = Error::new(Kind::Director, message);
+        error.director = Some(Box::new(failure));
+        error
+    }
+
+    pub(crate) fn invalid_reply(message: impl Into<String>, raw: Vec<u8>) -> Self {
+        let mut error = Error::new(Kind::Protocol, message);
+        error.director = Some(Box::new(DirectorFailure {
+            messages: Vec::new(),
+            error: None,
+            raw: Some(raw),
+        }));
+        error
+    }
+
+    pub(crate) fn timeout(what: impl fmt::Display) -> Self {
+        Error::new(Kind::Timeout, format!("timed out {what}"))
+    }
+
+    pub(crate) fn config(message: impl Into<String>) -> Self {
+        Error::new(Kind::Config, message)
+    }
+
+    pub(crate) fn kind(&self) -> Kind {
+        self.kind
+    }
+
+    /// The configuration is invalid (e.g. a name with forbidden characters).
+    pub fn is_config(&self) -> bool {
+        self.kind == Kind::Config
+    }
+
+    /// The TCP connection could not be established.
+    pub fn is_connect(&self) -> bool {
+        self.kind == Kind::Connect
+    }
+
+    /// The TLS-PSK handshake failed (wrong name/password under TLS, or no TLS-PSK peer),
+    /// or cleartext was refused because TLS is required.
+    pub fn is_tls(&self) -> bool {
+        self.kind == Kind::Tls
+    }
+
+    /// Authentication failed: wrong password, unknown console, refused connection,
+    /// an impostor peer, or a PAM failure (PAM errors are also [`Error::is_pam`]).
+    pub fn is_auth(&self) -> bool {
+        matches!(self.kind, Kind::Auth | Kind::Pam)
+    }
+
+    /// A PAM problem: required but no credentials, credentials but no PAM, refused over
+    /// cleartext, or rejected.
+    pub fn is_pam(&self) -> bool {
+        self.kind == Kind::Pam
+    }
+
+    /// A deadline passed (connect, read, or the whole call).
+    pub fn is_timeout(&self) -> bool {
+        self.kind == Kind::Timeout
+    }
+
+    /// The connection was lost or closed by the peer; reconnect to continue.
+    pub fn is_connection_lost(&self) -> bool {
+        self.kind == Kind::ConnectionLost
+    }
+
+    /// The peer broke the protocol (malformed or oversized frame, invalid JSON, ...).
+    pub fn is_protocol(&self) -> bool {
+        matches!(self.kind, Kind::Protocol | Kind::TooLarge)
+    }
+
+    /// The director reported that the command failed (JSON error envelope).
+    pub fn is_director_error(&self) -> bool {
+        self.kind == Kind::Director
+    }
+
+    /// A buffered result exceeded the configured size cap.
+    pub fn is_too_large(&self) -> bool {
+        self.kind == Kind::TooLarge
+    }
+
+    /// The call is not possible in the current state (e.g. answering when no prompt is open).
+    pub fn is_usage(&self) -> bool {
+        self.kind == Kind::Usage
+    }
+
+    /// The director's messages for a failed command (`error.data.messages.error`).
+    pub fn director_messages(&self) -> &[String] {
+        self.director.as_ref().map_or(&[], |d| &d.messages)
+    }
+
+    /// The JSON-RPC error object of a failed command, if the reply was JSON.
+    pub fn json_rpc_error(&self) -> Option<&JsonRpcError> {
+        self.director.as_ref().and_then(|d| d.error.as_ref())
+    }
+
+    /// The raw reply bytes kept with an invalid-JSON error.
+    pub fn raw_reply(&self) -> Option<&[u8]> {
+        self.director.as_ref().and_then(|d| d.raw.as_deref())
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut debug = f.debug_struct("Error");
+        debug
+            .field("kind", &self.kind)
+            .field("message", &self.message);
+        if let Some(source) = &self.source {
+            debug.field("source", &source.to_string());
+        }
+        debug.finish()
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_ref()
+            .map(|s| s.as_ref() as &(dyn std::error::Error + 'static))
+    }
+}
+
+impl From<SessionError> for Error {
+    fn from(error: SessionError) -> Self {
+        let kind = match &error {
+            SessionError::Protocol(_) => Kind::Protocol,
+            SessionError::PamRequired { .. }
+            | SessionError::PamNotConfigured { .. }
+            | SessionError::PamOverCleartext
+            | SessionError::PamFailed { .. } => Kind::Pam,
+            SessionError::ConnectionClosed { .. } => Kind::ConnectionLost,
+            SessionError::InvalidState { .. } => Kind::Usage,
+            _ => Kind::Auth,
+        };
+        Error::new(kind, error.to_string())
+    }
+}
+
+impl From<ProtocolError> for Error {
+    fn from(error: ProtocolError) -> Self {
+        let kind = match error {
+            ProtocolError::InvalidInput { .. } => Kind::Usage,
+            _ => Kind::Protocol,
+        };
+        Error::new(kind, error.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn predicates() {
+        let e = Error::from(SessionError::PamOverCleartext);
+        assert!(e.is_pam() && e.is_auth() && !e.is_tls());
+        let e = Error::timeout("reading a frame");
+        assert!(e.is_timeout());
+        assert_eq!(e.to_string(), "timed out reading a frame");
+        let e = Error::from(ProtocolError::FrameTooLarge { len: 2_000_000 });
+        assert!(e.is_protocol());
+    }
+}

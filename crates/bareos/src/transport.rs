@@ -1,0 +1,242 @@
+//! The byte stream under a session: TCP, optionally wrapped in TLS-PSK (OpenSSL).
+
+use crate::config::{Config, TlsVersion};
+use crate::error::{Error, Kind, Result};
+use bareos_proto::hello::{psk_identity, ResourceType};
+use openssl::ssl::{SslConnector, SslMethod, SslOptions, SslVerifyMode, SslVersion};
+use std::io;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::TcpStream;
+use tokio_openssl::SslStream;
+
+/// TLS 1.2 cipher list: every PSK suite OpenSSL offers, as the daemons configure it.
+const TLS12_CIPHERS: &str = "ALL:!ADH:!LOW:!EXP:!MD5:@STRENGTH";
+/// TLS 1.3 suites: only SHA-256 based ones work with the daemons' PSK callbacks.
+const TLS13_SUITES: &str = "TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_GCM_SHA256";
+
+/// What was negotiated on an encrypted connection.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TlsInfo {
+    /// Cipher name, e.g. `TLS_CHACHA20_POLY1305_SHA256`.
+    pub cipher: String,
+    /// Protocol version, e.g. `TLSv1.3`.
+    pub version: String,
+    /// Secret bits of the cipher.
+    pub bits: i32,
+}
+
+/// A connected stream, cleartext or TLS.
+pub(crate) enum Transport {
+    Plain(TcpStream),
+    Tls(Box<SslStream<TcpStream>>),
+}
+
+impl Transport {
+    pub(crate) fn tls_info(&self) -> Option<TlsInfo> {
+        match self {
+            Transport::Plain(_) => None,
+            Transport::Tls(stream) => {
+                let ssl = stream.ssl();
+                let cipher = ssl.current_cipher()?;
+                Some(TlsInfo {
+                    cipher: cipher.name().to_string(),
+                    version: ssl.version_str().to_string(),
+                    bits: cipher.bits().secret,
+                })
+            }
+        }
+    }
+
+    fn tcp(&self) -> &TcpStream {
+        match self {
+            Transport::Plain(tcp) => tcp,
+            Transport::Tls(stream) => stream.get_ref(),
+        }
+    }
+
+    /// Acknowledge received segments at once: a director writes one response as several
+    /// small segments, and a delayed ACK would hold the next one back for ~40 ms.
+    pub(crate) fn arm_quickack(&self) {
+        #[cfg(target_os = "linux")]
+        {
+            let _ = socket2::SockRef::from(self.tcp()).set_quickack(true);
+        }
+    }
+
+    pub(crate) async fn shutdown_tls(&mut self) {
+        if let Transport::Tls(stream) = self {
+            use tokio::io::AsyncWriteExt;
+            let _ = tokio::time::timeout(
+                std::time::Duration::from_millis(500),
+                stream.as_mut().shutdown(),
+            )
+            .await;
+        }
+    }
+}
+
+impl AsyncRead for Transport {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        this.arm_quickack();
+        match this {
+            Transport::Plain(tcp) => Pin::new(tcp).poll_read(cx, buf),
+            Transport::Tls(stream) => Pin::new(stream.as_mut()).poll_read(cx, buf),
+        }
+    }
+}
+
+impl AsyncWrite for Transport {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        match self.get_mut() {
+            Transport::Plain(tcp) => Pin::new(tcp).poll_write(cx, buf),
+            Transport::Tls(stream) => Pin::new(stream.as_mut()).poll_write(cx, buf),
+        }
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        match self.get_mut() {
+            Transport::Plain(tcp) => Pin::new(tcp).poll_flush(cx),
+            Transport::Tls(stream) => Pin::new(stream.as_mut()).poll_flush(cx),
+        }
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        match self.get_mut() {
+            Transport::Plain(tcp) => Pin::new(tcp).poll_shutdown(cx),
+            Transport::Tls(stream) => Pin::new(stream.as_mut()).poll_shutdown(cx),
+        }
+    }
+}
+
+/// Opens the TCP connection within the connect timeout.
+pub(crate) async fn connect_tcp(config: &Config) -> Result<TcpStream> {
+    let target = format!("{}:{}", config.address, config.port);
+    let connect = TcpStream::connect((config.address.as_str(), config.port));
+    let tcp = match tokio::time::timeout(config.connect_timeout, connect).await {
+        Err(_) => {
+            return Err(Error::timeout(format!(
+                "connecting to {target} after {:?}",
+                config.connect_timeout
+            )))
+        }
+        Ok(Err(error)) => {
+            return Err(Error::new(
+                Kind::Connect,
+                format!("cannot connect to {target}: {error}"),
+            )
+            .with_source(error))
+        }
+        Ok(Ok(tcp)) => tcp,
+    };
+    // Every frame is written with one write, so Nagle's algorithm only adds delay.
+    let _ = tcp.set_nodelay(true);
+    Ok(tcp)
+}
+
+fn ssl_version(version: TlsVersion) -> SslVersion {
+    match version {
+        TlsVersion::Tls12 => SslVersion::TLS1_2,
+        TlsVersion::Tls13 => SslVersion::TLS1_3,
+    }
+}
+
+/// Runs the TLS-PSK client handshake on `tcp`.
+pub(crate) async fn handshake_tls_psk(
+    tcp: TcpStream,
+    config: &Config,
+    kind: ResourceType,
+    key: &[u8],
+) -> Result<Transport> {
+    let tls_error = |error: &dyn std::fmt::Display| {
+        Error::new(Kind::Tls, format!("cannot set up TLS-PSK: {error}"))
+    };
+    let mut builder = SslConnector::builder(SslMethod::tls_client()).map_err(|e| tls_error(&e))?;
+    builder
+        .set_min_proto_version(Some(ssl_version(
+            config.tls_min_version.unwrap_or(TlsVersion::Tls12),
+        )))
+        .map_err(|e| tls_error(&e))?;
+    if let Some(max) = config.tls_max_version {
+        builder
+            .set_max_proto_version(Some(ssl_version(max)))
+            .map_err(|e| tls_error(&e))?;
+    }
+    builder
+        .set_cipher_list(TLS12_CIPHERS)
+        .map_err(|e| tls_error(&e))?;
+    builder
+        .set_ciphersuites(TLS13_SUITES)
+        .map_err(|e| tls_error(&e))?;
+    builder.set_verify(SslVerifyMode::NONE);
+    builder.set_options(SslOptions::IGNORE_UNEXPECTED_EOF);
+    let identity = psk_identity(kind, config.login_name());
+    let key = key.to_vec();
+    builder.set_psk_client_callback(move |_ssl, _hint, identity_out, psk_out| {
+        if identity.len() + 1 > identity_out.len() || key.len() > psk_out.len() {
+            return Err(openssl::error::ErrorStack::get());
+        }
+        identity_out[..identity.len()].copy_from_slice(&identity);
+        identity_out[identity.len()] = 0;
+        psk_out[..key.len()].copy_from_slice(&key);
+        Ok(key.len())
+    });
+    let connector = builder.build();
+    let ssl = connector
+        .configure()
+        .map_err(|e| tls_error(&e))?
+        .use_server_name_indication(false)
+        .verify_hostname(false)
+        .into_ssl("")
+        .map_err(|e| tls_error(&e))?;
+    let mut stream = SslStream::new(ssl, tcp).map_err(|e| tls_error(&e))?;
+    let what = match kind {
+        ResourceType::Console => "director",
+        ResourceType::Director => "file daemon",
+    };
+    let handshake = Pin::new(&mut stream).connect();
+    match tokio::time::timeout(config.login_timeout, handshake).await {
+        Err(_) => Err(Error::timeout(format!(
+            "in the TLS-PSK handshake with the {what} at {}:{}",
+            config.address, config.port
+        ))),
+        Ok(Err(error)) => Err(Error::new(
+            Kind::Tls,
+            format!(
+                "TLS-PSK handshake with the {what} at {}:{} failed for '{}': the name or password is wrong, or the {what} does not offer TLS-PSK ({})",
+                config.address,
+                config.port,
+                config.login_name(),
+                describe_ssl_error(&error)
+            ),
+        )),
+        Ok(Ok(())) => Ok(Transport::Tls(Box::new(stream))),
+    }
+}
+
+fn describe_ssl_error(error: &openssl::ssl::Error) -> String {
+    if let Some(stack) = error.ssl_error() {
+        if let Some(first) = stack.errors().first() {
+            return first.reason().unwrap_or("TLS error").to_string();
+        }
+    }
+    if let Some(io) = error.io_error() {
+        return io.to_string();
+    }
+    match error.code() {
+        openssl::ssl::ErrorCode::ZERO_RETURN | openssl::ssl::ErrorCode::SYSCALL => {
+            "the peer closed the connection".to_string()
+        }
+        code => format!("TLS error code {}", code.as_raw()),
+    }
+}
