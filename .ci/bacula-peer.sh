@@ -343,6 +343,7 @@ start_one() {
 
 do_start() {
     [[ $DIR_PORT =~ ^[0-9]+$ && $FD_PORT =~ ^[0-9]+$ ]] || die "ports must be numeric"
+    [[ $DIR_PORT != "$FD_PORT" ]] || die "BACULA_DIR_PORT and BACULA_FD_PORT must differ"
     install_packages
     mkdir -p "$WORKDIR"
     do_stop
@@ -367,8 +368,14 @@ do_start() {
         fi
         sleep 0.2
     done
+    if ((ok_dir && ok_fd)); then
+        # Both ports were free before the start, so they are ours as long
+        # as both processes are still alive.
+        live_pid bacula-dir >/dev/null || ok_dir=0
+        live_pid bacula-fd >/dev/null || ok_fd=0
+    fi
     if ! ((ok_dir && ok_fd)); then
-        log "daemons did not come up within ${WAIT_SECS}s (director:$ok_dir fd:$ok_fd)"
+        log "daemons not listening (director:$ok_dir fd:$ok_fd): a process exited or ${WAIT_SECS}s passed"
         local f
         for f in bacula-dir.out bacula-fd.out bacula.log; do
             if [[ -s "$WORKDIR/$f" ]]; then

@@ -503,13 +503,11 @@ impl ClientSession {
             Frame::Data(payload) => payload,
             Frame::Signal(Signal::Terminate) => {
                 return match self.step {
-                    LoginStep::Challenge => {
-                        self.fail(SessionError::RejectedBeforeAuthentication {
-                            peer,
-                            peer_short,
-                            name,
-                        })
-                    }
+                    LoginStep::Challenge => self.fail(SessionError::RejectedBeforeAuthentication {
+                        peer,
+                        peer_short,
+                        name,
+                    }),
                     LoginStep::PamResult => self.handle_eof(),
                     _ => self.fail(SessionError::ConnectionClosed {
                         peer_short,
