@@ -130,6 +130,11 @@ impl Connection {
         }
     }
 
+    /// A span for one command, child of the connection's span; secrets redacted.
+    pub(crate) fn command_span(&self, command: &str) -> tracing::Span {
+        tracing::debug_span!(parent: &self.span, "bareos.command", command = %redact_command(command))
+    }
+
     pub(crate) fn session(&self) -> &ClientSession {
         &self.session
     }
@@ -163,7 +168,7 @@ impl Connection {
         self.check_usable()?;
         let deadline = self.config.call_timeout.map(|t| Instant::now() + t);
         self.session.send_command(command)?;
-        debug!(parent: &self.span, command = %redact_command(command), "command");
+        debug!("command sent");
         self.flush_output(deadline).await?;
         Ok(deadline)
     }
@@ -173,7 +178,7 @@ impl Connection {
         self.check_usable()?;
         let deadline = self.config.call_timeout.map(|t| Instant::now() + t);
         self.session.answer(answer)?;
-        debug!(parent: &self.span, "prompt answered");
+        debug!("prompt answered");
         self.flush_output(deadline).await?;
         Ok(deadline)
     }

@@ -11,7 +11,7 @@ use bareos_proto::message::Welcome;
 use bareos_proto::{ApiMode, Event, Peer, ProtocolVersion, SessionState};
 use serde_json::Value;
 use std::time::Instant;
-use tracing::debug;
+use tracing::{debug, Instrument};
 
 /// A console connection to a Bareos Director.
 ///
@@ -55,9 +55,14 @@ impl Director {
     /// Runs a command and returns its whole result. Ends only on protocol signals (EOD in
     /// API 0, MAIN_PROMPT in API 1/2), or at a prompt (see [`Reply::prompt`]).
     pub async fn call(&mut self, command: &str) -> Result<Reply> {
-        self.finish_previous().await?;
-        let deadline = self.conn.send_command(command).await?;
-        self.collect(deadline).await
+        let span = self.conn.command_span(command);
+        async {
+            self.finish_previous().await?;
+            let deadline = self.conn.send_command(command).await?;
+            self.collect(deadline).await
+        }
+        .instrument(span)
+        .await
     }
 
     /// Runs a command and returns its result as text (lossy UTF-8).

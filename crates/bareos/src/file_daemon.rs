@@ -7,6 +7,7 @@ use crate::error::Result;
 use crate::reply::Reply;
 use crate::transport::TlsInfo;
 use bareos_proto::Peer;
+use tracing::Instrument;
 
 /// A connection to a Bareos File Daemon, authenticated as a director.
 ///
@@ -54,8 +55,13 @@ impl FileDaemon {
 
     /// Runs a command and returns its whole result.
     pub async fn call(&mut self, command: &str) -> Result<Reply> {
-        let deadline = self.conn.send_command(command).await?;
-        collect(&mut self.conn, deadline).await
+        let span = self.conn.command_span(command);
+        async {
+            let deadline = self.conn.send_command(command).await?;
+            collect(&mut self.conn, deadline).await
+        }
+        .instrument(span)
+        .await
     }
 
     /// Runs a command and reads its result chunk by chunk.

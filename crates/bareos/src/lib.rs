@@ -44,3 +44,8 @@ pub use transport::TlsInfo;
 
 /// The protocol crate, for lower-level work.
 pub use bareos_proto as proto;
+
+/// The README's example is compiled as a doc test.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+pub struct ReadmeDoctests;
