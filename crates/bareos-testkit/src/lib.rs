@@ -1,1 +1,52 @@
-//! x
+//! A simulated Bareos Director and File Daemon for tests, speaking the real wire
+//! protocol on loopback: TLS-PSK or cleartext admission, CRAM-MD5 both ways, protocol 1
+//! and 2 welcomes, PAM, API modes 0/1/2, prompts, scripted and replayed answers, and
+//! fault injection.
+//!
+//! Each daemon runs in its own thread with its own tokio runtime, so synchronous tests,
+//! async tests and other processes can all talk to it.
+//!
+//! ```no_run
+//! use bareos_testkit::{ConsoleSpec, TestDirector, TlsPolicy};
+//! let director = TestDirector::builder()
+//!     .password("dir_password")
+//!     .console(ConsoleSpec::new("admin", "secret").tls(TlsPolicy::None))
+//!     .start()
+//!     .unwrap();
+//! println!("director on {}", director.addr());
+//! ```
+//!
+//! Built-in commands include `whoami`, `version`, `help`, `.help`, `.`, `list`/`llist`
+//! (`pools`, `jobs`, `clients`), the dot lists, `status director`, `status client`
+//! (selection prompt), `delete volume=` (yes/no), `label` (text input), `restore`
+//! (file-selection tree), `messages`, `autodisplay`, `.api`, `quit`, and
+//! `.testkit output size=<bytes> [json] [frame=<bytes>]` for large replies.
+#![deny(missing_docs)]
+
+mod admission;
+mod commands;
+mod conn;
+mod director;
+mod error;
+mod fault;
+mod fd;
+mod json;
+mod login;
+mod policy;
+mod record;
+mod script;
+mod server;
+mod tls;
+mod transcript;
+
+pub use director::{
+    ClientSpec, ConsoleSpec, TestDirector, TestDirectorBuilder, DEFAULT_DATE, DEFAULT_SERVICES,
+    DEFAULT_VERSION,
+};
+pub use error::Error;
+pub use fault::{Fault, FaultPoint, FaultSpec};
+pub use fd::{TestFileDaemon, TestFileDaemonBuilder};
+pub use policy::{TlsPolicy, TlsVersion};
+pub use record::{Direction, RecordedFrame};
+pub use script::{signal_by_name, Replay, ScriptTable, ScriptedReply};
+pub use transcript::{Exchange, Transcript, TranscriptFrame, WelcomeInfo};

@@ -1,0 +1,75 @@
+//! Transport admission: peek at the first bytes, then cleartext or TLS-PSK.
+
+use crate::conn::Conn;
+use crate::record::Recorder;
+use crate::tls::{self, PskKeys, TlsSettings};
+use std::time::{Duration, Instant};
+use tokio::net::TcpStream;
+
+/// How a connection was admitted.
+pub(crate) enum Transport {
+    /// The client sent a cleartext hello; the caller must apply the cleartext rules.
+    Cleartext,
+    /// TLS-PSK with this identity (`R_CONSOLE` 0x1E name, ...).
+    Tls(Vec<u8>),
+}
+
+/// The first-bytes check of the daemons: a frame header and `Hello `.
+fn is_cleartext_hello(peeked: &[u8]) -> bool {
+    if peeked.len() < 10 {
+        return false;
+    }
+    let len = i32::from_be_bytes([peeked[0], peeked[1], peeked[2], peeked[3]]);
+    len > 0 && &peeked[4..10] == b"Hello "
+}
+
+/// Waits until at least 10 bytes can be peeked (or EOF, or 1 s), returning what is there.
+async fn peek_start(tcp: &TcpStream) -> Option<Vec<u8>> {
+    let deadline = Instant::now() + Duration::from_secs(1);
+    let mut buffer = [0u8; 255];
+    loop {
+        let n = match tokio::time::timeout(Duration::from_secs(30), tcp.peek(&mut buffer)).await {
+            Ok(Ok(n)) => n,
+            _ => return None,
+        };
+        if n == 0 {
+            return None;
+        }
+        if n >= 10 || Instant::now() >= deadline {
+            return Some(buffer[..n].to_vec());
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+}
+
+/// Admits a connection: a cleartext hello stays cleartext, anything else must complete a
+/// TLS-PSK handshake. `None` when the connection is already finished.
+pub(crate) async fn admit(
+    tcp: TcpStream,
+    id: u64,
+    recorder: Recorder,
+    keys: PskKeys,
+    settings: TlsSettings,
+) -> Option<(Conn, Transport)> {
+    let peeked = peek_start(&tcp).await?;
+    if is_cleartext_hello(&peeked) {
+        return Some((
+            Conn::new(Box::new(tcp), id, recorder, None),
+            Transport::Cleartext,
+        ));
+    }
+    if peeked.len() < 10 {
+        use tokio::io::AsyncWriteExt;
+        let mut tcp = tcp;
+        let _ = tcp.write_all(&[0xff, 0xff, 0xff, 0xfc]).await;
+        return None;
+    }
+    let accepted = tls::accept(tcp, keys, settings).await?;
+    let conn = Conn::new(
+        Box::new(accepted.stream),
+        id,
+        recorder,
+        Some(accepted.cipher),
+    );
+    Some((conn, Transport::Tls(accepted.identity)))
+}

@@ -1,0 +1,373 @@
+//! The command phase of the simulated director: the main loop, command dispatch and the
+//! output rules of API modes 0, 1 and 2.
+
+mod catalog;
+mod output;
+mod prompts;
+mod stream;
+mod table;
+
+use crate::conn::{Conn, ReadError};
+use crate::director::{ConsoleSpec, DirectorConfig};
+use crate::fault::{self, Fault};
+use crate::json::Json;
+use crate::login::LoggedIn;
+use bareos_proto::{Frame, Signal};
+use std::collections::HashMap;
+use std::io;
+use std::sync::Arc;
+
+pub(crate) use table::COMMANDS;
+
+/// Result of running one command.
+pub(crate) enum Outcome {
+    /// Send the end marker of the (possibly new) API mode.
+    Done,
+    /// The reply already carried its end (scripted or replayed frames, prompts).
+    Sent,
+    /// The client quit; close the connection.
+    Quit,
+}
+
+/// One console session after login.
+pub(crate) struct Session {
+    pub conn: Conn,
+    pub config: Arc<DirectorConfig>,
+    pub console: Option<ConsoleSpec>,
+    pub whoami: String,
+    pub api: u8,
+    pub compact: bool,
+    script_uses: HashMap<String, usize>,
+    replay_step: usize,
+    pending_messages: Vec<String>,
+    notified: bool,
+    autodisplay: bool,
+    pub catalog_announced: bool,
+    /// Messages of the current command, for the API 2 envelope.
+    pub messages: Vec<(&'static str, String)>,
+}
+
+/// Runs the main loop until the client quits, terminates or disconnects.
+pub(crate) async fn run_session(conn: Conn, who: LoggedIn, config: Arc<DirectorConfig>) {
+    let pending_messages = config.messages.clone();
+    let mut session = Session {
+        conn,
+        config,
+        console: who.console,
+        whoami: who.whoami,
+        api: 0,
+        compact: false,
+        script_uses: HashMap::new(),
+        replay_step: 0,
+        pending_messages,
+        notified: false,
+        autodisplay: false,
+        catalog_announced: false,
+        messages: Vec::new(),
+    };
+    if session.main_loop().await.is_ok() {
+        session.conn.close().await;
+    }
+}
+
+impl Session {
+    async fn main_loop(&mut self) -> io::Result<()> {
+        loop {
+            let frame = match self.conn.read_frame().await {
+                Ok(Some(frame)) => frame,
+                Ok(None) | Err(ReadError::Io) | Err(ReadError::Oversized) => return Ok(()),
+            };
+            let payload = match frame {
+                Frame::Signal(Signal::Terminate) => return Ok(()),
+                Frame::Signal(_) => {
+                    self.conn.signal(Signal::Poll).await?;
+                    self.end_marker().await?;
+                    continue;
+                }
+                Frame::Data(payload) => payload,
+            };
+            let text = payload.split(|b| *b == 0).next().unwrap_or_default();
+            let line = String::from_utf8_lossy(text).trim().to_string();
+            match self.execute(&line).await? {
+                Outcome::Quit => return Ok(()),
+                Outcome::Sent => {}
+                Outcome::Done => {
+                    self.after_command().await?;
+                    self.end_marker().await?;
+                }
+            }
+        }
+    }
+
+    /// EOD in API 0, MAIN_PROMPT in API 1 and 2.
+    pub async fn end_marker(&mut self) -> io::Result<()> {
+        let signal = if self.api == 0 {
+            Signal::Eod
+        } else {
+            Signal::MainPrompt
+        };
+        self.conn.signal(signal).await
+    }
+
+    /// Message notification or autodisplay after a command.
+    async fn after_command(&mut self) -> io::Result<()> {
+        if self.pending_messages.is_empty() {
+            return Ok(());
+        }
+        if self.autodisplay {
+            for line in std::mem::take(&mut self.pending_messages) {
+                self.conn.data(line).await?;
+            }
+            return Ok(());
+        }
+        if !self.notified {
+            self.notified = true;
+            if self.api == 0 {
+                self.conn.data("You have messages.\n").await?;
+            } else {
+                self.conn.signal(Signal::MsgsPending).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Runs one command line: replay, script, faults, then the built-ins.
+    async fn execute(&mut self, line: &str) -> io::Result<Outcome> {
+        if let Some(replay) = self.config.replay.clone() {
+            if let Some(frames) = replay.reply(self.replay_step) {
+                self.replay_step += 1;
+                for frame in frames {
+                    self.conn.send(frame).await?;
+                }
+                self.track_api_switch(line);
+                return Ok(Outcome::Sent);
+            }
+        }
+        let mut line = line.to_string();
+        let saved_trickle = self.conn.trickle;
+        if let Some(fault) = self.config.faults.for_command(&line) {
+            match &fault {
+                Fault::WrongOutput(other) => line = other.clone(),
+                other => {
+                    if !fault::apply(&mut self.conn, other).await {
+                        return Ok(Outcome::Quit);
+                    }
+                }
+            }
+        }
+        let outcome = self.execute_line(&line).await;
+        self.conn.trickle = saved_trickle;
+        outcome
+    }
+
+    async fn execute_line(&mut self, line: &str) -> io::Result<Outcome> {
+        if let Some(table) = self.config.script.clone() {
+            let nth = *self.script_uses.get(line).unwrap_or(&0);
+            if let Some(reply) = table.lookup(line, nth) {
+                self.script_uses.insert(line.to_string(), nth + 1);
+                for frame in &reply.frames {
+                    self.conn.send(frame).await?;
+                }
+                self.track_api_switch(line);
+                return Ok(if reply.append_end {
+                    Outcome::Done
+                } else {
+                    Outcome::Sent
+                });
+            }
+        }
+        self.builtin(line).await
+    }
+
+    /// Follows an `.api` command answered from a script or a replay.
+    fn track_api_switch(&mut self, line: &str) {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        if words.first().is_some_and(|w| lookup(w) == Some(".api")) {
+            if let Some((api, compact)) = parse_api(&words[1..], self.compact) {
+                self.api = api;
+                self.compact = compact;
+            }
+        }
+    }
+
+    async fn builtin(&mut self, line: &str) -> io::Result<Outcome> {
+        let words = bareos_proto::command::shell_split(line)
+            .unwrap_or_else(|_| line.split_whitespace().map(String::from).collect());
+        let Some(first) = words.first() else {
+            return Ok(Outcome::Done);
+        };
+        let allowed = |command: &str| self.console.as_ref().map_or(true, |c| c.allows(command));
+        let Some(command) = lookup(first).filter(|c| allowed(c)) else {
+            self.invalid_command(first).await?;
+            return Ok(Outcome::Done);
+        };
+        let args: Vec<String> = words[1..].to_vec();
+        self.messages.clear();
+        match command {
+            "quit" | "exit" | ".quit" => {
+                if self.api > 0 {
+                    self.conn.signal(Signal::CmdBegin).await?;
+                    self.conn.signal(Signal::CmdOk).await?;
+                }
+                if self.api == 2 {
+                    let doc = crate::json::success(Json::obj()).dump(self.compact);
+                    self.conn.data(doc).await?;
+                }
+                return Ok(Outcome::Quit);
+            }
+            ".api" => {
+                self.api_command(&args).await?;
+                return Ok(Outcome::Done);
+            }
+            "." => {
+                if self.api > 0 {
+                    self.conn.signal(Signal::CmdBegin).await?;
+                    self.conn.signal(Signal::CmdBegin).await?;
+                    self.conn.signal(Signal::CmdOk).await?;
+                }
+                self.finish(true, Json::obj()).await?;
+                return Ok(Outcome::Done);
+            }
+            ".testkit" => {
+                stream::run(self, &args).await?;
+                return Ok(Outcome::Done);
+            }
+            "status" | "label" | "delete" | "restore" => {
+                return prompts::run(self, command, &args).await;
+            }
+            _ => {}
+        }
+        self.run(command, &args).await?;
+        Ok(Outcome::Done)
+    }
+
+    /// A normal command: CMD_BEGIN, output, CMD_OK/CMD_FAILED, JSON.
+    async fn run(&mut self, command: &str, args: &[String]) -> io::Result<()> {
+        self.begin().await?;
+        let (ok, result) = self.dispatch(command, args).await?;
+        self.finish(ok, result).await
+    }
+
+    async fn dispatch(&mut self, command: &str, args: &[String]) -> io::Result<(bool, Json)> {
+        let arg = |key: &str| args.iter().find(|a| a.eq_ignore_ascii_case(key)).is_some();
+        match command {
+            "whoami" => {
+                let name = self.whoami.clone();
+                self.text(format!("{name}\n")).await?;
+                Ok((true, Json::obj().with("whoami", Json::s(name))))
+            }
+            "version" => catalog::version(self).await,
+            "help" => catalog::help(self, args).await,
+            ".help" => catalog::dot_help(self, args).await,
+            "list" | "llist" => catalog::list(self, command == "llist", args).await,
+            ".jobs" | ".clients" | ".pools" | ".filesets" | ".storages" | ".schedule"
+            | ".catalogs" | ".levels" => catalog::dot_list(self, command).await,
+            "messages" | ".messages" => {
+                let lines = std::mem::take(&mut self.pending_messages);
+                self.notified = false;
+                if lines.is_empty() && command == "messages" && self.api == 0 {
+                    self.conn.data("You have no messages.\n").await?;
+                }
+                for line in lines {
+                    self.conn.data(line).await?;
+                }
+                Ok((true, Json::obj()))
+            }
+            "autodisplay" => {
+                if arg("on") {
+                    self.autodisplay = true;
+                } else if arg("off") {
+                    self.autodisplay = false;
+                } else {
+                    self.error_msg("ON or OFF keyword missing.\n").await?;
+                    return Ok((false, Json::obj()));
+                }
+                Ok((true, Json::obj()))
+            }
+            other => {
+                self.error_msg(format!("{other}: is not simulated by the test director.\n"))
+                    .await?;
+                Ok((false, Json::obj()))
+            }
+        }
+    }
+
+    /// `.api`: the reply follows the rules of the old and the new mode (7.1, errata 3).
+    async fn api_command(&mut self, args: &[String]) -> io::Result<()> {
+        let words: Vec<&str> = args.iter().map(String::as_str).collect();
+        let old = self.api;
+        let Some((api, compact)) = parse_api(&words, self.compact) else {
+            if old > 0 {
+                self.conn.signal(Signal::CmdBegin).await?;
+                self.conn.signal(Signal::CmdFailed).await?;
+            }
+            return Ok(());
+        };
+        if old > 0 {
+            self.conn.signal(Signal::CmdBegin).await?;
+        }
+        self.api = api;
+        self.compact = compact;
+        if api > 0 {
+            self.conn.signal(Signal::CmdOk).await?;
+        }
+        if api == 2 {
+            let doc = crate::json::success(Json::obj().with("api", Json::Int(2)));
+            self.conn.data(doc.dump(self.compact)).await?;
+        } else {
+            self.conn.data(format!("api: {api}\n")).await?;
+        }
+        Ok(())
+    }
+
+    /// Unknown or denied command.
+    async fn invalid_command(&mut self, word: &str) -> io::Result<()> {
+        self.messages.clear();
+        self.error_msg(format!("{word}: is an invalid command.\n"))
+            .await?;
+        if self.api == 2 {
+            let doc = crate::json::failure(Json::obj(), self.messages_json());
+            self.conn.data(doc.dump(self.compact)).await?;
+        }
+        Ok(())
+    }
+}
+
+/// Finds the command a typed word stands for: case-insensitive prefix, first match.
+pub(crate) fn lookup(word: &str) -> Option<&'static str> {
+    let word = word.to_ascii_lowercase();
+    if word.is_empty() {
+        return None;
+    }
+    COMMANDS
+        .iter()
+        .map(|(name, _, _)| *name)
+        .find(|name| name.starts_with(&word))
+}
+
+/// Parses `.api` arguments: `(mode, compact)`, `None` if invalid.
+fn parse_api(words: &[&str], compact: bool) -> Option<(u8, bool)> {
+    if words.len() > 2 {
+        return None;
+    }
+    let mode = match words.first().map(|w| w.to_ascii_lowercase()) {
+        None => 1,
+        Some(w) => match w.as_str() {
+            "0" | "off" => 0,
+            "1" | "on" => 1,
+            "2" | "json" => 2,
+            _ => return None,
+        },
+    };
+    let compact = match words.get(1) {
+        Some(w) => {
+            let (key, value) = w.split_once('=')?;
+            if !key.eq_ignore_ascii_case("compact") {
+                return None;
+            }
+            value.eq_ignore_ascii_case("yes")
+        }
+        None => compact,
+    };
+    Some((mode, compact))
+}

@@ -1,0 +1,408 @@
+//! The simulated Director: configuration, builder, and the handle that owns its thread.
+
+use crate::admission::{self, Transport};
+use crate::commands;
+use crate::fault::{FaultPoint, FaultSpec, Faults};
+use crate::login;
+use crate::policy::{TlsPolicy, TlsVersion};
+use crate::record::{RecordedFrame, Recorder};
+use crate::script::{Replay, ScriptTable};
+use crate::server::Server;
+use crate::tls::{PskKeys, TlsSettings};
+use bareos_proto::hello::{psk_identity, ResourceType, DEFAULT_CONSOLE};
+use bareos_proto::Password;
+use std::collections::HashMap;
+use std::io;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// A named console of the simulated director.
+#[derive(Clone, Debug)]
+pub struct ConsoleSpec {
+    pub(crate) name: String,
+    pub(crate) password: Password,
+    pub(crate) tls: TlsPolicy,
+    pub(crate) pam: bool,
+    pub(crate) commands: Option<Vec<String>>,
+}
+
+impl ConsoleSpec {
+    /// A console with this name and password, TLS policy `Required`, no ACL.
+    pub fn new(name: impl Into<String>, password: impl AsRef<[u8]>) -> Self {
+        ConsoleSpec {
+            name: name.into(),
+            password: Password::new(password),
+            tls: TlsPolicy::Required,
+            pam: false,
+            commands: None,
+        }
+    }
+
+    /// Sets the TLS policy.
+    pub fn tls(mut self, policy: TlsPolicy) -> Self {
+        self.tls = policy;
+        self
+    }
+
+    /// Requires PAM credentials after CRAM-MD5 (`UsePamAuthentication = yes`).
+    pub fn pam(mut self, enabled: bool) -> Self {
+        self.pam = enabled;
+        self
+    }
+
+    /// Restricts the console to these commands (full names, e.g. `list`, `.api`);
+    /// `quit`, `exit` and `whoami` are always allowed. Denied commands read like
+    /// unknown ones.
+    pub fn allow_commands<I, S>(mut self, commands: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.commands = Some(commands.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The console name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub(crate) fn allows(&self, command: &str) -> bool {
+        match &self.commands {
+            None => true,
+            Some(list) => {
+                matches!(command, "quit" | "exit" | "whoami")
+                    || list.iter().any(|c| c.eq_ignore_ascii_case(command))
+            }
+        }
+    }
+}
+
+/// A client (file daemon) resource the simulated director knows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClientSpec {
+    pub(crate) name: String,
+    pub(crate) address: String,
+    pub(crate) port: u16,
+}
+
+impl ClientSpec {
+    /// A client with this name at `localhost:9102`.
+    pub fn new(name: impl Into<String>) -> Self {
+        ClientSpec {
+            name: name.into(),
+            address: "localhost".into(),
+            port: 9102,
+        }
+    }
+
+    /// Sets the address and port shown in outputs.
+    pub fn address(mut self, address: impl Into<String>, port: u16) -> Self {
+        self.address = address.into();
+        self.port = port;
+        self
+    }
+}
+
+/// Everything the director simulation needs, shared by its connections.
+#[derive(Debug)]
+pub(crate) struct DirectorConfig {
+    pub name: String,
+    pub password: Password,
+    pub default_tls: TlsPolicy,
+    pub consoles: Vec<ConsoleSpec>,
+    pub pam_users: Vec<(String, Password)>,
+    pub version: String,
+    pub date: String,
+    pub os: String,
+    pub services: String,
+    pub clients: Vec<ClientSpec>,
+    pub faults: Faults,
+    pub script: Option<ScriptTable>,
+    pub replay: Option<Replay>,
+    pub auth_failure_delay: Duration,
+    pub tls: TlsSettings,
+    pub messages: Vec<String>,
+}
+
+impl DirectorConfig {
+    fn psk_keys(&self) -> PskKeys {
+        let mut keys = HashMap::new();
+        keys.insert(
+            psk_identity(ResourceType::Console, DEFAULT_CONSOLE),
+            self.password.clone(),
+        );
+        for console in &self.consoles {
+            keys.insert(
+                psk_identity(ResourceType::Console, &console.name),
+                console.password.clone(),
+            );
+        }
+        Arc::new(keys)
+    }
+}
+
+/// Builds a [`TestDirector`].
+#[derive(Debug)]
+pub struct TestDirectorBuilder {
+    config: DirectorConfig,
+    addr: SocketAddr,
+}
+
+/// The date the simulated daemons print after their version.
+pub const DEFAULT_DATE: &str = "21 August 2026";
+/// The version the simulated daemons announce.
+pub const DEFAULT_VERSION: &str = "26.0.0~pre1298.eda204c31";
+/// The services text of self-compiled builds (first part of the `1002` message).
+pub const DEFAULT_SERVICES: &str =
+    "Self-compiled binaries (UNSUPPORTED)\nGet professional support from https://www.bareos.com";
+
+impl TestDirectorBuilder {
+    fn new() -> Self {
+        TestDirectorBuilder {
+            config: DirectorConfig {
+                name: "bareos-dir".into(),
+                password: Password::new("dir_password"),
+                default_tls: TlsPolicy::Required,
+                consoles: Vec::new(),
+                pam_users: Vec::new(),
+                version: DEFAULT_VERSION.into(),
+                date: DEFAULT_DATE.into(),
+                os: "Debian GNU/Linux 12 (bookworm)".into(),
+                services: DEFAULT_SERVICES.into(),
+                clients: Vec::new(),
+                faults: Faults::default(),
+                script: None,
+                replay: None,
+                auth_failure_delay: Duration::from_millis(100),
+                tls: TlsSettings::default(),
+                messages: Vec::new(),
+            },
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+        }
+    }
+
+    /// The director's name (default `bareos-dir`).
+    pub fn director_name(mut self, name: impl Into<String>) -> Self {
+        self.config.name = name.into();
+        self
+    }
+
+    /// The password of the default console `*UserAgent*` (default `dir_password`).
+    pub fn password(mut self, password: impl AsRef<[u8]>) -> Self {
+        self.config.password = Password::new(password);
+        self
+    }
+
+    /// The TLS policy of the default console (default `Required`).
+    pub fn default_console_tls(mut self, policy: TlsPolicy) -> Self {
+        self.config.default_tls = policy;
+        self
+    }
+
+    /// Adds a named console.
+    pub fn console(mut self, console: ConsoleSpec) -> Self {
+        self.config.consoles.push(console);
+        self
+    }
+
+    /// Adds a PAM user that PAM consoles accept.
+    pub fn pam_user(mut self, user: impl Into<String>, password: impl AsRef<[u8]>) -> Self {
+        self.config
+            .pam_users
+            .push((user.into(), Password::new(password)));
+        self
+    }
+
+    /// The version string of the welcome and of `version`.
+    pub fn version(mut self, version: impl Into<String>) -> Self {
+        self.config.version = version.into();
+        self
+    }
+
+    /// The release date printed after the version (default `21 August 2026`).
+    pub fn release_date(mut self, date: impl Into<String>) -> Self {
+        self.config.date = date.into();
+        self
+    }
+
+    /// The services text at the start of the `1002` message.
+    pub fn services_message(mut self, text: impl Into<String>) -> Self {
+        self.config.services = text.into();
+        self
+    }
+
+    /// Adds a client resource (default: `bareos-fd` and `test2-fd`).
+    pub fn client(mut self, client: ClientSpec) -> Self {
+        self.config.clients.push(client);
+        self
+    }
+
+    /// Queues a console message (shown by `messages`, announced after commands).
+    pub fn message(mut self, line: impl Into<String>) -> Self {
+        self.config.messages.push(line.into());
+        self
+    }
+
+    /// Adds a fault.
+    pub fn fault(mut self, fault: FaultSpec) -> Self {
+        self.config.faults.0.push(fault);
+        self
+    }
+
+    /// Scripted answers that override the built-in commands; a table made from a
+    /// transcript also sets the welcome (name, version, date, services text).
+    pub fn script(mut self, table: ScriptTable) -> Self {
+        if let Some(welcome) = table.welcome.clone() {
+            self.config.name = welcome.director;
+            self.config.version = welcome.version;
+            self.config.date = welcome.date;
+            if let Some(services) = welcome.services {
+                self.config.services = services;
+            }
+        }
+        self.config.script = Some(table);
+        self
+    }
+
+    /// Replays a transcript's command phase in order (see [`Replay`]); also sets the
+    /// welcome from it.
+    pub fn replay(mut self, replay: Replay) -> Self {
+        if let Some(welcome) = replay.welcome.clone() {
+            self.config.name = welcome.director;
+            self.config.version = welcome.version;
+            self.config.date = welcome.date;
+            if let Some(services) = welcome.services {
+                self.config.services = services;
+            }
+        }
+        self.config.replay = Some(replay);
+        self
+    }
+
+    /// The pause after an authentication failure (real daemons: 5 s; default 0.1 s).
+    pub fn auth_failure_delay(mut self, delay: Duration) -> Self {
+        self.config.auth_failure_delay = delay;
+        self
+    }
+
+    /// The TLS protocol range accepted (default TLS 1.2 to 1.3).
+    pub fn tls_versions(mut self, min: TlsVersion, max: TlsVersion) -> Self {
+        self.config.tls.min = min;
+        self.config.tls.max = max;
+        self
+    }
+
+    /// The listening address (default `127.0.0.1:0`).
+    pub fn bind(mut self, addr: SocketAddr) -> Self {
+        self.addr = addr;
+        self
+    }
+
+    /// The listening port on 127.0.0.1 (default 0: any free port).
+    pub fn port(mut self, port: u16) -> Self {
+        self.addr.set_port(port);
+        self
+    }
+
+    /// Binds and starts the director in its own thread with its own runtime.
+    pub fn start(mut self) -> io::Result<TestDirector> {
+        if self.config.clients.is_empty() {
+            self.config.clients = vec![ClientSpec::new("bareos-fd"), ClientSpec::new("test2-fd")];
+        }
+        if self
+            .config
+            .faults
+            .login(&crate::fault::Fault::TlsHandshakeFailure)
+        {
+            self.config.tls.fail = true;
+        }
+        let config = Arc::new(self.config);
+        let keys = config.psk_keys();
+        let recorder = Recorder::default();
+        let server = Server::start(self.addr, "test-director", {
+            let recorder = recorder.clone();
+            move |tcp, id| {
+                let config = config.clone();
+                let keys = keys.clone();
+                let recorder = recorder.clone();
+                async move {
+                    let settings = config.tls;
+                    let Some((conn, transport)) =
+                        admission::admit(tcp, id, recorder, keys, settings).await
+                    else {
+                        return;
+                    };
+                    serve(conn, transport, config).await;
+                }
+            }
+        })?;
+        Ok(TestDirector { server, recorder })
+    }
+}
+
+async fn serve(conn: crate::conn::Conn, transport: Transport, config: Arc<DirectorConfig>) {
+    let Some((mut conn, who)) = login::login(conn, transport, &config).await else {
+        return;
+    };
+    conn.command_phase = true;
+    if let Some(fault) = config.faults.at(&FaultPoint::AfterLogin) {
+        let Some(c) = login::apply_or_trickle(conn, &fault).await else {
+            return;
+        };
+        conn = c;
+    }
+    commands::run_session(conn, who, config).await;
+}
+
+/// A running simulated Director; stops on [`TestDirector::shutdown`] or drop.
+pub struct TestDirector {
+    server: Server,
+    recorder: Recorder,
+}
+
+impl std::fmt::Debug for TestDirector {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TestDirector")
+            .field("addr", &self.server.addr())
+            .finish()
+    }
+}
+
+impl TestDirector {
+    /// Starts configuring a director.
+    pub fn builder() -> TestDirectorBuilder {
+        TestDirectorBuilder::new()
+    }
+
+    /// The address it listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.server.addr()
+    }
+
+    /// The port it listens on.
+    pub fn port(&self) -> u16 {
+        self.server.addr().port()
+    }
+
+    /// Every frame of every connection so far (payloads over 64 KiB truncated).
+    pub fn recorded(&self) -> Vec<RecordedFrame> {
+        self.recorder.snapshot()
+    }
+
+    /// The data frames and signals clients sent in the command phase, in order.
+    pub fn received_commands(&self) -> Vec<bareos_proto::Frame> {
+        self.recorder
+            .snapshot()
+            .into_iter()
+            .filter(|r| r.command_phase && r.direction == crate::record::Direction::ClientToServer)
+            .map(|r| r.frame)
+            .collect()
+    }
+
+    /// Stops accepting, drops all connections and joins the thread.
+    pub fn shutdown(self) {
+        drop(self);
+    }
+}
