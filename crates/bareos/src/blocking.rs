@@ -71,6 +71,23 @@ impl Director {
             .block_on(self.inner.call_streaming(command, sink))
     }
 
+    /// See [`crate::Director::send`].
+    pub fn send(&mut self, line: &str) -> Result<()> {
+        self.runtime.block_on(self.inner.send(line))
+    }
+
+    /// The next chunk of the response in progress (see [`crate::Director::response`]);
+    /// `None` once it has ended or when none is outstanding.
+    pub fn read_chunk(&mut self) -> Result<Option<Vec<u8>>> {
+        self.runtime
+            .block_on(async { self.inner.response().next_chunk().await })
+    }
+
+    /// See [`crate::Director::read_response`].
+    pub fn read_response(&mut self) -> Result<Reply> {
+        self.runtime.block_on(self.inner.read_response())
+    }
+
     /// See [`crate::Director::enable_json`].
     pub fn enable_json(&mut self) -> Result<()> {
         self.runtime.block_on(self.inner.enable_json())
@@ -156,6 +173,23 @@ impl FileDaemon {
     /// See [`crate::FileDaemon::call`].
     pub fn call(&mut self, command: &str) -> Result<Reply> {
         self.runtime.block_on(self.inner.call(command))
+    }
+
+    /// See [`crate::FileDaemon::send`].
+    pub fn send(&mut self, command: &str) -> Result<()> {
+        self.runtime.block_on(self.inner.send(command))
+    }
+
+    /// The next chunk of the result in progress (see [`crate::FileDaemon::response`]);
+    /// `None` once it has ended or when none is outstanding.
+    pub fn read_chunk(&mut self) -> Result<Option<Vec<u8>>> {
+        self.runtime
+            .block_on(async { self.inner.response().next_chunk().await })
+    }
+
+    /// See [`crate::FileDaemon::read_response`].
+    pub fn read_response(&mut self) -> Result<Reply> {
+        self.runtime.block_on(self.inner.read_response())
     }
 
     /// See [`crate::FileDaemon::hello`].

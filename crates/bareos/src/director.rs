@@ -105,6 +105,50 @@ impl Director {
         Ok(stream.end.clone().unwrap_or(ResponseEnd::Complete))
     }
 
+    /// Sends one line without reading the response, for callers that read it themselves
+    /// with [`Director::response`] or [`Director::read_response`] (low-level use, e.g. a
+    /// line-by-line console). When the director waits at a prompt, the line is the answer
+    /// to it; otherwise it is a new command (an unread previous response is discarded).
+    pub async fn send(&mut self, line: &str) -> Result<()> {
+        if self.at_prompt() {
+            self.conn.send_answer(line).await?;
+        } else {
+            self.finish_previous().await?;
+            self.conn.send_command(line).await?;
+        }
+        Ok(())
+    }
+
+    /// The response in progress (after [`Director::send`]), chunk by chunk. It ends at
+    /// once when no response is outstanding (idle, or waiting at a prompt).
+    pub fn response(&mut self) -> ResponseStream<'_> {
+        let busy = self.conn.session().state() == SessionState::Busy;
+        let deadline = self.conn_deadline();
+        ResponseStream {
+            conn: &mut self.conn,
+            deadline,
+            end: if busy {
+                None
+            } else {
+                Some(ResponseEnd::Complete)
+            },
+        }
+    }
+
+    /// Reads the rest of the response in progress (after [`Director::send`]); an empty
+    /// [`Reply`] when none is outstanding.
+    pub async fn read_response(&mut self) -> Result<Reply> {
+        if self.conn.session().state() != SessionState::Busy {
+            return Ok(Reply {
+                bytes: Vec::new(),
+                end: ResponseEnd::Complete,
+                signals: Vec::new(),
+            });
+        }
+        let deadline = self.conn_deadline();
+        self.collect(deadline).await
+    }
+
     /// Switches the connection to compact JSON (API mode 2) if it is not already.
     pub async fn enable_json(&mut self) -> Result<()> {
         if self.api_mode() == ApiMode::Json {
@@ -235,6 +279,11 @@ impl Director {
         self.conn.session().in_restore_tree()
     }
 
+    /// A fresh call deadline for reading a response whose command was sent earlier.
+    fn conn_deadline(&self) -> Option<Instant> {
+        self.conn.config().call_timeout.map(|t| Instant::now() + t)
+    }
+
     /// A response left unread (a dropped stream) is read to its end and discarded.
     async fn finish_previous(&mut self) -> Result<()> {
         if self.conn.session().state() == SessionState::Busy {
@@ -304,6 +353,11 @@ impl<'a> ResponseStream<'a> {
             deadline,
             end: None,
         }
+    }
+
+    /// Marks the stream as ended (nothing outstanding).
+    pub(crate) fn finish(&mut self) {
+        self.end = Some(ResponseEnd::Complete);
     }
 
     /// The next chunk of data, or `None` when the response has ended.

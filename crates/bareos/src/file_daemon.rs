@@ -6,7 +6,8 @@ use crate::director::{collect, ResponseStream};
 use crate::error::Result;
 use crate::reply::Reply;
 use crate::transport::TlsInfo;
-use bareos_proto::Peer;
+use bareos_proto::{Peer, SessionState};
+use std::time::Instant;
 use tracing::Instrument;
 
 /// A connection to a Bareos File Daemon, authenticated as a director.
@@ -68,6 +69,39 @@ impl FileDaemon {
     pub async fn stream(&mut self, command: &str) -> Result<ResponseStream<'_>> {
         let deadline = self.conn.send_command(command).await?;
         Ok(ResponseStream::new(&mut self.conn, deadline))
+    }
+
+    /// Sends a command without reading its result; read it with
+    /// [`FileDaemon::response`] or [`FileDaemon::read_response`] (low-level use).
+    pub async fn send(&mut self, command: &str) -> Result<()> {
+        self.conn.send_command(command).await?;
+        Ok(())
+    }
+
+    /// The result in progress (after [`FileDaemon::send`]), chunk by chunk; ends at once
+    /// when none is outstanding.
+    pub fn response(&mut self) -> ResponseStream<'_> {
+        let busy = self.conn.session().state() == SessionState::Busy;
+        let deadline = self.conn.config().call_timeout.map(|t| Instant::now() + t);
+        let mut stream = ResponseStream::new(&mut self.conn, deadline);
+        if !busy {
+            stream.finish();
+        }
+        stream
+    }
+
+    /// Reads the rest of the result in progress (after [`FileDaemon::send`]); an empty
+    /// [`Reply`] when none is outstanding.
+    pub async fn read_response(&mut self) -> Result<Reply> {
+        if self.conn.session().state() != SessionState::Busy {
+            return Ok(Reply {
+                bytes: Vec::new(),
+                end: crate::ResponseEnd::Complete,
+                signals: Vec::new(),
+            });
+        }
+        let deadline = self.conn.config().call_timeout.map(|t| Instant::now() + t);
+        collect(&mut self.conn, deadline).await
     }
 
     /// The `2000 OK Hello ...` line the file daemon answered the login with.
