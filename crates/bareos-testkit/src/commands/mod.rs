@@ -140,6 +140,10 @@ impl Session {
                     self.conn.send(frame).await?;
                 }
                 self.track_api_switch(line);
+                let word = line.split_whitespace().next().unwrap_or("");
+                if matches!(lookup(word), Some("quit" | "exit" | ".quit")) {
+                    return Ok(Outcome::Quit);
+                }
                 return Ok(Outcome::Sent);
             }
         }

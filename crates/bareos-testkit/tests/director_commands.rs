@@ -1,0 +1,412 @@
+//! Command phase of the simulated director: end markers, prompts, ACLs, scripts,
+//! transcripts and large outputs.
+
+mod common;
+
+use bareos_proto::hello::ResourceType;
+use bareos_proto::{Frame, ProtocolVersion, Signal};
+use bareos_testkit::{ConsoleSpec, Replay, ScriptTable, TestDirector, TlsPolicy, Transcript};
+use common::{console, data, sig, transcripts, Client, Transport};
+
+fn logged_in(d: &TestDirector, name: &str) -> Client {
+    let mut c = Client::connect(d.addr(), Transport::Clear, ResourceType::Console, "", "").unwrap();
+    c.login(console(name, "secret", ProtocolVersion::V2, false))
+        .unwrap();
+    c
+}
+
+fn director() -> TestDirector {
+    TestDirector::builder()
+        .console(ConsoleSpec::new("admin", "secret").tls(TlsPolicy::None))
+        .console(
+            ConsoleSpec::new("limited", "secret")
+                .tls(TlsPolicy::None)
+                .allow_commands(["list", ".api"]),
+        )
+        .start()
+        .unwrap()
+}
+
+#[test]
+fn end_markers_of_api_0_1_2() {
+    let d = director();
+    let mut c = logged_in(&d, "admin");
+    assert_eq!(c.command("", Signal::Eod), vec![sig(Signal::Eod)]);
+    assert_eq!(
+        c.command("foo", Signal::Eod),
+        vec![data("foo: is an invalid command.\n"), sig(Signal::Eod)]
+    );
+    assert_eq!(
+        c.command(".api 1", Signal::MainPrompt),
+        vec![sig(Signal::CmdOk), data("api: 1\n"), sig(Signal::MainPrompt)]
+    );
+    assert_eq!(
+        c.command("WHO", Signal::MainPrompt),
+        vec![
+            sig(Signal::CmdBegin),
+            data("admin\n"),
+            sig(Signal::CmdOk),
+            sig(Signal::MainPrompt)
+        ]
+    );
+    assert_eq!(
+        c.command("foo", Signal::MainPrompt),
+        vec![
+            sig(Signal::ErrorMsg),
+            data("foo: is an invalid command.\n"),
+            sig(Signal::MainPrompt)
+        ]
+    );
+    c.send_signal(Signal::Heartbeat);
+    assert_eq!(
+        c.until(&[Signal::MainPrompt]),
+        vec![sig(Signal::Poll), sig(Signal::MainPrompt)]
+    );
+    assert_eq!(
+        c.command(".api 2 compact=yes", Signal::MainPrompt),
+        vec![
+            sig(Signal::CmdBegin),
+            sig(Signal::CmdOk),
+            data(r#"{"jsonrpc":"2.0","id":null,"result":{"api":2}}"#),
+            sig(Signal::MainPrompt)
+        ]
+    );
+    assert_eq!(
+        c.command("whoami", Signal::MainPrompt),
+        vec![
+            sig(Signal::CmdBegin),
+            sig(Signal::CmdOk),
+            data(r#"{"jsonrpc":"2.0","id":null,"result":{"whoami":"admin"}}"#),
+            sig(Signal::MainPrompt)
+        ]
+    );
+    assert_eq!(
+        c.command("foo", Signal::MainPrompt),
+        vec![
+            sig(Signal::ErrorMsg),
+            data(
+                r#"{"jsonrpc":"2.0","id":null,"error":{"code":1,"message":"failed","data":{"result":{},"messages":{"error":["foo: is an invalid command.\n"]}}}}"#
+            ),
+            sig(Signal::MainPrompt)
+        ]
+    );
+    assert_eq!(
+        c.command(".", Signal::MainPrompt),
+        vec![
+            sig(Signal::CmdBegin),
+            sig(Signal::CmdBegin),
+            sig(Signal::CmdOk),
+            sig(Signal::CmdOk),
+            data(r#"{"jsonrpc":"2.0","id":null,"result":{}}"#),
+            sig(Signal::MainPrompt)
+        ]
+    );
+    let list = c.command("list pools", Signal::MainPrompt);
+    let doc: serde_json::Value = serde_json::from_slice(list[2].data().unwrap()).unwrap();
+    assert_eq!(doc["result"]["pools"][2]["name"], "Full");
+    c.send("quit");
+    assert_eq!(c.expect_frame(), sig(Signal::CmdBegin));
+    assert_eq!(c.expect_frame(), sig(Signal::CmdOk));
+    assert_eq!(
+        c.expect_frame(),
+        data(r#"{"jsonrpc":"2.0","id":null,"result":{}}"#)
+    );
+    assert_eq!(c.read_frame().unwrap(), None);
+}
+
+#[test]
+fn pretty_json_and_api0_from_api2() {
+    let d = director();
+    let mut c = logged_in(&d, "admin");
+    let reply = c.command(".api 2", Signal::MainPrompt);
+    assert_eq!(
+        reply[1],
+        data("{\n  \"jsonrpc\": \"2.0\",\n  \"id\": null,\n  \"result\": {\n    \"api\": 2\n  }\n}")
+    );
+    assert_eq!(
+        c.command(".api 0", Signal::Eod),
+        vec![sig(Signal::CmdBegin), data("api: 0\n"), sig(Signal::Eod)]
+    );
+}
+
+#[test]
+fn selection_prompt_in_api_0_1_2() {
+    let d = director();
+    let mut c = logged_in(&d, "admin");
+    let reply = c.command("status client", Signal::SubPrompt);
+    assert_eq!(
+        reply,
+        vec![
+            data("The defined Client resources are:\n"),
+            data("1: bareos-fd\n2: test2-fd\n"),
+            data("Select Client (File daemon) resource (1-2): "),
+            sig(Signal::SubPrompt)
+        ]
+    );
+    let reply = c.command("2", Signal::Eod);
+    assert_eq!(
+        reply[0],
+        data("Connecting to Client test2-fd at localhost:9102\n")
+    );
+    assert!(reply
+        .iter()
+        .any(|f| f.data().is_some_and(|d| d.starts_with(b"test2-fd Version: "))));
+    c.command("status client", Signal::SubPrompt);
+    assert_eq!(
+        c.command(".", Signal::Eod),
+        vec![data("Selection aborted, nothing done.\n"), sig(Signal::Eod)]
+    );
+    c.command(".api 1", Signal::MainPrompt);
+    c.send("status client");
+    let mut frames = Vec::new();
+    loop {
+        let f = c.expect_frame();
+        let prompt = f.data().is_some_and(|d| d.ends_with(b"(1-2): "));
+        frames.push(f);
+        if prompt {
+            break;
+        }
+    }
+    assert_eq!(
+        frames,
+        vec![
+            sig(Signal::CmdBegin),
+            sig(Signal::StartSelect),
+            data("The defined Client resources are:\n"),
+            data("bareos-fd"),
+            data("test2-fd"),
+            sig(Signal::EndSelect),
+            sig(Signal::SelectInput),
+            sig(Signal::TextInput),
+            data("Select Client (File daemon) resource (1-2): "),
+        ]
+    );
+    let rest = c.command("1", Signal::MainPrompt);
+    assert_eq!(rest[rest.len() - 2], sig(Signal::CmdOk));
+    c.command(".api 2 compact=yes", Signal::MainPrompt);
+    assert_eq!(
+        c.command("status client", Signal::MainPrompt),
+        vec![
+            sig(Signal::CmdBegin),
+            sig(Signal::CmdOk),
+            data(r#"{"jsonrpc":"2.0","id":null,"result":{}}"#),
+            sig(Signal::MainPrompt)
+        ]
+    );
+}
+
+#[test]
+fn yes_no_text_input_and_restore_tree() {
+    let d = director();
+    let mut c = logged_in(&d, "admin");
+    let reply = c.command("delete volume=Full-0001", Signal::SubPrompt);
+    assert_eq!(
+        reply[reply.len() - 2],
+        data("Are you sure you want to delete Volume \"Full-0001\"? (yes/no): ")
+    );
+    assert_eq!(c.command("no", Signal::Eod), vec![sig(Signal::Eod)]);
+    let reply = c.command("delete volume=Full-0001 yes", Signal::Eod);
+    assert!(!reply.contains(&sig(Signal::SubPrompt)));
+    assert_eq!(
+        c.command("label", Signal::SubPrompt),
+        vec![data("Enter new Volume name: "), sig(Signal::SubPrompt)]
+    );
+    assert_eq!(
+        c.command("Vol1", Signal::Eod)[0],
+        data("Volume \"Vol1\" labeled (simulated).\n")
+    );
+    c.command(".api 1", Signal::MainPrompt);
+    c.send("delete volume=X");
+    let prompt = data("Are you sure you want to delete Volume \"X\"? (yes/no): ");
+    let mut frames = Vec::new();
+    while frames.last() != Some(&prompt) {
+        frames.push(c.expect_frame());
+    }
+    assert_eq!(
+        frames[frames.len() - 3..frames.len() - 1],
+        [sig(Signal::YesNo), sig(Signal::TextInput)]
+    );
+    assert_eq!(
+        c.command("no", Signal::MainPrompt),
+        vec![sig(Signal::CmdOk), sig(Signal::MainPrompt)]
+    );
+    c.command(".api 0", Signal::Eod);
+    let reply = c.command("restore", Signal::SubPrompt);
+    assert!(reply.contains(&sig(Signal::StartRtree)));
+    assert!(reply.contains(&data("cwd is: /\n")));
+    assert_eq!(
+        c.command("ls", Signal::SubPrompt),
+        vec![data("srv/\n"), data("$ "), sig(Signal::SubPrompt)]
+    );
+    c.command("cd srv/data", Signal::SubPrompt);
+    assert_eq!(
+        c.command("mark *", Signal::SubPrompt)[0],
+        data("3 files newly marked.\n")
+    );
+    let done = c.command("done", Signal::Eod);
+    assert_eq!(done[0], sig(Signal::EndRtree));
+}
+
+#[test]
+fn command_acl_and_prefixes() {
+    let d = director();
+    let mut c = logged_in(&d, "limited");
+    assert_eq!(
+        c.command("delete jobid=1", Signal::Eod),
+        vec![data("delete: is an invalid command.\n"), sig(Signal::Eod)]
+    );
+    assert_eq!(
+        c.command("whoami", Signal::Eod),
+        vec![data("limited\n"), sig(Signal::Eod)]
+    );
+    let pools = c.command("li pools", Signal::Eod);
+    assert_eq!(pools[0], data("Automatically selected Catalog: MyCatalog\n"));
+    assert!(pools[2].data().unwrap().starts_with(b"+--------+"));
+    c.send("q");
+    assert_eq!(c.read_frame().unwrap(), None);
+}
+
+#[test]
+fn messages_are_announced_and_shown() {
+    let d = TestDirector::builder()
+        .console(ConsoleSpec::new("admin", "secret").tls(TlsPolicy::None))
+        .message("26-Nov 17:44 bareos-dir JobId 0: hello\n")
+        .start()
+        .unwrap();
+    let mut c = logged_in(&d, "admin");
+    assert_eq!(
+        c.command("autodisplay off", Signal::Eod),
+        vec![data("You have messages.\n"), sig(Signal::Eod)]
+    );
+    assert_eq!(
+        c.command("messages", Signal::Eod),
+        vec![data("26-Nov 17:44 bareos-dir JobId 0: hello\n"), sig(Signal::Eod)]
+    );
+    assert_eq!(
+        c.command("messages", Signal::Eod),
+        vec![data("You have no messages.\n"), sig(Signal::Eod)]
+    );
+}
+
+#[test]
+fn script_table_overrides_builtins() {
+    let table = ScriptTable::parse(
+        r#"{"command": "whoami", "frames": [{"text": "scripted\n"}]}
+{"command": "list jobs", "frames": [{"signal": "CMD_BEGIN"}, {"base64": "aGk="}, {"signal": "BNET_EOD"}], "end": false}
+"#,
+    )
+    .unwrap();
+    let d = TestDirector::builder()
+        .console(ConsoleSpec::new("admin", "secret").tls(TlsPolicy::None))
+        .script(table)
+        .start()
+        .unwrap();
+    let mut c = logged_in(&d, "admin");
+    assert_eq!(
+        c.command("whoami", Signal::Eod),
+        vec![data("scripted\n"), sig(Signal::Eod)]
+    );
+    assert_eq!(
+        c.command("list jobs", Signal::Eod),
+        vec![sig(Signal::CmdBegin), data("hi"), sig(Signal::Eod)]
+    );
+    assert_eq!(c.command("version", Signal::Eod).len(), 2);
+}
+
+/// Logs in like the recorded client did and checks every command's reply.
+fn reproduce(file: &str) {
+    let path = transcripts().join(file);
+    let transcript = Transcript::load(&path).unwrap();
+    let d = TestDirector::builder()
+        .password("secret")
+        .default_console_tls(TlsPolicy::Enabled)
+        .script(ScriptTable::from_transcript(&path).unwrap())
+        .start()
+        .unwrap();
+    let recorded_welcome = transcript
+        .frames
+        .iter()
+        .find(|f| !f.from_client && f.frame.data().is_some_and(|d| d.starts_with(b"1000 OK:")))
+        .unwrap()
+        .frame
+        .clone();
+    let mut c = Client::connect(d.addr(), Transport::Clear, ResourceType::Console, "", "").unwrap();
+    let welcome = c
+        .login(console("*UserAgent*", "secret", ProtocolVersion::V1, false))
+        .unwrap();
+    assert_eq!(welcome, vec![recorded_welcome]);
+    let exchanges = transcript.exchanges();
+    assert!(exchanges.len() >= 8);
+    for exchange in exchanges {
+        let command = String::from_utf8(exchange.request.data().unwrap().to_vec()).unwrap();
+        c.send(&command);
+        let mut got = Vec::new();
+        while got.len() < exchange.reply.len() {
+            got.push(c.expect_frame());
+        }
+        assert_eq!(got, exchange.reply, "{command}");
+    }
+}
+
+#[test]
+fn transcript_10_reproduced_byte_for_byte() {
+    reproduce("10-pyb-api0-commands.jsonl");
+}
+
+#[test]
+fn transcript_12_reproduced_byte_for_byte() {
+    reproduce("12-pyb-api-json-compact-commands-raw.jsonl");
+}
+
+#[test]
+fn replay_records_the_client_frames() {
+    let path = transcripts().join("24-bconsole-select-prompt-status-client.jsonl");
+    let replay = Replay::from_transcript(&path).unwrap();
+    let expected = replay.expected_requests();
+    let d = TestDirector::builder()
+        .console(ConsoleSpec::new("admin notls", "secret").tls(TlsPolicy::None))
+        .replay(replay.clone())
+        .start()
+        .unwrap();
+    let mut c = Client::connect(d.addr(), Transport::Clear, ResourceType::Console, "", "").unwrap();
+    let welcome = c
+        .login(console("admin notls", "secret", ProtocolVersion::V2, false))
+        .unwrap();
+    assert!(welcome[1]
+        .data()
+        .unwrap()
+        .ends_with(b"You are logged in as: admin notls"));
+    for (i, request) in expected.iter().enumerate() {
+        c.write_raw(&request.encode().unwrap());
+        for frame in replay.reply(i).unwrap() {
+            assert_eq!(&c.expect_frame(), frame);
+        }
+    }
+    assert_eq!(c.read_frame().unwrap(), None);
+    assert_eq!(d.received_commands(), expected);
+}
+
+#[test]
+fn large_outputs_stream_in_frames() {
+    let d = director();
+    let mut c = logged_in(&d, "admin");
+    let frames = c.command(".testkit output size=2500000", Signal::Eod);
+    let sizes: Vec<usize> = frames
+        .iter()
+        .filter_map(|f| f.data().map(<[u8]>::len))
+        .collect();
+    assert_eq!(sizes, vec![999_996, 999_996, 500_008]);
+    let text: Vec<u8> = frames.iter().filter_map(Frame::data).flatten().copied().collect();
+    assert!(text.starts_with(b" /var/lib/bareos-test/tmp/backup-data-numbered-files/1.txt\n"));
+    assert!(text.ends_with(b"\n"));
+    c.command(".api 2 compact=yes", Signal::MainPrompt);
+    let frames = c.command(".testkit output size=1500000", Signal::MainPrompt);
+    assert_eq!(frames[..2], [sig(Signal::CmdBegin), sig(Signal::CmdOk)]);
+    let json: Vec<u8> = frames.iter().filter_map(Frame::data).flatten().copied().collect();
+    assert!(frames[2].data().unwrap().len() == 999_996 && json.len() >= 1_500_000);
+    let doc: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    assert_eq!(
+        doc["result"]["filenames"][0]["filename"],
+        "/var/lib/bareos-test/tmp/backup-data-numbered-files/1.txt"
+    );
+}
