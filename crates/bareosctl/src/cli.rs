@@ -1,0 +1,213 @@
+//! The command-line interface (clap definitions). The option names are a contract: they
+//! follow python-bareos (`--address`, `--port`, `--name`, `-p/--password`, ...) and
+//! bconsole (`-c`, `-D`, `-l`, `-t`, `-u`, `-s`, `-d`).
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// A console for Bareos directors and file daemons: interactive like bconsole, scriptable,
+/// JSON on request.
+#[derive(Debug, Parser)]
+#[command(name = "bareosctl", version, about, long_about = None)]
+pub struct Cli {
+    /// Connection and configuration options (usable before or after the subcommand).
+    #[command(flatten)]
+    pub global: GlobalOptions,
+
+    /// What to do (default: the interactive console).
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Options shared by all subcommands.
+#[derive(Debug, Args, Clone, Default)]
+pub struct GlobalOptions {
+    /// Director address (default: localhost, or the config file's Address).
+    #[arg(long, env = "BAREOS_ADDRESS", global = true, value_name = "HOST")]
+    pub address: Option<String>,
+
+    /// Director port (default: 9101; 9102 for `fd`).
+    #[arg(long, env = "BAREOS_PORT", global = true, value_name = "PORT")]
+    pub port: Option<u16>,
+
+    /// Console name (default: the default console). For `fd`: the director name.
+    #[arg(long, env = "BAREOS_NAME", global = true, value_name = "NAME")]
+    pub name: Option<String>,
+
+    /// Password (visible to other users in the process list: prefer --password-file or
+    /// BAREOS_PASSWORD).
+    #[arg(
+        short = 'p',
+        long,
+        env = "BAREOS_PASSWORD",
+        hide_env_values = true,
+        global = true,
+        value_name = "PASSWORD"
+    )]
+    pub password: Option<String>,
+
+    /// Read the password from the first line of FILE.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub password_file: Option<PathBuf>,
+
+    /// Timeout in seconds for connecting, logging in and each wait for the director.
+    #[arg(long, global = true, value_name = "SECONDS")]
+    pub timeout: Option<u64>,
+
+    /// Same as --timeout (bconsole's spelling).
+    #[arg(short = 'u', global = true, value_name = "SECONDS", conflicts_with = "timeout")]
+    pub timeout_u: Option<u64>,
+
+    /// Console protocol version: 2 (Bareos >= 18.2), 1 (older Bareos, Bacula), 0 = try 2
+    /// then 1.
+    #[arg(long, global = true, value_name = "VERSION", value_parser = clap::value_parser!(u8).range(0..=2))]
+    pub protocolversion: Option<u8>,
+
+    /// PAM user name (for consoles with UsePamAuthentication).
+    #[arg(long, global = true, value_name = "USER")]
+    pub pam_username: Option<String>,
+
+    /// PAM password.
+    #[arg(long, global = true, value_name = "PASSWORD", hide_env_values = true)]
+    pub pam_password: Option<String>,
+
+    /// Require TLS-PSK: never fall back to cleartext.
+    #[arg(long, global = true, conflicts_with = "tls_psk_disable")]
+    pub tls_psk_require: bool,
+
+    /// Do not use TLS-PSK (cleartext; for Bacula and old directors).
+    #[arg(long, global = true)]
+    pub tls_psk_disable: bool,
+
+    /// Read a bconsole configuration: a bconsole.conf file or a directory (its
+    /// bconsole.d/, or its own *.conf files).
+    #[arg(short = 'c', long = "config", global = true, value_name = "FILE|DIR")]
+    pub config: Option<PathBuf>,
+
+    /// Select the director NAME from the configuration.
+    #[arg(short = 'D', long = "director", global = true, value_name = "NAME")]
+    pub director: Option<String>,
+
+    /// List the directors of the configuration and exit.
+    #[arg(short = 'l', long = "list-directors", global = true)]
+    pub list_directors: bool,
+
+    /// Test the configuration and exit.
+    #[arg(short = 't', long = "test-config", global = true)]
+    pub test_config: bool,
+
+    /// No signal handling (bconsole's -s): Ctrl-C ends the program instead of
+    /// cancelling a prompt.
+    #[arg(short = 's', long = "no-signals", global = true)]
+    pub no_signals: bool,
+
+    /// Debug level as in bconsole (0 = warnings only, 1-49 info, 50-199 debug, 200+
+    /// trace); RUST_LOG takes precedence.
+    #[arg(short = 'd', long = "debug", global = true, value_name = "LEVEL")]
+    pub debug: Option<u32>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// The interactive console (the default).
+    Console(ConsoleArgs),
+    /// Run one command, print its result and exit.
+    Call(CallArgs),
+    /// Talk to a File Daemon as a director: one command, or interactive without one.
+    Fd(FdArgs),
+    /// Print a shell completion script.
+    Completions {
+        /// The shell.
+        shell: Shell,
+    },
+    /// Print the man page (roff).
+    Man,
+}
+
+/// Options of `console`.
+#[derive(Debug, Args, Default)]
+pub struct ConsoleArgs {
+    /// Print each result as pretty JSON (API mode 2).
+    #[arg(long)]
+    pub json: bool,
+
+    /// Start the built-in test director and connect to it.
+    #[arg(long)]
+    pub demo: bool,
+
+    /// Allow @input, @output, @tee and @exec when running as root.
+    #[arg(long)]
+    pub allow_root_at_commands: bool,
+
+    /// Do not run ~/.bconsolerc (or the config's RcFile) at start.
+    #[arg(long)]
+    pub no_rc: bool,
+}
+
+/// Options of `call`.
+#[derive(Debug, Args)]
+pub struct CallArgs {
+    /// Print the `result` of the JSON reply (API mode 2), pretty-printed.
+    #[arg(long, conflicts_with = "raw")]
+    pub json: bool,
+
+    /// Print the whole JSON-RPC envelope.
+    #[arg(long)]
+    pub raw: bool,
+
+    /// For `run ... yes`: follow the job until it ends, with a progress line; the exit
+    /// status is the job's (0 OK, 1 error, 5 canceled).
+    #[arg(long)]
+    pub wait: bool,
+
+    /// Start the built-in test director and send the command to it.
+    #[arg(long)]
+    pub demo: bool,
+
+    /// The command; its words are joined with spaces.
+    #[arg(required = true, trailing_var_arg = true, allow_hyphen_values = true)]
+    pub command: Vec<String>,
+}
+
+/// Options of `fd` (address, port, name and password are the global options).
+#[derive(Debug, Args)]
+pub struct FdArgs {
+    /// The command (words joined with spaces); interactive when absent.
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+    pub command: Vec<String>,
+}
+
+/// Shells for `completions`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Shell {
+    /// GNU bash.
+    Bash,
+    /// Z shell.
+    Zsh,
+    /// fish.
+    Fish,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn definition_is_valid() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn call_words() {
+        let cli = Cli::try_parse_from(["bareosctl", "call", "--json", "list", "jobs"]).unwrap();
+        match cli.command {
+            Some(Command::Call(args)) => {
+                assert!(args.json);
+                assert_eq!(args.command, ["list", "jobs"]);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}

@@ -1,0 +1,351 @@
+//! From options, environment and configuration file to a logged-in connection: password
+//! sources, director and console selection, protocol auto-detection, warnings.
+
+use crate::cli::GlobalOptions;
+use crate::config_file::{ConsoleConfig, ConsoleResource, DirectorResource};
+use crate::exit::{CliError, CliResult};
+use bareos::{blocking, Config, Password, ProtocolVersion, TlsMode};
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// The configuration bconsole reads when no `-c` is given.
+pub const DEFAULT_CONFIG: &str = "/etc/bareos/bconsole.conf";
+
+/// Everything needed to connect, plus the console settings that matter to the REPL.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// The library configuration.
+    pub config: Config,
+    /// `--protocolversion 0`: try version 2, then 1 when the login is refused.
+    pub auto_protocol: bool,
+    /// The Console resource in use, if any (history file, rc file).
+    pub console: Option<ConsoleResource>,
+}
+
+/// Whether a password was given where others can see it: decided by `main` from clap's
+/// value source.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum PasswordOrigin {
+    /// Not given with `-p/--password`.
+    #[default]
+    Elsewhere,
+    /// Given on the command line.
+    CommandLine,
+}
+
+/// Reads the configuration named by `-c`, or the default one when it exists and nothing
+/// else says where to connect.
+pub fn load_config(opts: &GlobalOptions) -> CliResult<Option<(ConsoleConfig, PathBuf)>> {
+    let path = match &opts.config {
+        Some(path) => path.clone(),
+        None => {
+            let implicit = opts.address.is_none()
+                && opts.password.is_none()
+                && opts.password_file.is_none();
+            let default = PathBuf::from(DEFAULT_CONFIG);
+            if (implicit || opts.list_directors || opts.test_config) && default.is_file() {
+                default
+            } else if opts.list_directors || opts.test_config {
+                return Err(CliError::usage(format!(
+                    "no configuration to read: give one with -c FILE|DIR ({DEFAULT_CONFIG} does not exist)"
+                )));
+            } else {
+                return Ok(None);
+            }
+        }
+    };
+    let config = ConsoleConfig::load(&path).map_err(|e| CliError::usage(e.to_string()))?;
+    Ok(Some((config, path)))
+}
+
+/// Picks the director: `-D NAME`, the only one, or asks on a terminal like bconsole.
+pub fn select_director<'a>(
+    config: &'a ConsoleConfig,
+    path: &Path,
+    wanted: Option<&str>,
+) -> CliResult<&'a DirectorResource> {
+    let names = || {
+        config
+            .directors
+            .iter()
+            .map(|d| d.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if let Some(name) = wanted {
+        return config.director(name).ok_or_else(|| {
+            CliError::usage(format!(
+                "unknown director '{name}' in {} (configured: {})",
+                path.display(),
+                names()
+            ))
+        });
+    }
+    match config.directors.len() {
+        0 => Err(CliError::usage(format!(
+            "no Director resource in {}",
+            path.display()
+        ))),
+        1 => Ok(&config.directors[0]),
+        n => {
+            if !std::io::stdin().is_terminal() {
+                return Err(CliError::usage(format!(
+                    "{n} directors are configured in {} ({}); choose one with -D NAME",
+                    path.display(),
+                    names()
+                )));
+            }
+            let mut err = std::io::stderr();
+            let _ = writeln!(err, "Available Directors:");
+            for (i, d) in config.directors.iter().enumerate() {
+                let _ = writeln!(
+                    err,
+                    "{:2}:  {} at {}:{}",
+                    i + 1,
+                    d.name,
+                    d.address.as_deref().unwrap_or("localhost"),
+                    d.port.unwrap_or(bareos::DIRECTOR_PORT)
+                );
+            }
+            let _ = write!(err, "Select Director by entering a number: ");
+            let _ = err.flush();
+            let mut line = String::new();
+            std::io::stdin().lock().read_line(&mut line)?;
+            let choice: usize = line.trim().parse().unwrap_or(0);
+            if choice == 0 || choice > n {
+                return Err(CliError::usage(format!(
+                    "you must enter a number between 1 and {n}"
+                )));
+            }
+            Ok(&config.directors[choice - 1])
+        }
+    }
+}
+
+/// The timeout from `--timeout` or `-u`.
+pub fn timeout(opts: &GlobalOptions) -> Option<Duration> {
+    opts.timeout.or(opts.timeout_u).map(Duration::from_secs)
+}
+
+/// Applies `--timeout` to every deadline of a config.
+pub fn apply_timeout(config: Config, opts: &GlobalOptions) -> Config {
+    match timeout(opts) {
+        Some(t) => config
+            .connect_timeout(t)
+            .login_timeout(t)
+            .read_timeout(t),
+        None => config,
+    }
+}
+
+/// Reads the first line of a password file.
+fn read_password_file(path: &Path) -> CliResult<String> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        CliError::usage(format!("cannot read the password file {}: {e}", path.display()))
+    })?;
+    let line = text.lines().next().unwrap_or("").trim_end_matches('\r');
+    if line.is_empty() {
+        return Err(CliError::usage(format!(
+            "the password file {} is empty",
+            path.display()
+        )));
+    }
+    Ok(line.to_string())
+}
+
+/// Asks for a password on the terminal (without echo).
+fn prompt_password(what: &str) -> CliResult<String> {
+    if !std::io::stdin().is_terminal() {
+        return Err(CliError::usage(format!(
+            "no password given for {what}: use -p, --password-file, BAREOS_PASSWORD or a config file with -c"
+        )));
+    }
+    rpassword::prompt_password(format!("Password for {what}: "))
+        .map_err(|e| CliError::usage(format!("cannot read the password: {e}")))
+}
+
+/// Builds the plan for a director connection.
+pub fn director_plan(opts: &GlobalOptions, origin: PasswordOrigin) -> CliResult<Plan> {
+    let loaded = load_config(opts)?;
+    let mut director = None;
+    let mut console = None;
+    if let Some((config, path)) = &loaded {
+        let d = select_director(config, path, opts.director.as_deref())?;
+        console = match &opts.name {
+            Some(name) => config.consoles.iter().find(|c| &c.name == name).cloned(),
+            None => config.console_for(&d.name).cloned(),
+        };
+        director = Some(d.clone());
+    } else if opts.director.is_some() {
+        return Err(CliError::usage("-D needs a configuration file (-c FILE|DIR)"));
+    }
+
+    let address = opts
+        .address
+        .clone()
+        .or_else(|| director.as_ref().and_then(|d| d.address.clone()))
+        .unwrap_or_else(|| "localhost".to_string());
+    let port = opts
+        .port
+        .or_else(|| director.as_ref().and_then(|d| d.port))
+        .unwrap_or(bareos::DIRECTOR_PORT);
+    let mut config = Config::new(address).port(port);
+    let name = opts.name.clone().or_else(|| console.as_ref().map(|c| c.name.clone()));
+    if let Some(name) = &name {
+        config = config.console(name.clone());
+    }
+
+    let password = if let Some(p) = &opts.password {
+        if origin == PasswordOrigin::CommandLine {
+            eprintln!(
+                "warning: a password on the command line is visible to other users; prefer --password-file or BAREOS_PASSWORD"
+            );
+        }
+        p.clone()
+    } else if let Some(file) = &opts.password_file {
+        read_password_file(file)?
+    } else if let Some(p) = console
+        .as_ref()
+        .and_then(|c| c.password.clone())
+        .filter(|_| name.is_some())
+        .or_else(|| director.as_ref().and_then(|d| d.password.clone()))
+    {
+        p
+    } else {
+        prompt_password(&format!("console '{}'", config.login_name()))?
+    };
+    config = config.password(Password::from_config_value(&password));
+
+    let (tls_enable, tls_require) = match (&console, &director) {
+        (Some(c), _) if c.tls_enable.is_some() || c.tls_require.is_some() => {
+            (c.tls_enable, c.tls_require)
+        }
+        (_, Some(d)) => (d.tls_enable, d.tls_require),
+        _ => (None, None),
+    };
+    let tls = if opts.tls_psk_disable {
+        TlsMode::Disabled
+    } else if opts.tls_psk_require {
+        TlsMode::Required
+    } else if tls_enable == Some(false) {
+        TlsMode::Disabled
+    } else if tls_require == Some(true) {
+        TlsMode::Required
+    } else {
+        TlsMode::Prefer
+    };
+    config = config.tls(tls);
+
+    match (&opts.pam_username, &opts.pam_password) {
+        (Some(user), Some(pass)) => config = config.pam(user.clone(), pass.clone()),
+        (None, None) => {}
+        _ => {
+            return Err(CliError::usage(
+                "--pam-username and --pam-password must be given together",
+            ))
+        }
+    }
+
+    let (protocol, auto_protocol) = match opts.protocolversion.unwrap_or(0) {
+        1 => (ProtocolVersion::V1, false),
+        2 => (ProtocolVersion::V2, false),
+        _ => (ProtocolVersion::V2, true),
+    };
+    config = apply_timeout(config.protocol(protocol), opts);
+    Ok(Plan {
+        config,
+        auto_protocol,
+        console,
+    })
+}
+
+/// Builds the config for a file daemon connection (`fd`).
+pub fn fd_config(opts: &GlobalOptions, origin: PasswordOrigin) -> CliResult<Config> {
+    let address = opts
+        .address
+        .clone()
+        .ok_or_else(|| CliError::usage("fd needs --address HOST"))?;
+    let name = opts
+        .name
+        .clone()
+        .ok_or_else(|| CliError::usage("fd needs --name DIRECTOR_NAME (the director to act as)"))?;
+    let password = if let Some(p) = &opts.password {
+        if origin == PasswordOrigin::CommandLine {
+            eprintln!(
+                "warning: a password on the command line is visible to other users; prefer --password-file or BAREOS_PASSWORD"
+            );
+        }
+        p.clone()
+    } else if let Some(file) = &opts.password_file {
+        read_password_file(file)?
+    } else {
+        prompt_password(&format!("director '{name}' on the file daemon"))?
+    };
+    let tls = if opts.tls_psk_disable {
+        TlsMode::Disabled
+    } else if opts.tls_psk_require {
+        TlsMode::Required
+    } else {
+        TlsMode::Prefer
+    };
+    let config = Config::file_daemon(address)
+        .port(opts.port.unwrap_or(bareos::FILE_DAEMON_PORT))
+        .name(name)
+        .password(Password::from_config_value(&password))
+        .tls(tls);
+    Ok(apply_timeout(config, opts))
+}
+
+/// Connects as planned; with protocol auto-detection, a refused version-2 login is retried
+/// with version 1 (the first error is reported if both fail).
+pub fn connect(plan: &Plan) -> CliResult<blocking::Director> {
+    tracing::info!(
+        address = plan.config.address(),
+        port = plan.config.port_number(),
+        console = plan.config.login_name(),
+        "connecting"
+    );
+    match blocking::Director::connect(plan.config.clone()) {
+        Ok(director) => Ok(director),
+        Err(first) if plan.auto_protocol && first.is_auth() && !first.is_pam() => {
+            tracing::info!("login with protocol 2 refused ({first}); trying protocol 1");
+            blocking::Director::connect(plan.config.clone().protocol(ProtocolVersion::V1))
+                .map_err(|_| CliError::from(first))
+        }
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// The connect banner: director, version, and the link's protection. Cleartext is a
+/// warning (on stderr).
+pub fn banner(director: &blocking::Director, out: &mut dyn Write) -> std::io::Result<()> {
+    let config = director.config();
+    writeln!(
+        out,
+        "Connecting to Director {}:{}",
+        config.address(),
+        config.port_number()
+    )?;
+    match director.cipher() {
+        Some(info) => writeln!(out, " Encryption: {} {} (TLS-PSK)", info.cipher, info.version)?,
+        None => {
+            writeln!(out, " Encryption: None")?;
+            eprintln!("warning: the connection is not encrypted (cleartext): commands and results can be read on the network");
+        }
+    }
+    let welcome = director.welcome();
+    if welcome.text.is_empty() {
+        writeln!(out, "{} Version: {}", welcome.director, welcome.version)?;
+    } else {
+        for line in welcome.text.lines() {
+            writeln!(out, "{line}")?;
+        }
+    }
+    if let Some(info) = &welcome.info {
+        for line in info.lines() {
+            writeln!(out, "{line}")?;
+        }
+    }
+    Ok(())
+}

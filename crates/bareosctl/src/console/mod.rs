@@ -1,0 +1,465 @@
+//! The interactive console: line editing, history, completion, prompts answered in place,
+//! `@` commands, JSON mode, and piped stdin like bconsole.
+
+pub mod at_commands;
+pub mod completion;
+pub mod output;
+
+use crate::config_file::ConsoleResource;
+use crate::exit::{self, CliError, CliResult};
+use at_commands::{AtCommand, HELP};
+use bareos::{blocking, redact_command, Reply, ResponseEnd};
+use completion::{ConsoleHelper, Shared};
+use output::Output;
+use rustyline::error::ReadlineError;
+use rustyline::history::DefaultHistory;
+use rustyline::{Config as EditorConfig, Editor};
+use std::cell::RefCell;
+use std::io::{BufRead, BufReader, IsTerminal};
+use std::path::PathBuf;
+use std::rc::Rc;
+
+/// Console settings.
+#[derive(Debug, Default)]
+pub struct Options {
+    /// `--json`: results as pretty JSON.
+    pub json: bool,
+    /// Allow `@input`, `@output`, `@tee` and `@exec` as root.
+    pub allow_root_at_commands: bool,
+    /// Skip the rc file.
+    pub no_rc: bool,
+    /// `-s`: Ctrl-C ends the console instead of cancelling.
+    pub no_signals: bool,
+    /// The Console resource (history and rc file settings).
+    pub console: Option<ConsoleResource>,
+}
+
+/// Default number of history entries (bconsole's default).
+const DEFAULT_HISTORY_LENGTH: usize = 100;
+
+/// What the next line of input came from.
+enum Source {
+    Terminal,
+    Piped,
+}
+
+/// A running console session.
+pub struct Console {
+    director: Shared,
+    out: Output,
+    options: Options,
+    editor: Option<Editor<ConsoleHelper, DefaultHistory>>,
+    history_path: Option<PathBuf>,
+    inputs: Vec<Box<dyn BufRead>>,
+    stdin: Option<Box<dyn BufRead>>,
+    separator: Option<char>,
+    done: bool,
+    status: i32,
+}
+
+/// Whether the process runs as root.
+pub fn is_root() -> bool {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    unsafe { libc::geteuid() == 0 }
+}
+
+fn expand_home(path: &str) -> PathBuf {
+    match path.strip_prefix("~/") {
+        Some(rest) => dirs::home_dir().unwrap_or_default().join(rest),
+        None => PathBuf::from(path),
+    }
+}
+
+impl Console {
+    /// Prepares a console on a logged-in connection.
+    pub fn new(director: blocking::Director, options: Options) -> CliResult<Console> {
+        let director: Shared = Rc::new(RefCell::new(director));
+        let interactive = std::io::stdin().is_terminal();
+        let mut console = Console {
+            director: director.clone(),
+            out: Output::default(),
+            options,
+            editor: None,
+            history_path: None,
+            inputs: Vec::new(),
+            stdin: None,
+            separator: None,
+            done: false,
+            status: exit::OK,
+        };
+        if interactive {
+            let length = console
+                .options
+                .console
+                .as_ref()
+                .and_then(|c| c.history_length)
+                .unwrap_or(DEFAULT_HISTORY_LENGTH);
+            let config = EditorConfig::builder()
+                .history_ignore_dups(true)
+                .map_err(|e| CliError::usage(format!("line editor: {e}")))?
+                .max_history_size(length.max(1))
+                .map_err(|e| CliError::usage(format!("line editor: {e}")))?
+                .auto_add_history(false)
+                .completion_type(rustyline::CompletionType::List)
+                .build();
+            let mut editor = Editor::with_config(config)
+                .map_err(|e| CliError::usage(format!("cannot start the line editor: {e}")))?;
+            editor.set_helper(Some(ConsoleHelper::new(director)));
+            let path = console
+                .options
+                .console
+                .as_ref()
+                .and_then(|c| c.history_file.as_deref())
+                .map(expand_home)
+                .or_else(|| dirs::home_dir().map(|h| h.join(".bconsole_history")));
+            if let Some(path) = &path {
+                if path.exists() {
+                    if let Err(e) = editor.load_history(path) {
+                        eprintln!("warning: cannot read the history file {}: {e}", path.display());
+                    }
+                }
+            }
+            console.history_path = path;
+            console.editor = Some(editor);
+        } else {
+            console.stdin = Some(Box::new(BufReader::new(std::io::stdin())));
+        }
+        if !console.options.no_rc {
+            let rc = console
+                .options
+                .console
+                .as_ref()
+                .and_then(|c| c.rc_file.as_deref())
+                .map(expand_home)
+                .or_else(|| dirs::home_dir().map(|h| h.join(".bconsolerc")));
+            if let Some(rc) = rc {
+                if let Ok(file) = std::fs::File::open(&rc) {
+                    tracing::info!("running {}", rc.display());
+                    console.inputs.push(Box::new(BufReader::new(file)));
+                }
+            }
+        }
+        Ok(console)
+    }
+
+    /// Writes text to the console output.
+    pub fn print(&mut self, text: &str) {
+        self.out.write(text);
+    }
+
+    /// Runs until `quit`, `@quit` or end of input; returns the exit status.
+    pub fn run(mut self) -> i32 {
+        self.print("Enter a period (.) to cancel a command.\n");
+        while !self.done {
+            let Some((line, source)) = self.next_line("*") else {
+                break;
+            };
+            self.handle_line(&line, source);
+        }
+        if !self.done {
+            if let Ok(director) = Rc::try_unwrap(self.director.clone()) {
+                director.into_inner().close();
+            }
+        }
+        self.status
+    }
+
+    /// Reads the next line: @input files first, then the terminal or stdin. `None` at the
+    /// end of input (or Ctrl-D).
+    fn next_line(&mut self, prompt: &str) -> Option<(String, Source)> {
+        while let Some(input) = self.inputs.last_mut() {
+            let mut line = String::new();
+            match input.read_line(&mut line) {
+                Ok(0) => {
+                    self.inputs.pop();
+                }
+                Ok(_) => return Some((strip_eol(line), Source::Piped)),
+                Err(e) => {
+                    eprintln!("error: reading the input file: {e}");
+                    self.inputs.pop();
+                }
+            }
+        }
+        if let Some(editor) = &mut self.editor {
+            loop {
+                match editor.readline(prompt) {
+                    Ok(line) => return Some((line, Source::Terminal)),
+                    Err(ReadlineError::Interrupted) if !self.options.no_signals => continue,
+                    Err(ReadlineError::Interrupted) | Err(ReadlineError::Eof) => return None,
+                    Err(e) => {
+                        eprintln!("error: reading the terminal: {e}");
+                        return None;
+                    }
+                }
+            }
+        }
+        let stdin = self.stdin.as_mut()?;
+        let mut line = String::new();
+        match stdin.read_line(&mut line) {
+            Ok(0) => None,
+            Ok(_) => Some((strip_eol(line), Source::Piped)),
+            Err(e) => {
+                eprintln!("error: reading standard input: {e}");
+                None
+            }
+        }
+    }
+
+    fn add_history(&mut self, line: &str) {
+        if let Some(editor) = &mut self.editor {
+            if line.trim().is_empty() {
+                return;
+            }
+            let _ = editor.add_history_entry(line);
+            if let Some(path) = &self.history_path {
+                if let Err(e) = editor.save_history(path) {
+                    tracing::warn!("cannot write the history file {}: {e}", path.display());
+                }
+            }
+        }
+    }
+
+    fn handle_line(&mut self, line: &str, source: Source) {
+        match source {
+            Source::Terminal => self.add_history(line),
+            Source::Piped => self.print(&format!("{line}\n")),
+        }
+        let trimmed = line.trim();
+        if trimmed.is_empty() {
+            return;
+        }
+        if trimmed.starts_with('@') {
+            self.at_command(trimmed);
+            return;
+        }
+        let commands: Vec<String> = match self.separator {
+            Some(sep) => trimmed
+                .split(sep)
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect(),
+            None => vec![trimmed.to_string()],
+        };
+        for command in commands {
+            if self.done {
+                break;
+            }
+            self.command(&command);
+        }
+    }
+
+    fn at_command(&mut self, line: &str) {
+        let command = match AtCommand::parse(line) {
+            Ok(c) => c,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return;
+            }
+        };
+        if command.is_dangerous() && is_root() && !self.options.allow_root_at_commands {
+            eprintln!(
+                "error: {} is refused when running as root (use --allow-root-at-commands to allow it)",
+                command.name()
+            );
+            return;
+        }
+        match command {
+            AtCommand::Comment => {}
+            AtCommand::Input(path) => match std::fs::File::open(&path) {
+                Ok(file) if self.inputs.len() < 16 => {
+                    self.inputs.push(Box::new(BufReader::new(file)))
+                }
+                Ok(_) => eprintln!("error: @input nested too deeply"),
+                Err(e) => eprintln!("error: cannot open {}: {e}", path.display()),
+            },
+            AtCommand::Output(target) | AtCommand::Tee(target) if target.is_none() => {
+                self.out.reset()
+            }
+            AtCommand::Output(Some((path, mode))) => {
+                if let Err(e) = self.out.open(&path, mode, false) {
+                    eprintln!("error: cannot open {}: {e}", path.display());
+                }
+            }
+            AtCommand::Tee(Some((path, mode))) => {
+                if let Err(e) = self.out.open(&path, mode, true) {
+                    eprintln!("error: cannot open {}: {e}", path.display());
+                }
+            }
+            AtCommand::Output(None) | AtCommand::Tee(None) => self.out.reset(),
+            AtCommand::Exec(command) => {
+                match std::process::Command::new("sh").arg("-c").arg(&command).output() {
+                    Ok(result) => {
+                        self.print(&String::from_utf8_lossy(&result.stdout));
+                        self.print(&String::from_utf8_lossy(&result.stderr));
+                    }
+                    Err(e) => eprintln!("error: cannot run '{command}': {e}"),
+                }
+            }
+            AtCommand::Sleep(duration) => std::thread::sleep(duration),
+            AtCommand::Time => {
+                let now = chrono::Local::now().format("%d-%b-%Y %H:%M:%S").to_string();
+                self.print(&format!("{now}\n"));
+            }
+            AtCommand::Version => self.print(&format!(
+                "bareosctl {} (bareos-rs), director {} version {}\n",
+                env!("CARGO_PKG_VERSION"),
+                self.director.borrow().welcome().director,
+                self.director.borrow().welcome().version
+            )),
+            AtCommand::Echo(text) => self.print(&format!("{text}\n")),
+            AtCommand::Help => self.print(HELP),
+            AtCommand::Separator(sep) => self.separator = sep,
+            AtCommand::Quit => {
+                self.done = true;
+                self.quit();
+            }
+        }
+    }
+
+    fn quit(&mut self) {
+        let mut director = self.director.borrow_mut();
+        let _ = director.call("quit");
+    }
+
+    /// Runs one director command, answering prompts in place.
+    fn command(&mut self, command: &str) {
+        let lower = command.to_ascii_lowercase();
+        let is_quit = matches!(lower.as_str(), "quit" | "exit" | ".quit");
+        tracing::debug!(command = %redact_command(command), "sending");
+        if self.options.json && !is_quit {
+            self.json_command(command);
+            return;
+        }
+        let result = self.director.borrow_mut().call(command);
+        let mut reply = match result {
+            Ok(reply) => reply,
+            Err(e) => return self.library_error(e),
+        };
+        loop {
+            let (body, prompt) = split_prompt(&reply);
+            self.print(&body);
+            match reply.end() {
+                ResponseEnd::Complete => return,
+                ResponseEnd::Closed => {
+                    self.done = true;
+                    return;
+                }
+                ResponseEnd::Prompt(_) => {}
+            }
+            let answer = self.read_answer(&prompt);
+            let result = match answer {
+                Some(answer) => self.director.borrow_mut().answer(&answer),
+                None => self.director.borrow_mut().cancel_prompt(),
+            };
+            reply = match result {
+                Ok(reply) => reply,
+                Err(e) => return self.library_error(e),
+            };
+        }
+    }
+
+    /// Reads the answer to a prompt; `None` cancels (Ctrl-C, end of input).
+    fn read_answer(&mut self, prompt: &str) -> Option<String> {
+        if self.editor.is_some() && self.inputs.is_empty() {
+            let editor = self.editor.as_mut()?;
+            loop {
+                match editor.readline(prompt) {
+                    Ok(line) => {
+                        if line.trim().is_empty() && prompt.trim_end() == "$" {
+                            continue;
+                        }
+                        let _ = editor.add_history_entry(line.as_str());
+                        return Some(line);
+                    }
+                    Err(ReadlineError::Interrupted) => {
+                        if self.options.no_signals {
+                            self.done = true;
+                        }
+                        return None;
+                    }
+                    Err(_) => return None,
+                }
+            }
+        }
+        self.print(prompt);
+        match self.next_line(prompt) {
+            Some((line, _)) => {
+                self.print(&format!("{line}\n"));
+                Some(line)
+            }
+            None => {
+                self.print("\n");
+                None
+            }
+        }
+    }
+
+    fn json_command(&mut self, command: &str) {
+        let result = self.director.borrow_mut().call_json_reply(command);
+        match result {
+            Ok(reply) => {
+                if !reply.leading_text.is_empty() {
+                    self.print(&String::from_utf8_lossy(&reply.leading_text));
+                }
+                if let Some(error) = reply.error() {
+                    let messages = error.error_messages();
+                    if messages.is_empty() {
+                        eprintln!("error: {}", error.message);
+                    } else {
+                        for m in messages {
+                            eprintln!("error: {m}");
+                        }
+                    }
+                    self.status = exit::DIRECTOR_ERROR;
+                } else {
+                    let value = reply.result().cloned().unwrap_or_default();
+                    let text = serde_json::to_string_pretty(&value).unwrap_or_default();
+                    self.print(&format!("{text}\n"));
+                }
+            }
+            Err(e) => self.library_error(e),
+        }
+    }
+
+    /// Reports an error; a lost connection is re-established once.
+    fn library_error(&mut self, error: bareos::Error) {
+        let message = CliError::from(error);
+        eprintln!("error: {message}");
+        if message.code == exit::CONNECTION || message.code == exit::TIMEOUT {
+            let result = self.director.borrow_mut().reconnect();
+            match result {
+                Ok(()) => {
+                    if let Some(helper) = self.editor.as_ref().and_then(|e| e.helper()) {
+                        helper.clear_cache();
+                    }
+                    eprintln!("reconnected to the director");
+                }
+                Err(e) => {
+                    eprintln!("error: cannot reconnect: {}", CliError::from(e));
+                    self.status = message.code;
+                    self.done = true;
+                }
+            }
+        }
+    }
+}
+
+/// Splits a reply into the text before its prompt and the prompt line.
+fn split_prompt(reply: &Reply) -> (String, String) {
+    let text = reply.text().into_owned();
+    match reply.prompt() {
+        Some(prompt) if text.ends_with(prompt.text.as_str()) => {
+            let body = text[..text.len() - prompt.text.len()].to_string();
+            (body, prompt.text.clone())
+        }
+        Some(prompt) => (text, prompt.text.clone()),
+        None => (text, String::new()),
+    }
+}
+
+fn strip_eol(mut line: String) -> String {
+    while line.ends_with(['\n', '\r']) {
+        line.pop();
+    }
+    line
+}

@@ -1,0 +1,168 @@
+//! `bareosctl`: a console for Bareos directors and file daemons.
+//!
+//! Exit statuses (see [`exit`]): 0 success, 1 director error, 2 usage or configuration
+//! error, 3 connection/authentication/TLS error, 4 timeout, 5 job canceled (`call --wait`).
+
+mod call;
+mod cli;
+mod config_file;
+mod connect;
+mod console;
+mod demo;
+mod exit;
+mod fd;
+mod progress;
+
+use clap::{CommandFactory, FromArgMatches};
+use cli::{Cli, Command, ConsoleArgs, GlobalOptions};
+use connect::PasswordOrigin;
+use exit::{CliError, CliResult};
+use std::io::Write;
+
+fn main() {
+    let matches = match Cli::command().try_get_matches() {
+        Ok(m) => m,
+        Err(e) => {
+            let _ = e.print();
+            std::process::exit(if e.use_stderr() { exit::USAGE } else { exit::OK });
+        }
+    };
+    let origin = match matches.value_source("password") {
+        Some(clap::parser::ValueSource::CommandLine) => PasswordOrigin::CommandLine,
+        _ => PasswordOrigin::Elsewhere,
+    };
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            std::process::exit(exit::USAGE);
+        }
+    };
+    init_logging(cli.global.debug);
+    let code = match run(cli, origin) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("bareosctl: {}", exit::one_line(&error.message));
+            error.code
+        }
+    };
+    let _ = std::io::stdout().flush();
+    std::process::exit(code);
+}
+
+/// `-d LEVEL` and `RUST_LOG` (which wins) select what is logged, on stderr.
+fn init_logging(debug: Option<u32>) {
+    use tracing_subscriber::EnvFilter;
+    let level = match debug.unwrap_or(0) {
+        0 => "warn",
+        1..=49 => "info",
+        50..=199 => "debug",
+        _ => "trace",
+    };
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(level));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .try_init();
+}
+
+fn run(cli: Cli, origin: PasswordOrigin) -> CliResult<i32> {
+    let global = cli.global;
+    if global.list_directors || global.test_config {
+        return config_only(&global);
+    }
+    match cli.command {
+        Some(Command::Completions { shell }) => {
+            let mut command = Cli::command();
+            let shell = match shell {
+                cli::Shell::Bash => clap_complete::Shell::Bash,
+                cli::Shell::Zsh => clap_complete::Shell::Zsh,
+                cli::Shell::Fish => clap_complete::Shell::Fish,
+            };
+            clap_complete::generate(shell, &mut command, "bareosctl", &mut std::io::stdout());
+            Ok(exit::OK)
+        }
+        Some(Command::Man) => {
+            clap_mangen::Man::new(Cli::command()).render(&mut std::io::stdout())?;
+            Ok(exit::OK)
+        }
+        Some(Command::Fd(args)) => fd::run(connect::fd_config(&global, origin)?, &args.command),
+        Some(Command::Call(args)) => {
+            let command = args.command.join(" ");
+            if command.trim().is_empty() {
+                return Err(CliError::usage("call needs a command"));
+            }
+            let (_demo, plan) = plan(&global, origin, args.demo)?;
+            let mut director = connect::connect(&plan)?;
+            let format = if args.raw {
+                call::Format::Raw
+            } else if args.json {
+                call::Format::Json
+            } else {
+                call::Format::Text
+            };
+            let code = if args.wait {
+                progress::run_and_wait(&mut director, &command)?
+            } else {
+                call::run(&mut director, &command, format)?
+            };
+            director.close();
+            Ok(code)
+        }
+        Some(Command::Console(args)) => console(&global, origin, args),
+        None => console(&global, origin, ConsoleArgs::default()),
+    }
+}
+
+/// `-l` and `-t`.
+fn config_only(global: &GlobalOptions) -> CliResult<i32> {
+    let (config, path) = connect::load_config(global)?
+        .ok_or_else(|| CliError::usage("no configuration to read: give one with -c FILE|DIR"))?;
+    if global.list_directors {
+        for director in &config.directors {
+            println!("{}", director.name);
+        }
+    } else if let Some(name) = &global.director {
+        connect::select_director(&config, &path, Some(name))?;
+    } else if config.directors.is_empty() {
+        return Err(CliError::usage(format!(
+            "no Director resource in {}",
+            path.display()
+        )));
+    }
+    Ok(exit::OK)
+}
+
+fn plan(
+    global: &GlobalOptions,
+    origin: PasswordOrigin,
+    demo: bool,
+) -> CliResult<(Option<demo::Demo>, connect::Plan)> {
+    if demo {
+        let demo = demo::Demo::start()?;
+        let plan = demo.plan(global);
+        Ok((Some(demo), plan))
+    } else {
+        Ok((None, connect::director_plan(global, origin)?))
+    }
+}
+
+fn console(global: &GlobalOptions, origin: PasswordOrigin, args: ConsoleArgs) -> CliResult<i32> {
+    let (_demo, plan) = plan(global, origin, args.demo)?;
+    let mut director = connect::connect(&plan)?;
+    if args.json {
+        director.enable_json()?;
+    }
+    connect::banner(&director, &mut std::io::stdout())?;
+    let options = console::Options {
+        json: args.json,
+        allow_root_at_commands: args.allow_root_at_commands,
+        no_rc: args.no_rc,
+        no_signals: global.no_signals,
+        console: plan.console.clone(),
+    };
+    let console = console::Console::new(director, options)?;
+    Ok(console.run())
+}
