@@ -38,7 +38,11 @@ fn end_markers_of_api_0_1_2() {
     );
     assert_eq!(
         c.command(".api 1", Signal::MainPrompt),
-        vec![sig(Signal::CmdOk), data("api: 1\n"), sig(Signal::MainPrompt)]
+        vec![
+            sig(Signal::CmdOk),
+            data("api: 1\n"),
+            sig(Signal::MainPrompt)
+        ]
     );
     assert_eq!(
         c.command("WHO", Signal::MainPrompt),
@@ -121,7 +125,9 @@ fn pretty_json_and_api0_from_api2() {
     let reply = c.command(".api 2", Signal::MainPrompt);
     assert_eq!(
         reply[1],
-        data("{\n  \"jsonrpc\": \"2.0\",\n  \"id\": null,\n  \"result\": {\n    \"api\": 2\n  }\n}")
+        data(
+            "{\n  \"jsonrpc\": \"2.0\",\n  \"id\": null,\n  \"result\": {\n    \"api\": 2\n  }\n}"
+        )
     );
     assert_eq!(
         c.command(".api 0", Signal::Eod),
@@ -148,9 +154,9 @@ fn selection_prompt_in_api_0_1_2() {
         reply[0],
         data("Connecting to Client test2-fd at localhost:9102\n")
     );
-    assert!(reply
-        .iter()
-        .any(|f| f.data().is_some_and(|d| d.starts_with(b"test2-fd Version: "))));
+    assert!(reply.iter().any(|f| f
+        .data()
+        .is_some_and(|d| d.starts_with(b"test2-fd Version: "))));
     c.command("status client", Signal::SubPrompt);
     assert_eq!(
         c.command(".", Signal::Eod),
@@ -260,7 +266,10 @@ fn command_acl_and_prefixes() {
         vec![data("limited\n"), sig(Signal::Eod)]
     );
     let pools = c.command("li pools", Signal::Eod);
-    assert_eq!(pools[0], data("Automatically selected Catalog: MyCatalog\n"));
+    assert_eq!(
+        pools[0],
+        data("Automatically selected Catalog: MyCatalog\n")
+    );
     assert!(pools[2].data().unwrap().starts_with(b"+--------+"));
     c.send("q");
     assert_eq!(c.read_frame().unwrap(), None);
@@ -280,7 +289,10 @@ fn messages_are_announced_and_shown() {
     );
     assert_eq!(
         c.command("messages", Signal::Eod),
-        vec![data("26-Nov 17:44 bareos-dir JobId 0: hello\n"), sig(Signal::Eod)]
+        vec![
+            data("26-Nov 17:44 bareos-dir JobId 0: hello\n"),
+            sig(Signal::Eod)
+        ]
     );
     assert_eq!(
         c.command("messages", Signal::Eod),
@@ -396,13 +408,23 @@ fn large_outputs_stream_in_frames() {
         .filter_map(|f| f.data().map(<[u8]>::len))
         .collect();
     assert_eq!(sizes, vec![999_996, 999_996, 500_008]);
-    let text: Vec<u8> = frames.iter().filter_map(Frame::data).flatten().copied().collect();
+    let text: Vec<u8> = frames
+        .iter()
+        .filter_map(Frame::data)
+        .flatten()
+        .copied()
+        .collect();
     assert!(text.starts_with(b" /var/lib/bareos-test/tmp/backup-data-numbered-files/1.txt\n"));
     assert!(text.ends_with(b"\n"));
     c.command(".api 2 compact=yes", Signal::MainPrompt);
     let frames = c.command(".testkit output size=1500000", Signal::MainPrompt);
     assert_eq!(frames[..2], [sig(Signal::CmdBegin), sig(Signal::CmdOk)]);
-    let json: Vec<u8> = frames.iter().filter_map(Frame::data).flatten().copied().collect();
+    let json: Vec<u8> = frames
+        .iter()
+        .filter_map(Frame::data)
+        .flatten()
+        .copied()
+        .collect();
     assert!(frames[2].data().unwrap().len() == 999_996 && json.len() >= 1_500_000);
     let doc: serde_json::Value = serde_json::from_slice(&json).unwrap();
     assert_eq!(

@@ -16,7 +16,21 @@ const POOLS: [(u32, &str, u32, u32, &str, &str); 4] = [
 ];
 
 /// `jobid, name, client, starttime, duration, type, level, jobfiles, jobbytes, jobstatus`
-pub(super) const JOBS: [(u32, &str, &str, &str, &str, &str, &str, u64, u64, &str); 4] = [
+type JobRow = (
+    u32,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    u64,
+    u64,
+    &'static str,
+);
+
+/// The jobs of the fixed catalog.
+pub(super) const JOBS: [JobRow; 4] = [
     (
         1,
         "backup-bareos-fd",

@@ -310,12 +310,12 @@ async fn restore(s: &mut Session, _args: &[String]) -> Step {
                 } else {
                     format!("{cwd}{}/", target.trim_matches('/'))
                 };
-                if next == "/" || entries(&next).len() > 0 {
+                if next == "/" || !entries(&next).is_empty() {
                     cwd = next;
                     s.conn.data(format!("cwd is: {cwd}\n")).await?;
                     true
                 } else {
-                    s.conn.data(format!("Invalid path given.\n")).await?;
+                    s.conn.data("Invalid path given.\n").await?;
                     false
                 }
             }
