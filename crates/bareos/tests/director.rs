@@ -1,0 +1,361 @@
+//! The async and blocking director clients against the test director on loopback.
+
+use bareos::{Config, Director, Password, PromptKind, ProtocolVersion, TlsMode, TlsVersion};
+use bareos_testkit::{ConsoleSpec, Fault, FaultSpec, TestDirector, TlsPolicy};
+use std::time::{Duration, Instant};
+
+fn default_console(director: &TestDirector) -> Config {
+    Config::new("127.0.0.1")
+        .port(director.port())
+        .password(Password::new("dir_password"))
+        .login_timeout(Duration::from_secs(5))
+        .read_timeout(Duration::from_secs(5))
+}
+
+fn named(director: &TestDirector, name: &str, password: &str) -> Config {
+    default_console(director)
+        .console(name)
+        .password(Password::new(password))
+}
+
+fn start(builder: bareos_testkit::TestDirectorBuilder) -> TestDirector {
+    builder.start().expect("test director starts")
+}
+
+#[tokio::test]
+async fn tls13_psk_default_console() {
+    let td = start(TestDirector::builder());
+    let mut director = Director::connect(default_console(&td)).await.unwrap();
+    assert!(director.is_encrypted());
+    let cipher = director.cipher().unwrap();
+    assert_eq!(cipher.version, "TLSv1.3");
+    assert!(cipher.cipher.ends_with("SHA256"), "{cipher:?}");
+    assert_eq!(director.welcome().director, "bareos-dir");
+    let whoami = director.call("whoami").await.unwrap();
+    assert_eq!(whoami.bytes(), b"root\n");
+    director.close().await;
+}
+
+#[tokio::test]
+async fn tls12_psk_named_console() {
+    let td = start(TestDirector::builder().console(ConsoleSpec::new("admin", "secret")));
+    let config = named(&td, "admin", "secret").tls_max_version(TlsVersion::Tls12);
+    let mut director = Director::connect(config).await.unwrap();
+    let cipher = director.cipher().unwrap().clone();
+    assert_eq!(cipher.version, "TLSv1.2");
+    assert!(cipher.cipher.contains("PSK"), "{cipher:?}");
+    assert_eq!(director.call_text("whoami").await.unwrap(), "admin\n");
+}
+
+#[tokio::test]
+async fn console_name_with_space_is_bashed() {
+    let td = start(
+        TestDirector::builder()
+            .console(ConsoleSpec::new("admin notls", "secret").tls(TlsPolicy::None)),
+    );
+    for tls in [TlsMode::Required, TlsMode::Disabled] {
+        let config = named(&td, "admin notls", "secret").tls(tls);
+        let mut director = Director::connect(config).await.unwrap();
+        assert_eq!(director.call_text("whoami").await.unwrap(), "admin notls\n");
+    }
+}
+
+#[tokio::test]
+async fn cleartext_only_when_asked_and_allowed() {
+    let td = start(
+        TestDirector::builder()
+            .console(ConsoleSpec::new("notls", "secret").tls(TlsPolicy::None))
+            .console(ConsoleSpec::new("tlsonly", "secret")),
+    );
+    let mut director = Director::connect(named(&td, "notls", "secret").tls(TlsMode::Disabled))
+        .await
+        .unwrap();
+    assert!(!director.is_encrypted());
+    assert!(director.cipher().is_none());
+    assert_eq!(director.call_text("whoami").await.unwrap(), "notls\n");
+
+    // A v2 cleartext hello to a TLS console is refused before authentication.
+    let error = Director::connect(named(&td, "tlsonly", "secret").tls(TlsMode::Disabled))
+        .await
+        .unwrap_err();
+    assert!(error.is_auth(), "{error}");
+    assert!(
+        error.to_string().contains("refused before authentication"),
+        "{error}"
+    );
+}
+
+#[tokio::test]
+async fn prefer_falls_back_visibly_and_required_never_does() {
+    let td = start(
+        TestDirector::builder()
+            .console(ConsoleSpec::new("notls", "secret").tls(TlsPolicy::None))
+            .fault(FaultSpec::login(Fault::TlsHandshakeFailure)),
+    );
+    let error = Director::connect(named(&td, "notls", "secret"))
+        .await
+        .unwrap_err();
+    assert!(error.is_tls(), "{error}");
+
+    let mut director = Director::connect(named(&td, "notls", "secret").tls(TlsMode::Prefer))
+        .await
+        .unwrap();
+    assert!(!director.is_encrypted(), "fallback must be visible");
+    assert!(director.cipher().is_none());
+    assert_eq!(director.call_text("whoami").await.unwrap(), "notls\n");
+}
+
+#[tokio::test]
+async fn wrong_password_and_unknown_console() {
+    let td = start(
+        TestDirector::builder()
+            .console(ConsoleSpec::new("admin", "secret"))
+            .console(ConsoleSpec::new("notls", "secret").tls(TlsPolicy::None)),
+    );
+    // Under TLS-PSK a wrong key fails the handshake.
+    let error = Director::connect(named(&td, "admin", "wrong"))
+        .await
+        .unwrap_err();
+    assert!(error.is_tls(), "{error}");
+    assert!(!error.to_string().contains("wrong\""));
+    let error = Director::connect(named(&td, "nobody", "secret"))
+        .await
+        .unwrap_err();
+    assert!(error.is_tls(), "{error}");
+
+    // In cleartext the director rejects the CRAM-MD5 answer.
+    let started = Instant::now();
+    let error = Director::connect(named(&td, "notls", "wrong").tls(TlsMode::Disabled))
+        .await
+        .unwrap_err();
+    assert!(error.is_auth() && !error.is_pam(), "{error}");
+    assert!(error.to_string().contains("console 'notls'"), "{error}");
+    assert!(started.elapsed() < Duration::from_secs(3));
+    let error = Director::connect(named(&td, "nobody", "x").tls(TlsMode::Disabled))
+        .await
+        .unwrap_err();
+    assert!(error.is_auth(), "{error}");
+}
+
+#[tokio::test]
+async fn impostor_director_is_detected() {
+    let td = start(
+        TestDirector::builder()
+            .console(ConsoleSpec::new("notls", "secret").tls(TlsPolicy::None))
+            .fault(FaultSpec::login(Fault::WrongCramAnswer)),
+    );
+    let error = Director::connect(named(&td, "notls", "secret").tls(TlsMode::Disabled))
+        .await
+        .unwrap_err();
+    assert!(error.is_auth(), "{error}");
+    assert!(
+        error
+            .to_string()
+            .contains("failed to prove it knows the password"),
+        "{error}"
+    );
+}
+
+#[tokio::test]
+async fn pam_ok_failed_missing_and_cleartext() {
+    let td = start(
+        TestDirector::builder()
+            .console(
+                ConsoleSpec::new("pamcon", "secret")
+                    .pam(true)
+                    .tls(TlsPolicy::None),
+            )
+            .console(ConsoleSpec::new("plain", "secret"))
+            .pam_user("alice", "pa55"),
+    );
+    let pam = named(&td, "pamcon", "secret");
+    let mut director = Director::connect(pam.clone().pam("alice", "pa55"))
+        .await
+        .unwrap();
+    assert_eq!(director.call_text("whoami").await.unwrap(), "alice\n");
+
+    let error = Director::connect(pam.clone().pam("alice", "nope"))
+        .await
+        .unwrap_err();
+    assert!(error.is_pam(), "{error}");
+    assert!(error
+        .to_string()
+        .contains("PAM authentication failed for user 'alice'"));
+    assert!(!error.to_string().contains("nope"));
+
+    let error = Director::connect(pam.clone()).await.unwrap_err();
+    assert!(
+        error.is_pam() && error.to_string().contains("no PAM username"),
+        "{error}"
+    );
+
+    let cleartext = pam.clone().pam("alice", "pa55").tls(TlsMode::Disabled);
+    let error = Director::connect(cleartext.clone()).await.unwrap_err();
+    assert!(
+        error.is_pam() && error.to_string().contains("unencrypted"),
+        "{error}"
+    );
+    let mut director = Director::connect(cleartext.allow_cleartext_pam(true))
+        .await
+        .unwrap();
+    assert_eq!(director.call_text("whoami").await.unwrap(), "alice\n");
+
+    let error = Director::connect(named(&td, "plain", "secret").pam("alice", "pa55"))
+        .await
+        .unwrap_err();
+    assert!(
+        error.is_pam() && error.to_string().contains("does not use PAM"),
+        "{error}"
+    );
+}
+
+#[tokio::test]
+async fn protocol_version_1() {
+    // A director whose default console has TLS enabled but not required lets a
+    // protocol-1 hello through in cleartext (transcripts 01 and 02).
+    let td = start(TestDirector::builder().default_console_tls(TlsPolicy::Enabled));
+    let config = default_console(&td)
+        .protocol(ProtocolVersion::V1)
+        .tls(TlsMode::Disabled);
+    let mut director = Director::connect(config).await.unwrap();
+    assert!(!director.is_encrypted());
+    assert_eq!(director.protocol_version(), ProtocolVersion::V1);
+    assert_eq!(director.welcome().director, "bareos-dir");
+    assert_eq!(director.call_text("whoami").await.unwrap(), "root\n");
+
+    // With TLS required, the director refuses the console after CRAM-MD5.
+    let td = start(TestDirector::builder());
+    let config = default_console(&td)
+        .protocol(ProtocolVersion::V1)
+        .tls(TlsMode::Disabled);
+    let error = Director::connect(config.clone()).await.unwrap_err();
+    assert!(
+        error.is_auth() && error.to_string().contains("not authorized"),
+        "{error}"
+    );
+    // Protocol 1 inside TLS-PSK works.
+    let mut director = Director::connect(config.tls(TlsMode::Required))
+        .await
+        .unwrap();
+    assert!(director.is_encrypted());
+    assert_eq!(director.call_text("whoami").await.unwrap(), "root\n");
+}
+
+#[tokio::test]
+async fn json_result_and_error() {
+    let td = start(TestDirector::builder());
+    let mut director = Director::connect(default_console(&td).json(true))
+        .await
+        .unwrap();
+    let result = director.call_json("whoami").await.unwrap();
+    assert_eq!(result["whoami"], "root");
+    let pools = director.call_json("list pools").await.unwrap();
+    assert!(pools["pools"].is_array(), "{pools}");
+
+    let error = director.call_json("thisisnotacommand").await.unwrap_err();
+    assert!(error.is_director_error(), "{error}");
+    assert_eq!(
+        error.director_messages(),
+        ["thisisnotacommand: is an invalid command."]
+    );
+    assert!(error.json_rpc_error().is_some());
+    // The connection is still in sync afterwards.
+    assert_eq!(
+        director.call_json("whoami").await.unwrap()["whoami"],
+        "root"
+    );
+
+    // `.api 2` is sent once per connection, not before every command.
+    let api_commands = td
+        .received_commands()
+        .iter()
+        .filter(|frame| frame.data().is_some_and(|d| d.starts_with(b".api")))
+        .count();
+    assert_eq!(api_commands, 1);
+}
+
+#[tokio::test]
+async fn selection_prompt_answer_and_cancel() {
+    let td = start(TestDirector::builder());
+    let mut director = Director::connect(default_console(&td)).await.unwrap();
+    let reply = director.call("status client").await.unwrap();
+    let prompt = reply.prompt().expect("prompt");
+    assert_eq!(prompt.kind, PromptKind::Selection);
+    assert!(director.at_prompt());
+    assert!(director.call("version").await.unwrap_err().is_usage());
+    let status = director.answer("1").await.unwrap();
+    assert!(!status.is_prompt());
+    assert!(status.text().contains("bareos-fd"), "{}", status.text());
+
+    let reply = director.call("status client").await.unwrap();
+    assert!(reply.is_prompt());
+    let cancelled = director.cancel_prompt().await.unwrap();
+    assert!(!cancelled.is_prompt());
+    assert_eq!(director.call_text("whoami").await.unwrap(), "root\n");
+}
+
+#[test]
+fn blocking_client_works() {
+    let td = start(TestDirector::builder());
+    let mut director = bareos::blocking::Director::connect(default_console(&td)).unwrap();
+    assert!(director.is_encrypted());
+    assert!(director
+        .call_text("version")
+        .unwrap()
+        .contains("bareos-dir"));
+    assert_eq!(director.call_json("whoami").unwrap()["whoami"], "root");
+    director.close();
+}
+
+#[tokio::test]
+async fn reconnect_never_replays() {
+    let td = start(
+        TestDirector::builder().fault(
+            FaultSpec::on_command(
+                "status director",
+                Fault::CloseMidFrame {
+                    announced: 100,
+                    sent: 10,
+                },
+            )
+            .once(),
+        ),
+    );
+    let mut director = Director::connect(default_console(&td).json(true))
+        .await
+        .unwrap();
+    let error = director.call_json("status director").await.unwrap_err();
+    assert!(error.is_connection_lost(), "{error}");
+    let error = director.call_json("whoami").await.unwrap_err();
+    assert!(error.is_connection_lost(), "{error}");
+    director.reconnect().await.unwrap();
+    assert_eq!(director.api_mode(), bareos::ApiMode::Json);
+    assert_eq!(
+        director.call_json("whoami").await.unwrap()["whoami"],
+        "root"
+    );
+    let status_commands = td
+        .received_commands()
+        .iter()
+        .filter(|frame| frame.data() == Some(b"status director".as_slice()))
+        .count();
+    assert_eq!(
+        status_commands, 1,
+        "the failed command must not be replayed"
+    );
+}
+
+#[tokio::test]
+async fn secrets_never_in_debug_or_errors() {
+    let td = start(TestDirector::builder().console(ConsoleSpec::new("admin", "s3cr3t-pass")));
+    let config = named(&td, "admin", "s3cr3t-pass").pam("alice", "pam-s3cr3t");
+    let key = Password::new("s3cr3t-pass").md5_hex().to_string();
+    let director = Director::connect(config.clone()).await;
+    let text = match &director {
+        Ok(d) => format!("{d:?} {config:?}"),
+        Err(e) => format!("{e} {e:?} {config:?}"),
+    };
+    for secret in ["s3cr3t-pass", "pam-s3cr3t", key.as_str()] {
+        assert!(!text.contains(secret), "{secret} leaked: {text}");
+    }
+}
