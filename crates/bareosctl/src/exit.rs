@@ -88,6 +88,10 @@ impl From<bareos::Error> for CliError {
 
 impl From<std::io::Error> for CliError {
     fn from(error: std::io::Error) -> Self {
+        if error.kind() == std::io::ErrorKind::BrokenPipe {
+            // The reader went away (`| head`): not an error worth a message.
+            return CliError::with_code(OK, "");
+        }
         CliError::with_code(DIRECTOR_ERROR, format!("I/O error: {error}"))
     }
 }

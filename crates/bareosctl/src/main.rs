@@ -42,7 +42,9 @@ fn main() {
     let code = match run(cli, origin) {
         Ok(code) => code,
         Err(error) => {
-            eprintln!("bareosctl: {}", exit::one_line(&error.message));
+            if !error.message.is_empty() {
+                eprintln!("bareosctl: {}", exit::one_line(&error.message));
+            }
             error.code
         }
     };

@@ -410,7 +410,6 @@ impl Console {
                             eprintln!("error: {m}");
                         }
                     }
-                    self.status = exit::DIRECTOR_ERROR;
                 } else {
                     let value = reply.result().cloned().unwrap_or_default();
                     let text = serde_json::to_string_pretty(&value).unwrap_or_default();

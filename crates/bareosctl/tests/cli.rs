@@ -1,0 +1,411 @@
+//! End-to-end tests of the `bareosctl` binary against the simulated director.
+
+mod common;
+
+use bareos_testkit::{Fault, FaultSpec, TestDirector, TestFileDaemon, TlsPolicy};
+use common::*;
+use predicates::prelude::*;
+use predicates::str::contains;
+use std::time::{Duration, Instant};
+
+const MD5_OF_DIR_PASSWORD: &str = "0c1f7ebb36ab9c0b2d4e1e0fd0b3a7a0";
+
+fn home() -> tempfile::TempDir {
+    tempfile::tempdir().unwrap()
+}
+
+#[test]
+fn call_text_with_password_option_warns() {
+    let dir = director();
+    let h = home();
+    bareosctl(h.path())
+        .args(["--address", "127.0.0.1", "--port", &dir.port().to_string()])
+        .args(["-p", DIR_PASSWORD, "call", "version"])
+        .assert()
+        .success()
+        .stdout(contains("bareos-dir Version"))
+        .stderr(contains("visible to other users"))
+        .stderr(contains(DIR_PASSWORD).not());
+}
+
+#[test]
+fn environment_variables() {
+    let dir = director();
+    let h = home();
+    bareosctl(h.path())
+        .env("BAREOS_ADDRESS", "127.0.0.1")
+        .env("BAREOS_PORT", dir.port().to_string())
+        .env("BAREOS_NAME", ADMIN.0)
+        .env("BAREOS_PASSWORD", ADMIN.1)
+        .args(["call", "whoami"])
+        .assert()
+        .success()
+        .stdout(contains("admin"))
+        .stderr(contains("visible").not());
+}
+
+#[test]
+fn password_file_named_console_cleartext() {
+    let dir = director();
+    let h = home();
+    let file = h.path().join("pw");
+    std::fs::write(&file, format!("{}\n", ADMIN.1)).unwrap();
+    bareosctl(h.path())
+        .args(["--address", "127.0.0.1", "--port", &dir.port().to_string()])
+        .args(["--name", ADMIN.0, "--password-file"])
+        .arg(&file)
+        .args(["--tls-psk-disable", "--protocolversion", "2", "call", "whoami"])
+        .assert()
+        .success()
+        .stdout(contains("admin"));
+}
+
+#[test]
+fn tls_psk_require_and_protocol_versions() {
+    let dir = director();
+    let h = home();
+    for version in ["0", "1", "2"] {
+        connected(h.path(), &dir)
+            .args(["--tls-psk-require", "--protocolversion", version, "call", "version"])
+            .assert()
+            .success()
+            .stdout(contains("Version"));
+    }
+    connected(h.path(), &dir)
+        .args(["--protocolversion", "3", "call", "version"])
+        .assert()
+        .code(2);
+    connected(h.path(), &dir)
+        .args(["--tls-psk-require", "--tls-psk-disable", "call", "version"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn json_and_raw() {
+    let dir = director();
+    let h = home();
+    let out = connected(h.path(), &dir)
+        .args(["call", "--json", "list", "pools"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let value: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert!(value.get("pools").is_some(), "{value}");
+    let out = connected(h.path(), &dir)
+        .args(["call", "--raw", "list", "pools"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let value: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(value["jsonrpc"], "2.0");
+    assert!(value["result"]["pools"].is_array());
+    connected(h.path(), &dir)
+        .args(["call", "--json", "frobnicate"])
+        .assert()
+        .code(1)
+        .stderr(contains("frobnicate"));
+    connected(h.path(), &dir)
+        .args(["call", "--raw", "frobnicate"])
+        .assert()
+        .code(1)
+        .stdout(contains("\"error\""));
+}
+
+#[test]
+fn call_stopping_at_a_prompt_is_an_error() {
+    let dir = director();
+    let h = home();
+    connected(h.path(), &dir)
+        .args(["call", "status", "client"])
+        .assert()
+        .code(1)
+        .stderr(contains("prompt"));
+}
+
+#[test]
+fn wrong_password_is_exit_3_without_secrets() {
+    let dir = director();
+    let h = home();
+    let assert = bareosctl(h.path())
+        .args(["--address", "127.0.0.1", "--port", &dir.port().to_string()])
+        .args(["--name", ADMIN.0, "--tls-psk-disable", "-d", "200"])
+        .env("BAREOS_PASSWORD", "wrong-password-123")
+        .args(["call", "version"])
+        .assert()
+        .code(3);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    assert!(!stderr.contains("wrong-password-123"), "{stderr}");
+    assert!(!stderr.contains(MD5_OF_DIR_PASSWORD), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn debug_logging_never_shows_secrets() {
+    let dir = director();
+    let h = home();
+    let md5 = bareos::Password::new(DIR_PASSWORD).md5_hex().to_string();
+    let assert = connected(h.path(), &dir)
+        .env("RUST_LOG", "trace")
+        .args(["call", "version"])
+        .assert()
+        .success();
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&assert.get_output().stdout),
+        String::from_utf8_lossy(&assert.get_output().stderr)
+    );
+    assert!(!all.contains(DIR_PASSWORD));
+    assert!(!all.contains(&md5));
+}
+
+#[test]
+fn unreachable_host_is_exit_3() {
+    let h = home();
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    bareosctl(h.path())
+        .args(["--address", "127.0.0.1", "--port", &port.to_string()])
+        .env("BAREOS_PASSWORD", "x")
+        .args(["call", "version"])
+        .assert()
+        .code(3)
+        .stderr(contains("127.0.0.1"));
+}
+
+#[test]
+fn stalling_director_times_out_with_exit_4() {
+    let dir = TestDirector::builder()
+        .password(DIR_PASSWORD)
+        .fault(FaultSpec::on_command("version", Fault::Stall))
+        .start()
+        .unwrap();
+    let h = home();
+    let start = Instant::now();
+    connected(h.path(), &dir)
+        .args(["--timeout", "1", "call", "version"])
+        .assert()
+        .code(4)
+        .stderr(contains("timed out"));
+    assert!(start.elapsed() < Duration::from_secs(10));
+    // bconsole's -u is the same option.
+    connected(h.path(), &dir)
+        .args(["-u", "1", "call", "version"])
+        .assert()
+        .code(4);
+}
+
+#[test]
+fn usage_errors_are_exit_2() {
+    let h = home();
+    bareosctl(h.path()).args(["--frobnicate"]).assert().code(2);
+    bareosctl(h.path())
+        .args(["--address", "127.0.0.1", "call", "version"])
+        .write_stdin("")
+        .assert()
+        .code(2)
+        .stderr(contains("no password"));
+    bareosctl(h.path())
+        .args(["--address", "127.0.0.1", "-p", "x", "--pam-username", "u", "call", "version"])
+        .assert()
+        .code(2);
+    bareosctl(h.path())
+        .args(["--address", "127.0.0.1", "--password-file", "/nonexistent/pw", "call", "x"])
+        .assert()
+        .code(2)
+        .stderr(contains("password file"));
+}
+
+#[test]
+fn config_file_several_directors_quoting_include() {
+    let dir = director();
+    let h = home();
+    fixtures(h.path(), dir.port());
+    let conf = h.path().join("two-directors.conf");
+    bareosctl(h.path())
+        .arg("-c")
+        .arg(&conf)
+        .arg("-l")
+        .assert()
+        .success()
+        .stdout("first-dir\nsecond dir\n");
+    bareosctl(h.path())
+        .arg("-c")
+        .arg(&conf)
+        .arg("-t")
+        .assert()
+        .success();
+    // The console bound to first-dir (from the included file) is used.
+    bareosctl(h.path())
+        .arg("-c")
+        .arg(&conf)
+        .args(["-D", "first-dir", "--tls-psk-disable", "call", "whoami"])
+        .assert()
+        .success()
+        .stdout(contains("admin"));
+    // Several directors and no terminal: the choice is required.
+    bareosctl(h.path())
+        .arg("-c")
+        .arg(&conf)
+        .args(["call", "whoami"])
+        .write_stdin("")
+        .assert()
+        .code(2)
+        .stderr(contains("-D"));
+    bareosctl(h.path())
+        .arg("-c")
+        .arg(&conf)
+        .args(["-D", "nope", "call", "whoami"])
+        .assert()
+        .code(2)
+        .stderr(contains("unknown director 'nope'"));
+}
+
+#[test]
+fn config_file_errors() {
+    let h = home();
+    fixtures(h.path(), 1);
+    let assert = bareosctl(h.path())
+        .arg("-c")
+        .arg(h.path().join("malformed.conf"))
+        .arg("-t")
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    assert!(stderr.contains("malformed.conf:3:"), "{stderr}");
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+    bareosctl(h.path())
+        .args(["-c", "/nonexistent/bconsole.conf", "call", "version"])
+        .assert()
+        .code(2)
+        .stderr(contains("/nonexistent/bconsole.conf"));
+}
+
+#[test]
+fn config_directory_form() {
+    let dir = director();
+    let h = home();
+    fixtures(h.path(), dir.port());
+    bareosctl(h.path())
+        .arg("-c")
+        .arg(h.path().join("dirform"))
+        .args(["call", "version"])
+        .assert()
+        .success()
+        .stdout(contains("Version"));
+}
+
+#[test]
+fn piped_stdin_console() {
+    let dir = director();
+    let h = home();
+    connected(h.path(), &dir)
+        .write_stdin("version\nstatus client\n2\n@echo done-marker\nquit\n")
+        .assert()
+        .success()
+        .stdout(contains("Connecting to Director 127.0.0.1"))
+        .stdout(contains("\nversion\n"))
+        .stdout(contains("(1-2): 2\n"))
+        .stdout(contains("test2-fd"))
+        .stdout(contains("done-marker"));
+}
+
+#[test]
+fn piped_console_json_mode() {
+    let dir = director();
+    let h = home();
+    connected(h.path(), &dir)
+        .args(["console", "--json"])
+        .write_stdin("list pools\nfrobnicate\n")
+        .assert()
+        .success()
+        .stdout(contains("\"pools\": ["))
+        .stderr(contains("error: "));
+}
+
+#[test]
+fn cleartext_is_a_warning() {
+    let dir = director();
+    let h = home();
+    connected(h.path(), &dir)
+        .env("BAREOS_NAME", ADMIN.0)
+        .env("BAREOS_PASSWORD", ADMIN.1)
+        .arg("--tls-psk-disable")
+        .write_stdin("quit\n")
+        .assert()
+        .success()
+        .stdout(contains("Encryption: None"))
+        .stderr(contains("not encrypted"));
+}
+
+#[test]
+fn demo_mode() {
+    let h = home();
+    bareosctl(h.path())
+        .args(["call", "--demo", "version"])
+        .assert()
+        .success()
+        .stdout(contains("Version"));
+    bareosctl(h.path())
+        .args(["console", "--demo"])
+        .write_stdin("list pools\n")
+        .assert()
+        .success()
+        .stdout(contains("TLS-PSK"));
+}
+
+#[test]
+fn file_daemon() {
+    let fd = TestFileDaemon::builder()
+        .director("bareos-dir", "fd_password", TlsPolicy::Required)
+        .start()
+        .unwrap();
+    let h = home();
+    bareosctl(h.path())
+        .args(["fd", "--address", "127.0.0.1", "--port", &fd.port().to_string()])
+        .args(["--name", "bareos-dir", "-p", "fd_password", "status"])
+        .assert()
+        .success()
+        .stdout(contains("Version"));
+    bareosctl(h.path())
+        .args(["fd", "--address", "127.0.0.1", "--port", &fd.port().to_string()])
+        .args(["--name", "bareos-dir"])
+        .env("BAREOS_PASSWORD", "fd_password")
+        .write_stdin("status\n")
+        .assert()
+        .success()
+        .stdout(contains("2000 OK Hello"));
+    bareosctl(h.path())
+        .args(["fd", "--address", "127.0.0.1", "--port", &fd.port().to_string()])
+        .args(["--name", "bareos-dir", "-p", "wrong", "status"])
+        .assert()
+        .code(3);
+    bareosctl(h.path())
+        .args(["fd", "-p", "x", "status"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn completions_and_man_page() {
+    let h = home();
+    for shell in ["bash", "zsh", "fish"] {
+        bareosctl(h.path())
+            .args(["completions", shell])
+            .assert()
+            .success()
+            .stdout(contains("bareosctl"));
+    }
+    bareosctl(h.path())
+        .arg("man")
+        .assert()
+        .success()
+        .stdout(contains(".TH bareosctl"))
+        .stdout(contains("protocolversion"));
+}
