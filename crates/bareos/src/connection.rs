@@ -201,7 +201,7 @@ impl Connection {
                 match self.read_frame_until(limit).await {
                     Ok(frame) => frame,
                     Err(error)
-                        if error.is_timeout() && deadline.is_none_or(|d| Instant::now() < d) =>
+                        if error.is_timeout() && deadline.map_or(true, |d| Instant::now() < d) =>
                     {
                         if let Some(prompt) = self.session.input_quiet() {
                             return Ok(Event::Prompt(prompt));

@@ -1,0 +1,209 @@
+"""Console connection to a Bareos Director."""
+
+import bareos.exceptions
+from bareos import _bareos
+from bareos.bsock.connectiontype import ConnectionType
+from bareos.bsock.constants import Constants
+from bareos.bsock.lowlevel import LowLevel, _tls_max_version
+from bareos.bsock.protocolversions import ProtocolVersions
+from bareos.bsock.tlsversionparser import TlsVersionParser
+
+
+class DirectorConsole(LowLevel):
+    """A console connection to a Bareos Director.
+
+    Example:
+       >>> import bareos.bsock
+       >>> directorconsole = bareos.bsock.DirectorConsole(address='localhost', port=9101, name='user1', password='secret')
+       >>> print(directorconsole.call('help').decode("utf-8"))
+
+    TLS-PSK: by default (``tls_psk_enable=True, tls_psk_require=False``) TLS-PSK is
+    tried first; only if the TLS handshake itself fails, a warning is logged and the
+    login is retried in cleartext. ``tls_psk_require=True`` never falls back;
+    ``tls_psk_enable=False`` connects in cleartext.
+
+    Protocol version: ``protocolversion`` 1 or 2 is used as given; ``None`` (or 0)
+    means 2. There is no silent fallback to protocol 1 after a failed login (a wrong
+    password must not cost a second, cleartext login); pass ``protocolversion=1`` for
+    directors older than Bareos 18.2.
+    """
+
+    @staticmethod
+    def argparser_add_default_command_line_arguments(argparser):
+        """Adds the options to connect to a director to an ``ArgumentParser``.
+
+        Their values are stored as ``BAREOS_<keyword>``; get the keyword arguments for
+        :py:class:`DirectorConsole` with
+        :py:meth:`~bareos.bsock.lowlevel.LowLevel.argparser_get_bareos_parameter`.
+
+        Example:
+           >>> argparser = argparse.ArgumentParser(description="Console to Bareos Director.")
+           >>> DirectorConsole.argparser_add_default_command_line_arguments(argparser)
+           >>> args = argparser.parse_args()
+           >>> bareos_args = DirectorConsole.argparser_get_bareos_parameter(args)
+           >>> director = DirectorConsole(**bareos_args)
+
+        Args:
+          argparser (argparse.ArgumentParser): the parser to extend.
+        """
+        group = argparser.add_argument_group(title="Bareos Director connection options")
+        group.add_argument(
+            "--name",
+            default="*UserAgent*",
+            help='Named console to log in as; default: the default console ("%(default)s").',
+            dest="BAREOS_name",
+        )
+        group.add_argument(
+            "-p",
+            "--password",
+            help="Password of the director console.",
+            required=True,
+            dest="BAREOS_password",
+        )
+        group.add_argument(
+            "--port",
+            default=9101,
+            help="Director TCP port. Default: %(default)s.",
+            dest="BAREOS_port",
+        )
+        group.add_argument(
+            "--address",
+            default="localhost",
+            help="Director host name or address. Default: %(default)s.",
+            dest="BAREOS_address",
+        )
+        group.add_argument(
+            "--timeout",
+            type=int,
+            help="Timeout in seconds for connecting and for each wait for the director.",
+            dest="BAREOS_timeout",
+        )
+        group.add_argument(
+            "--protocolversion",
+            type=int,
+            choices=sorted({int(v) for v in ProtocolVersions} | {0}),
+            default=ProtocolVersions.last.value,
+            help="Console protocol version (0: the latest, %(default)s). Default: %(default)s.",
+            dest="BAREOS_protocolversion",
+        )
+        group.add_argument(
+            "--pam-username",
+            help="PAM user name, for consoles with PAM authentication.",
+            dest="BAREOS_pam_username",
+        )
+        group.add_argument(
+            "--pam-password",
+            help="PAM password, for consoles with PAM authentication.",
+            dest="BAREOS_pam_password",
+        )
+        group.add_argument(
+            "--tls-psk-require",
+            help="Refuse unencrypted connections. Default: %(default)s.",
+            action="store_true",
+            dest="BAREOS_tls_psk_require",
+        )
+        TlsVersionParser().add_argument(group)
+
+    def __init__(
+        self,
+        address="localhost",
+        port=9101,
+        timeout=None,
+        dirname=None,
+        name="*UserAgent*",
+        password=None,
+        protocolversion=None,
+        pam_username=None,
+        pam_password=None,
+        tls_psk_enable=True,
+        tls_psk_require=False,
+        tls_version=None,
+    ):
+        """Connects and logs in.
+
+        Args:
+           address (str): director host name or address.
+           port (int): director port.
+           timeout (float, optional): seconds for connecting, logging in and each wait
+              for the director (a stalled director raises
+              :py:class:`~bareos.exceptions.ConnectionTimeoutError`).
+           dirname (str, optional): unused, kept for compatibility.
+           name (str, optional): named console; default: the default console.
+           password (str or bareos.util.Password): console password.
+           protocolversion (int, optional): 1 or 2; ``None``/0 means 2.
+           pam_username (str, optional): PAM user, for consoles with PAM login.
+           pam_password (str, optional): PAM password.
+           tls_psk_enable (bool): use TLS-PSK.
+           tls_psk_require (bool): refuse cleartext.
+           tls_version (optional): ``ssl.PROTOCOL_TLSv1_2`` caps TLS at 1.2; others
+              negotiate TLS 1.3 or 1.2.
+
+        Raises:
+          bareos.exceptions.ConnectionError: on connection errors (see the subclasses).
+        """
+        super().__init__()
+        self.pam_username = pam_username
+        self.pam_password = pam_password
+        self.tls_psk_enable = tls_psk_enable
+        self.tls_psk_require = tls_psk_require
+        self.timeout = timeout
+        self.tls_version = tls_version
+        self.identity_prefix = "R_CONSOLE"
+        if protocolversion is not None and int(protocolversion) > 0:
+            self.requested_protocol_version = int(protocolversion)
+            self.protocol_messages.set_version(self.requested_protocol_version)
+        else:
+            self.protocol_messages.set_version(ProtocolVersions.last)
+        self.connect(
+            address, port, dirname, ConnectionType.DIRECTOR, name, password, timeout
+        )
+        self._init_connection()
+        self.max_reconnects = 1
+
+    def _open_native(self, tls, password_md5):
+        pam = None
+        if self.pam_username is not None or self.pam_password is not None:
+            if not self.pam_username or not self.pam_password:
+                raise bareos.exceptions.PamAuthenticationError(
+                    "PAM authentication needs both pam_username and pam_password."
+                )
+            pam = (str(self.pam_username), str(self.pam_password))
+        name = self.name
+        if isinstance(name, bytes):
+            name = name.decode("utf-8")
+        if name == "*UserAgent*":
+            name = None
+        return _bareos.Director(
+            str(self.address),
+            self.port,
+            name,
+            password_md5,
+            int(self.get_protocol_version()),
+            tls,
+            tls_max_version=_tls_max_version(self.tls_version),
+            pam=pam,
+            timeout=float(self.timeout) if self.timeout else None,
+            json=self._json_mode,
+        )
+
+    def _end_signal(self):
+        if self._native is not None and self._native.at_prompt():
+            return Constants.BNET_SUB_PROMPT
+        if self._native is not None and self._native.api_mode() != 0:
+            return Constants.BNET_MAIN_PROMPT
+        return Constants.BNET_EOD
+
+    def is_at_prompt(self):
+        """Whether the director waits for an answer (the next ``call`` answers it).
+
+        An addition to python-bareos, which cannot tell.
+        """
+        return self._native is not None and self._native.at_prompt()
+
+    def _init_connection(self):
+        # python-bareos sends "autodisplay off" here; the director's default for
+        # consoles other than bconsole is already off, so nothing is sent.
+        pass
+
+    def _get_to_prompt(self):
+        return True

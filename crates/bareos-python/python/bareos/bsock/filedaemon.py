@@ -1,0 +1,130 @@
+"""Connection to a Bareos File Daemon, acting as its director."""
+
+import shlex
+
+from bareos import _bareos
+from bareos.bsock.connectiontype import ConnectionType
+from bareos.bsock.lowlevel import LowLevel, _tls_max_version
+from bareos.bsock.tlsversionparser import TlsVersionParser
+
+
+class FileDaemon(LowLevel):
+    """A connection to a Bareos File Daemon, authenticated as one of its directors.
+
+    Example:
+       >>> import bareos.bsock
+       >>> fd = bareos.bsock.FileDaemon(address='localhost', port=9102, name='bareos-dir', password='secret')
+       >>> print(fd.call('status').decode('utf-8'))
+    """
+
+    @staticmethod
+    def argparser_add_default_command_line_arguments(argparser):
+        """Adds the options to connect to a file daemon to an ``ArgumentParser``.
+
+        Values are stored as ``BAREOS_<keyword>``; see
+        :py:meth:`~bareos.bsock.lowlevel.LowLevel.argparser_get_bareos_parameter`.
+
+        Args:
+          argparser (argparse.ArgumentParser): the parser to extend.
+        """
+        argparser.add_argument(
+            "--name",
+            help="Name of the Director resource in the File Daemon.",
+            required=True,
+            dest="BAREOS_name",
+        )
+        argparser.add_argument(
+            "-p",
+            "--password",
+            help="Password of that Director resource.",
+            required=True,
+            dest="BAREOS_password",
+        )
+        argparser.add_argument(
+            "--port",
+            default=9102,
+            help="File Daemon TCP port.",
+            dest="BAREOS_port",
+        )
+        argparser.add_argument(
+            "--address",
+            default="localhost",
+            help="File Daemon host name or address.",
+            dest="BAREOS_address",
+        )
+        argparser.add_argument(
+            "--tls-psk-require",
+            help="Refuse unencrypted connections. Default: False.",
+            action="store_true",
+            dest="BAREOS_tls_psk_require",
+        )
+        TlsVersionParser().add_argument(argparser)
+
+    def __init__(
+        self,
+        address="localhost",
+        port=9102,
+        dirname=None,
+        name=None,
+        password=None,
+        tls_psk_enable=True,
+        tls_psk_require=False,
+        tls_version=None,
+        timeout=None,
+    ):
+        """Connects and authenticates.
+
+        Args:
+           address (str): file daemon host name or address.
+           port (int): file daemon port.
+           dirname (str, optional): unused, kept for compatibility.
+           name (str): name of the Director resource in the file daemon.
+           password (str or bareos.util.Password): its password.
+           tls_psk_enable (bool): use TLS-PSK.
+           tls_psk_require (bool): refuse cleartext.
+           tls_version (optional): ``ssl.PROTOCOL_TLSv1_2`` caps TLS at 1.2.
+           timeout (float, optional): an addition: seconds for connecting, logging in
+              and each wait for the file daemon.
+
+        Raises:
+          bareos.exceptions.ConnectionError: on connection errors.
+        """
+        super().__init__()
+        self.tls_psk_enable = tls_psk_enable
+        self.tls_psk_require = tls_psk_require
+        self.tls_version = tls_version
+        self.identity_prefix = "R_DIRECTOR"
+        self.connect(
+            address, port, dirname, ConnectionType.FILEDAEMON, name, password, timeout
+        )
+        self._init_connection()
+
+    def _open_native(self, tls, password_md5):
+        name = self.name
+        if isinstance(name, bytes):
+            name = name.decode("utf-8")
+        return _bareos.FileDaemon(
+            str(self.address),
+            self.port,
+            name,
+            password_md5,
+            tls,
+            tls_max_version=_tls_max_version(self.tls_version),
+            timeout=float(self.timeout) if self.timeout else None,
+        )
+
+    def call(self, command):
+        """Runs a command on the file daemon and returns its result.
+
+        A string is split like a shell does; spaces inside one word are transmitted in
+        the file daemon's bashed form.
+
+        Args:
+           command (str or list): the command, or its words.
+
+        Returns:
+            bytes: the result.
+        """
+        if isinstance(command, (list, tuple)):
+            command = " ".join(shlex.quote(str(word)) for word in command)
+        return bytes(self._native_call("call", command))
