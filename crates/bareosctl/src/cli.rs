@@ -55,7 +55,12 @@ pub struct GlobalOptions {
     pub timeout: Option<u64>,
 
     /// Same as --timeout (bconsole's spelling).
-    #[arg(short = 'u', global = true, value_name = "SECONDS", conflicts_with = "timeout")]
+    #[arg(
+        short = 'u',
+        global = true,
+        value_name = "SECONDS",
+        conflicts_with = "timeout"
+    )]
     pub timeout_u: Option<u64>,
 
     /// Console protocol version: 2 (Bareos >= 18.2), 1 (older Bareos, Bacula), 0 = try 2

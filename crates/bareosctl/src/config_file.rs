@@ -115,7 +115,11 @@ impl ConsoleConfig {
             .map_err(|e| ConfigError::file(path, format!("cannot read the configuration: {e}")))?;
         let files = if meta.is_dir() {
             let sub = path.join("bconsole.d");
-            let root = if sub.is_dir() { sub } else { path.to_path_buf() };
+            let root = if sub.is_dir() {
+                sub
+            } else {
+                path.to_path_buf()
+            };
             let mut files = Vec::new();
             collect_conf_files(&root, &mut files, 0)?;
             if files.is_empty() {
@@ -184,7 +188,12 @@ fn tokenize_file(path: &Path, out: &mut Vec<(Tok, Pos)>, depth: usize) -> Result
     tokenize(&text, path, out, depth)
 }
 
-fn include(pattern: &str, pos: &Pos, out: &mut Vec<(Tok, Pos)>, depth: usize) -> Result<(), ConfigError> {
+fn include(
+    pattern: &str,
+    pos: &Pos,
+    out: &mut Vec<(Tok, Pos)>,
+    depth: usize,
+) -> Result<(), ConfigError> {
     if depth >= MAX_INCLUDE_DEPTH {
         return Err(ConfigError::at(pos, "includes nested too deeply (a loop?)"));
     }
@@ -197,9 +206,8 @@ fn include(pattern: &str, pos: &Pos, out: &mut Vec<(Tok, Pos)>, depth: usize) ->
     let full_text = full.to_string_lossy().into_owned();
     let has_glob = pattern.contains(['*', '?', '[']);
     if !has_glob {
-        return tokenize_file(&full, out, depth + 1).map_err(|e| {
-            ConfigError::at(pos, format!("in @include {pattern}: {e}"))
-        });
+        return tokenize_file(&full, out, depth + 1)
+            .map_err(|e| ConfigError::at(pos, format!("in @include {pattern}: {e}")));
     }
     let paths = glob::glob(&full_text)
         .map_err(|e| ConfigError::at(pos, format!("bad @include pattern '{pattern}': {e}")))?;
@@ -211,7 +219,12 @@ fn include(pattern: &str, pos: &Pos, out: &mut Vec<(Tok, Pos)>, depth: usize) ->
     Ok(())
 }
 
-fn tokenize(text: &str, file: &Path, out: &mut Vec<(Tok, Pos)>, depth: usize) -> Result<(), ConfigError> {
+fn tokenize(
+    text: &str,
+    file: &Path,
+    out: &mut Vec<(Tok, Pos)>,
+    depth: usize,
+) -> Result<(), ConfigError> {
     let chars: Vec<char> = text.chars().collect();
     let mut i = 0;
     let mut line = 1;
@@ -347,7 +360,10 @@ fn parse(tokens: &[(Tok, Pos)], last_file: &Path) -> Result<ConsoleConfig, Confi
             break;
         };
         let Tok::Word(kind) = tok else {
-            return Err(ConfigError::at(pos, "expected a resource name such as Director or Console"));
+            return Err(ConfigError::at(
+                pos,
+                "expected a resource name such as Director or Console",
+            ));
         };
         let kind_pos = pos.clone();
         i += 1;
@@ -355,9 +371,17 @@ fn parse(tokens: &[(Tok, Pos)], last_file: &Path) -> Result<ConsoleConfig, Confi
         match tokens.get(i) {
             Some((Tok::Open, _)) => i += 1,
             Some((_, pos)) => {
-                return Err(ConfigError::at(pos, format!("expected '{{' after '{kind}'")))
+                return Err(ConfigError::at(
+                    pos,
+                    format!("expected '{{' after '{kind}'"),
+                ))
             }
-            None => return Err(ConfigError::at(&eof, format!("expected '{{' after '{kind}'"))),
+            None => {
+                return Err(ConfigError::at(
+                    &eof,
+                    format!("expected '{{' after '{kind}'"),
+                ))
+            }
         }
         let mut items: Vec<(String, String, Pos)> = Vec::new();
         loop {
@@ -422,14 +446,21 @@ fn parse(tokens: &[(Tok, Pos)], last_file: &Path) -> Result<ConsoleConfig, Confi
                 i += 1;
             }
             if words.is_empty() {
-                return Err(ConfigError::at(&key_pos, format!("missing value for '{key}'")));
+                return Err(ConfigError::at(
+                    &key_pos,
+                    format!("missing value for '{key}'"),
+                ));
             }
             items.push((key.to_ascii_lowercase(), words.join(" "), key_pos));
         }
         match kind.to_ascii_lowercase().as_str() {
             "director" => config.directors.push(director_from(&items, &kind_pos)?),
             "console" => config.consoles.push(console_from(&items, &kind_pos)?),
-            other => tracing::debug!("ignoring resource '{other}' at {}:{}", kind_pos.file.display(), kind_pos.line),
+            other => tracing::debug!(
+                "ignoring resource '{other}' at {}:{}",
+                kind_pos.file.display(),
+                kind_pos.line
+            ),
         }
     }
     Ok(config)
@@ -439,11 +470,17 @@ fn yes_no(value: &str, pos: &Pos, key: &str) -> Result<bool, ConfigError> {
     match value.to_ascii_lowercase().as_str() {
         "yes" | "true" | "on" | "1" => Ok(true),
         "no" | "false" | "off" | "0" => Ok(false),
-        _ => Err(ConfigError::at(pos, format!("'{key}' expects yes or no, not '{value}'"))),
+        _ => Err(ConfigError::at(
+            pos,
+            format!("'{key}' expects yes or no, not '{value}'"),
+        )),
     }
 }
 
-fn director_from(items: &[(String, String, Pos)], at: &Pos) -> Result<DirectorResource, ConfigError> {
+fn director_from(
+    items: &[(String, String, Pos)],
+    at: &Pos,
+) -> Result<DirectorResource, ConfigError> {
     let mut d = DirectorResource::default();
     for (key, value, pos) in items {
         match key.as_str() {
@@ -529,10 +566,8 @@ mod tests {
 
     #[test]
     fn console_choice() {
-        let c = parse(
-            "Console { Name = free }\nConsole { Name = bound; Director = d2 }\n",
-        )
-        .unwrap();
+        let c =
+            parse("Console { Name = free }\nConsole { Name = bound; Director = d2 }\n").unwrap();
         assert_eq!(c.console_for("d2").unwrap().name, "bound");
         assert_eq!(c.console_for("d1").unwrap().name, "free");
     }

@@ -40,9 +40,8 @@ pub fn load_config(opts: &GlobalOptions) -> CliResult<Option<(ConsoleConfig, Pat
     let path = match &opts.config {
         Some(path) => path.clone(),
         None => {
-            let implicit = opts.address.is_none()
-                && opts.password.is_none()
-                && opts.password_file.is_none();
+            let implicit =
+                opts.address.is_none() && opts.password.is_none() && opts.password_file.is_none();
             let default = PathBuf::from(DEFAULT_CONFIG);
             if (implicit || opts.list_directors || opts.test_config) && default.is_file() {
                 default
@@ -131,10 +130,7 @@ pub fn timeout(opts: &GlobalOptions) -> Option<Duration> {
 /// Applies `--timeout` to every deadline of a config.
 pub fn apply_timeout(config: Config, opts: &GlobalOptions) -> Config {
     match timeout(opts) {
-        Some(t) => config
-            .connect_timeout(t)
-            .login_timeout(t)
-            .read_timeout(t),
+        Some(t) => config.connect_timeout(t).login_timeout(t).read_timeout(t),
         None => config,
     }
 }
@@ -142,7 +138,10 @@ pub fn apply_timeout(config: Config, opts: &GlobalOptions) -> Config {
 /// Reads the first line of a password file.
 fn read_password_file(path: &Path) -> CliResult<String> {
     let text = std::fs::read_to_string(path).map_err(|e| {
-        CliError::usage(format!("cannot read the password file {}: {e}", path.display()))
+        CliError::usage(format!(
+            "cannot read the password file {}: {e}",
+            path.display()
+        ))
     })?;
     let line = text.lines().next().unwrap_or("").trim_end_matches('\r');
     if line.is_empty() {
@@ -178,7 +177,9 @@ pub fn director_plan(opts: &GlobalOptions, origin: PasswordOrigin) -> CliResult<
         };
         director = Some(d.clone());
     } else if opts.director.is_some() {
-        return Err(CliError::usage("-D needs a configuration file (-c FILE|DIR)"));
+        return Err(CliError::usage(
+            "-D needs a configuration file (-c FILE|DIR)",
+        ));
     }
 
     let address = opts
@@ -191,7 +192,10 @@ pub fn director_plan(opts: &GlobalOptions, origin: PasswordOrigin) -> CliResult<
         .or_else(|| director.as_ref().and_then(|d| d.port))
         .unwrap_or(bareos::DIRECTOR_PORT);
     let mut config = Config::new(address).port(port);
-    let name = opts.name.clone().or_else(|| console.as_ref().map(|c| c.name.clone()));
+    let name = opts
+        .name
+        .clone()
+        .or_else(|| console.as_ref().map(|c| c.name.clone()));
     if let Some(name) = &name {
         config = config.console(name.clone());
     }
@@ -328,7 +332,11 @@ pub fn banner(director: &blocking::Director, out: &mut dyn Write) -> std::io::Re
         config.port_number()
     )?;
     match director.cipher() {
-        Some(info) => writeln!(out, " Encryption: {} {} (TLS-PSK)", info.cipher, info.version)?,
+        Some(info) => writeln!(
+            out,
+            " Encryption: {} {} (TLS-PSK)",
+            info.cipher, info.version
+        )?,
         None => {
             writeln!(out, " Encryption: None")?;
             eprintln!("warning: the connection is not encrypted (cleartext): commands and results can be read on the network");

@@ -22,7 +22,12 @@ impl Demo {
         let director = bareos_testkit::TestDirector::builder()
             .password(DEMO_PASSWORD)
             .start()
-            .map_err(|e| CliError::with_code(crate::exit::CONNECTION, format!("cannot start the demo director: {e}")))?;
+            .map_err(|e| {
+                CliError::with_code(
+                    crate::exit::CONNECTION,
+                    format!("cannot start the demo director: {e}"),
+                )
+            })?;
         let port = director.port();
         Ok(Demo {
             _director: director,

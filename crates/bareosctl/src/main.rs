@@ -24,7 +24,11 @@ fn main() {
         Ok(m) => m,
         Err(e) => {
             let _ = e.print();
-            std::process::exit(if e.use_stderr() { exit::USAGE } else { exit::OK });
+            std::process::exit(if e.use_stderr() {
+                exit::USAGE
+            } else {
+                exit::OK
+            });
         }
     };
     let origin = match matches.value_source("password") {

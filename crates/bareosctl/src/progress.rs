@@ -14,7 +14,10 @@ const POLL: Duration = Duration::from_millis(500);
 /// The job id in a `run` reply (`Job queued. JobId=12`).
 pub fn job_id(text: &str) -> Option<u64> {
     let start = text.find("JobId=")? + "JobId=".len();
-    let digits: String = text[start..].chars().take_while(char::is_ascii_digit).collect();
+    let digits: String = text[start..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
     digits.parse().ok()
 }
 
@@ -52,7 +55,9 @@ pub fn bytes(n: u64) -> String {
 pub fn run_and_wait(director: &mut blocking::Director, command: &str) -> CliResult<i32> {
     let first = command.split_whitespace().next().unwrap_or("");
     if !first.eq_ignore_ascii_case("run") {
-        return Err(CliError::usage("--wait works with 'run job=NAME ... yes' only"));
+        return Err(CliError::usage(
+            "--wait works with 'run job=NAME ... yes' only",
+        ));
     }
     let reply = director.call(command)?;
     let text = reply.text().into_owned();
@@ -70,7 +75,8 @@ pub fn run_and_wait(director: &mut blocking::Director, command: &str) -> CliResu
     director.enable_json()?;
     let bar = ProgressBar::new_spinner();
     bar.set_style(
-        ProgressStyle::with_template("{spinner} {msg}").unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        ProgressStyle::with_template("{spinner} {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
     );
     let started = Instant::now();
     loop {

@@ -54,7 +54,13 @@ fn password_file_named_console_cleartext() {
         .args(["--address", "127.0.0.1", "--port", &dir.port().to_string()])
         .args(["--name", ADMIN.0, "--password-file"])
         .arg(&file)
-        .args(["--tls-psk-disable", "--protocolversion", "2", "call", "whoami"])
+        .args([
+            "--tls-psk-disable",
+            "--protocolversion",
+            "2",
+            "call",
+            "whoami",
+        ])
         .assert()
         .success()
         .stdout(contains("admin"));
@@ -66,7 +72,13 @@ fn tls_psk_require_and_protocol_versions() {
     let h = home();
     for version in ["0", "1", "2"] {
         connected(h.path(), &dir)
-            .args(["--tls-psk-require", "--protocolversion", version, "call", "version"])
+            .args([
+                "--tls-psk-require",
+                "--protocolversion",
+                version,
+                "call",
+                "version",
+            ])
             .assert()
             .success()
             .stdout(contains("Version"));
@@ -212,11 +224,27 @@ fn usage_errors_are_exit_2() {
         .code(2)
         .stderr(contains("no password"));
     bareosctl(h.path())
-        .args(["--address", "127.0.0.1", "-p", "x", "--pam-username", "u", "call", "version"])
+        .args([
+            "--address",
+            "127.0.0.1",
+            "-p",
+            "x",
+            "--pam-username",
+            "u",
+            "call",
+            "version",
+        ])
         .assert()
         .code(2);
     bareosctl(h.path())
-        .args(["--address", "127.0.0.1", "--password-file", "/nonexistent/pw", "call", "x"])
+        .args([
+            "--address",
+            "127.0.0.1",
+            "--password-file",
+            "/nonexistent/pw",
+            "call",
+            "x",
+        ])
         .assert()
         .code(2)
         .stderr(contains("password file"));
@@ -368,13 +396,25 @@ fn file_daemon() {
         .unwrap();
     let h = home();
     bareosctl(h.path())
-        .args(["fd", "--address", "127.0.0.1", "--port", &fd.port().to_string()])
+        .args([
+            "fd",
+            "--address",
+            "127.0.0.1",
+            "--port",
+            &fd.port().to_string(),
+        ])
         .args(["--name", "bareos-dir", "-p", "fd_password", "status"])
         .assert()
         .success()
         .stdout(contains("Version"));
     bareosctl(h.path())
-        .args(["fd", "--address", "127.0.0.1", "--port", &fd.port().to_string()])
+        .args([
+            "fd",
+            "--address",
+            "127.0.0.1",
+            "--port",
+            &fd.port().to_string(),
+        ])
         .args(["--name", "bareos-dir"])
         .env("BAREOS_PASSWORD", "fd_password")
         .write_stdin("status\n")
@@ -382,7 +422,13 @@ fn file_daemon() {
         .success()
         .stdout(contains("2000 OK Hello"));
     bareosctl(h.path())
-        .args(["fd", "--address", "127.0.0.1", "--port", &fd.port().to_string()])
+        .args([
+            "fd",
+            "--address",
+            "127.0.0.1",
+            "--port",
+            &fd.port().to_string(),
+        ])
         .args(["--name", "bareos-dir", "-p", "wrong", "status"])
         .assert()
         .code(3);

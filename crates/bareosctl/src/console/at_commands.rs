@@ -99,7 +99,9 @@ impl AtCommand {
                         "w" => FileMode::Write,
                         "a" => FileMode::Append,
                         other => {
-                            return Err(format!("unknown mode '{other}': use w (truncate) or a (append)"))
+                            return Err(format!(
+                                "unknown mode '{other}': use w (truncate) or a (append)"
+                            ))
                         }
                     };
                     Ok(Some((PathBuf::from(file), mode)))
@@ -141,7 +143,9 @@ impl AtCommand {
                 }
             }
             "exit" | "quit" => Ok(AtCommand::Quit),
-            other => Err(format!("unknown command '@{other}'; @help lists the @ commands")),
+            other => Err(format!(
+                "unknown command '@{other}'; @help lists the @ commands"
+            )),
         }
     }
 }
@@ -187,8 +191,14 @@ mod tests {
             AtCommand::parse("@output \"a b\" w").unwrap(),
             AtCommand::Output(Some((PathBuf::from("a b"), FileMode::Write)))
         );
-        assert_eq!(AtCommand::parse("@output").unwrap(), AtCommand::Output(None));
-        assert_eq!(AtCommand::parse("@separator ;").unwrap(), AtCommand::Separator(Some(';')));
+        assert_eq!(
+            AtCommand::parse("@output").unwrap(),
+            AtCommand::Output(None)
+        );
+        assert_eq!(
+            AtCommand::parse("@separator ;").unwrap(),
+            AtCommand::Separator(Some(';'))
+        );
         assert!(AtCommand::parse("@sleep x").is_err());
         assert!(AtCommand::parse("@sleep -1").is_err());
         assert!(AtCommand::parse("@frobnicate").is_err());

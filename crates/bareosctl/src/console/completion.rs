@@ -19,8 +19,24 @@ pub type Shared = Rc<RefCell<blocking::Director>>;
 
 /// Commands of the restore file-selection tree.
 const TREE_COMMANDS: &[&str] = &[
-    "add", "cd", "count", "delete", "dir", "done", "estimate", "exit", "find", "help", "ls",
-    "lsmark", "mark", "markdir", "pwd", "quit", "unmark", "unmarkdir",
+    "add",
+    "cd",
+    "count",
+    "delete",
+    "dir",
+    "done",
+    "estimate",
+    "exit",
+    "find",
+    "help",
+    "ls",
+    "lsmark",
+    "mark",
+    "markdir",
+    "pwd",
+    "quit",
+    "unmark",
+    "unmarkdir",
 ];
 
 /// The dot command listing the values of a keyword.
@@ -169,10 +185,7 @@ impl ConsoleHelper {
             let usage = self.items(&format!(".help item={first}"));
             keywords(&usage.join(" "))
         };
-        let mut matches: Vec<String> = pool
-            .into_iter()
-            .filter(|c| c.starts_with(word))
-            .collect();
+        let mut matches: Vec<String> = pool.into_iter().filter(|c| c.starts_with(word)).collect();
         matches.sort();
         matches.dedup();
         (start, matches)
@@ -253,7 +266,11 @@ impl Completer for ConsoleHelper {
         let pairs = candidates
             .into_iter()
             .map(|c| {
-                let replacement = if c.ends_with('=') { c.clone() } else { format!("{c} ") };
+                let replacement = if c.ends_with('=') {
+                    c.clone()
+                } else {
+                    format!("{c} ")
+                };
                 Pair {
                     display: c,
                     replacement,
@@ -285,8 +302,7 @@ mod tests {
 
     #[test]
     fn json_names() {
-        let v: Value =
-            serde_json::from_str(r#"{"jobs":[{"name":"a"},{"name":"b"}]}"#).unwrap();
+        let v: Value = serde_json::from_str(r#"{"jobs":[{"name":"a"},{"name":"b"}]}"#).unwrap();
         assert_eq!(json_items(&v), ["a", "b"]);
         let v: Value = serde_json::from_str(r#"{"list":{},"run":{}}"#).unwrap();
         assert_eq!(json_items(&v), ["list", "run"]);

@@ -115,7 +115,10 @@ impl Console {
             if let Some(path) = &path {
                 if path.exists() {
                     if let Err(e) = editor.load_history(path) {
-                        eprintln!("warning: cannot read the history file {}: {e}", path.display());
+                        eprintln!(
+                            "warning: cannot read the history file {}: {e}",
+                            path.display()
+                        );
                     }
                 }
             }
@@ -287,7 +290,11 @@ impl Console {
             }
             AtCommand::Output(None) | AtCommand::Tee(None) => self.out.reset(),
             AtCommand::Exec(command) => {
-                match std::process::Command::new("sh").arg("-c").arg(&command).output() {
+                match std::process::Command::new("sh")
+                    .arg("-c")
+                    .arg(&command)
+                    .output()
+                {
                     Ok(result) => {
                         self.print(&String::from_utf8_lossy(&result.stdout));
                         self.print(&String::from_utf8_lossy(&result.stderr));

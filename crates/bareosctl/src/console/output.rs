@@ -44,7 +44,9 @@ impl Output {
     pub fn write(&mut self, text: &str) {
         if let Some(file) = &mut self.file {
             if let Err(e) = file.write_all(text.as_bytes()).and_then(|_| file.flush()) {
-                eprintln!("error: cannot write the output file ({e}); output goes to the terminal again");
+                eprintln!(
+                    "error: cannot write the output file ({e}); output goes to the terminal again"
+                );
                 self.reset();
                 let mut stdout = io::stdout().lock();
                 let _ = stdout.write_all(text.as_bytes());

@@ -49,7 +49,11 @@ pub fn connected(home: &Path, director: &TestDirector) -> Command {
 
 /// Copies the fixture tree into `dest`, replacing `@PORT@` with `port`.
 pub fn fixtures(dest: &Path, port: u16) {
-    copy_tree(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures"), dest, port);
+    copy_tree(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures"),
+        dest,
+        port,
+    );
 }
 
 fn copy_tree(from: &Path, to: &Path, port: u16) {
