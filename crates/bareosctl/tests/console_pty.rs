@@ -99,8 +99,7 @@ fn at_output_and_tee_and_root_refusal() {
     let tee = home.path().join("tee.txt");
     if is_root() {
         let mut s = spawn(home.path(), dir.port(), &[]);
-        s.send_line(format!("@output {} w", out.display()))
-            .unwrap();
+        s.send_line(format!("@output {} w", out.display())).unwrap();
         s.expect("refused when running as root").unwrap();
         s.send_line("@exec \"echo hi\"").unwrap();
         s.expect("refused when running as root").unwrap();
