@@ -402,7 +402,11 @@ fn parse(tokens: &[(Tok, Pos)], last_file: &Path) -> Result<ConsoleConfig, Confi
             }
             let key_pos = pos.clone();
             let mut key = String::new();
+            let mut first_word = String::new();
             while let Some((Tok::Word(w), _)) = tokens.get(i) {
+                if first_word.is_empty() {
+                    first_word = w.clone();
+                }
                 key.push_str(w);
                 i += 1;
             }
@@ -427,7 +431,7 @@ fn parse(tokens: &[(Tok, Pos)], last_file: &Path) -> Result<ConsoleConfig, Confi
                 _ => {
                     return Err(ConfigError::at(
                         &key_pos,
-                        format!("expected '=' after '{key}'"),
+                        format!("expected '=' after '{first_word}'"),
                     ))
                 }
             }
