@@ -430,6 +430,8 @@ impl ClientSession {
                     self.state = SessionState::Closed;
                     Ok(Event::Closed)
                 }
+                // API 2 answers `quit` with a last JSON document before closing.
+                Frame::Data(data) if !data.is_empty() => Ok(Event::Data(data)),
                 _ => Ok(Event::Continue),
             },
             SessionState::Idle | SessionState::AwaitingInput => match frame {
