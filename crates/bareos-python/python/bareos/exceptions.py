@@ -20,8 +20,6 @@ forever where this package raises them.
 
 import builtins as _builtins
 
-from bareos.bsock.constants import Constants
-
 
 class Error(Exception):
     """Base class of every Bareos error."""
@@ -66,6 +64,8 @@ class SignalReceivedException(Error):
     """
 
     def __init__(self, signal):
+        from bareos.bsock.constants import Constants
+
         description = Constants.get_description(signal)
         super().__init__("{0} ({1})".format(description, signal))
         self.signal = signal
