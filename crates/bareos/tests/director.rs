@@ -359,3 +359,29 @@ async fn secrets_never_in_debug_or_errors() {
         assert!(!text.contains(secret), "{secret} leaked: {text}");
     }
 }
+
+#[tokio::test]
+async fn buffered_results_are_capped() {
+    let td = TestDirector::builder().start().unwrap();
+    let mut client = Director::connect(default_console(&td).max_result_size(1024 * 1024))
+        .await
+        .unwrap();
+    let error = client
+        .call(".testkit output size=3000000")
+        .await
+        .unwrap_err();
+    assert!(error.is_too_large(), "{error}");
+    assert!(error.to_string().contains("max_result_size"), "{error}");
+
+    let mut client = Director::connect(default_console(&td)).await.unwrap();
+    let reply = client.call(".testkit output size=3000000").await.unwrap();
+    assert_eq!(reply.bytes().len(), 3_000_000);
+    let json = client
+        .call_json(".testkit output size=2500000 json")
+        .await
+        .unwrap();
+    assert!(
+        json.is_object(),
+        "a JSON document split over frames is reassembled"
+    );
+}
