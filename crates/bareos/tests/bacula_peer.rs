@@ -38,7 +38,9 @@ fn console(name: Option<&str>, password: &str) -> Option<Config> {
 
 #[test]
 fn default_console_version_status_and_pools() {
-    let Some(config) = console(None, "dirsecret") else { return };
+    let Some(config) = console(None, "dirsecret") else {
+        return;
+    };
     let mut director = Director::connect(config).expect("login to Bacula");
     assert!(!director.is_encrypted());
     assert_eq!(director.welcome().director, "bacula-dir");
@@ -55,20 +57,29 @@ fn default_console_version_status_and_pools() {
         assert!(pools.contains(pool), "{pools}");
     }
     // The connection stays in sync: the next command gets its own answer.
-    assert!(director.call_text("version").unwrap().contains("bacula-dir"));
+    assert!(director
+        .call_text("version")
+        .unwrap()
+        .contains("bacula-dir"));
     director.close();
 }
 
 #[test]
 fn named_console_and_selection_prompt() {
-    let Some(config) = console(Some("admin"), "adminsecret") else { return };
+    let Some(config) = console(Some("admin"), "adminsecret") else {
+        return;
+    };
     let mut director = Director::connect(config).unwrap();
     let reply = director.call("status client").unwrap();
     let prompt = reply.prompt().expect("selection prompt");
     assert_eq!(prompt.kind, PromptKind::Selection);
     assert!(reply.text().contains("1: bacula-fd"), "{}", reply.text());
     let cancelled = director.cancel_prompt().unwrap();
-    assert!(cancelled.text().contains("Selection aborted"), "{}", cancelled.text());
+    assert!(
+        cancelled.text().contains("Selection aborted"),
+        "{}",
+        cancelled.text()
+    );
     assert!(!cancelled.is_prompt());
 
     let reply = director.call("status client").unwrap();
@@ -81,26 +92,37 @@ fn named_console_and_selection_prompt() {
 
 #[test]
 fn wrong_password_and_unknown_console() {
-    let Some(config) = console(Some("admin"), "wrong") else { return };
+    let Some(config) = console(Some("admin"), "wrong") else {
+        return;
+    };
     let error = Director::connect(config).unwrap_err();
     assert!(error.is_auth(), "{error}");
-    assert!(error.to_string().contains("rejected the password"), "{error}");
+    assert!(
+        error.to_string().contains("rejected the password"),
+        "{error}"
+    );
 
-    let Some(config) = console(Some("nobody"), "x") else { return };
+    let Some(config) = console(Some("nobody"), "x") else {
+        return;
+    };
     let error = Director::connect(config).unwrap_err();
     assert!(error.is_auth(), "{error}");
 }
 
 #[test]
 fn tls_required_refuses_bacula() {
-    let Some(config) = console(None, "dirsecret") else { return };
+    let Some(config) = console(None, "dirsecret") else {
+        return;
+    };
     let error = Director::connect(config.tls(TlsMode::Required)).unwrap_err();
     assert!(error.is_tls(), "{error}");
 }
 
 #[test]
 fn file_daemon_status() {
-    let Some(port) = port("BACULA_FD_PORT") else { return };
+    let Some(port) = port("BACULA_FD_PORT") else {
+        return;
+    };
     let config = Config::file_daemon("127.0.0.1")
         .port(port)
         .name("bacula-dir")
@@ -109,7 +131,11 @@ fn file_daemon_status() {
     let mut fd = FileDaemon::connect(config).unwrap();
     assert!(fd.hello().starts_with("2000 OK Hello"), "{}", fd.hello());
     let status = fd.call("status").unwrap();
-    assert!(status.text().contains("bacula-fd Version: 9.6"), "{}", status.text());
+    assert!(
+        status.text().contains("bacula-fd Version: 9.6"),
+        "{}",
+        status.text()
+    );
     let again = fd.call("status").unwrap();
     assert!(again.text().contains("bacula-fd"));
     fd.close();
