@@ -26,6 +26,7 @@ mod connection;
 mod director;
 mod error;
 mod file_daemon;
+pub mod models;
 mod redact;
 mod reply;
 mod transport;
