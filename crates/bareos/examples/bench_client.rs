@@ -1,0 +1,263 @@
+//! The Rust side of `bench/compare`: one measurement per process, printed as one JSON
+//! line, so that the operating system's accounting (time, peak RSS) belongs to this
+//! client alone.
+//!
+//! ```text
+//! bench_client ADDR PORT PASSWORD login N tls|clear
+//! bench_client ADDR PORT PASSWORD small N
+//! bench_client ADDR PORT PASSWORD result SIZE text|json buffered|stream FRAME
+//! bench_client ADDR PORT PASSWORD concurrent CONNECTIONS COMMANDS
+//! bench_client ADDR PORT PASSWORD drain SIZE text|json FRAME
+//! ```
+//!
+//! `drain` is the yardstick of what the director itself can deliver: after logging in
+//! with the sans-IO session, it reads the result with one `read` per megabyte and only
+//! skips from header to header, without copying, decoding or keeping anything.
+//!
+//! Build with `cargo build --release -p bareos --example bench_client`.
+
+use bareos::proto::frame::encode_data;
+use bareos::proto::jsonrpc::API2_COMPACT_COMMAND;
+use bareos::proto::{ClientSession, Event, FrameDecoder, SessionConfig, Signal};
+use bareos::{Config, Director, Password, TlsMode};
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::time::{Duration, Instant};
+
+const COMMAND: &str = "version";
+
+fn config(addr: &str, port: u16, password: &str, tls: bool) -> Config {
+    Config::new(addr)
+        .port(port)
+        .password(Password::new(password))
+        .tls(if tls {
+            TlsMode::Required
+        } else {
+            TlsMode::Disabled
+        })
+        .read_timeout(Duration::from_secs(300))
+}
+
+fn usage() -> ! {
+    eprintln!("usage: bench_client ADDR PORT PASSWORD (login N tls|clear | small N | result SIZE text|json buffered|stream FRAME | concurrent CONNECTIONS COMMANDS)");
+    std::process::exit(2)
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() -> bareos::Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.len() < 5 {
+        usage();
+    }
+    let (addr, password) = (args[0].as_str(), args[2].as_str());
+    let port: u16 = args[1].parse().unwrap_or_else(|_| usage());
+    let number = |i: usize| -> usize {
+        args.get(i)
+            .and_then(|a| a.parse().ok())
+            .unwrap_or_else(|| usage())
+    };
+    match args[3].as_str() {
+        "login" => {
+            let n = number(4);
+            let tls = args.get(5).map(String::as_str) == Some("tls");
+            let mut ms = Vec::with_capacity(n);
+            for _ in 0..n {
+                let started = Instant::now();
+                let mut director = Director::connect(config(addr, port, password, tls)).await?;
+                let version = director.call(COMMAND).await?;
+                assert!(!version.bytes().is_empty());
+                director.close().await;
+                ms.push(started.elapsed().as_secs_f64() * 1000.0);
+            }
+            println!("{{\"latencies_ms\":{ms:?}}}");
+        }
+        "small" => {
+            let n = number(4);
+            let mut director = Director::connect(config(addr, port, password, false)).await?;
+            let started = Instant::now();
+            for _ in 0..n {
+                director.call(COMMAND).await?;
+            }
+            let seconds = started.elapsed().as_secs_f64();
+            director.close().await;
+            println!("{{\"commands\":{n},\"seconds\":{seconds}}}");
+        }
+        "result" => {
+            let size = number(4);
+            let json = args.get(5).map(String::as_str) == Some("json");
+            let streaming = args.get(6).map(String::as_str) == Some("stream");
+            let frame = number(7);
+            let mut director =
+                Director::connect(config(addr, port, password, false).json(json)).await?;
+            let command = if json {
+                format!(".testkit output size={size}")
+            } else {
+                format!(".testkit output size={size} frame={frame}")
+            };
+            let started = Instant::now();
+            let bytes = match (json, streaming) {
+                (_, true) => {
+                    let mut total = 0usize;
+                    let mut stream = director.stream(&command).await?;
+                    while let Some(chunk) = stream.next_chunk().await? {
+                        total += chunk.len();
+                    }
+                    total
+                }
+                (false, false) => director.call(&command).await?.bytes().len(),
+                (true, false) => {
+                    let value = director.call_json(&command).await?;
+                    let names = value["filenames"].as_array().map_or(0, Vec::len);
+                    assert!(names > 0, "no file names in the JSON result");
+                    size
+                }
+            };
+            let seconds = started.elapsed().as_secs_f64();
+            director.close().await;
+            println!("{{\"bytes\":{bytes},\"seconds\":{seconds}}}");
+        }
+        "concurrent" => {
+            let connections = number(4);
+            let commands = number(5);
+            let addr = addr.to_string();
+            let password = password.to_string();
+            let started = Instant::now();
+            let mut tasks = Vec::with_capacity(connections);
+            for _ in 0..connections {
+                let config = config(&addr, port, &password, false);
+                tasks.push(tokio::spawn(async move {
+                    let mut director = Director::connect(config).await?;
+                    for _ in 0..commands {
+                        director.call(COMMAND).await?;
+                    }
+                    director.close().await;
+                    Ok::<_, bareos::Error>(())
+                }));
+            }
+            for task in tasks {
+                task.await.expect("task panicked")?;
+            }
+            let seconds = started.elapsed().as_secs_f64();
+            println!(
+                "{{\"commands\":{},\"seconds\":{seconds}}}",
+                connections * commands
+            );
+        }
+        "drain" => {
+            let size = number(4);
+            let json = args.get(5).map(String::as_str) == Some("json");
+            let frame = number(6);
+            let (bytes, seconds) =
+                drain(addr, port, password, size, json, frame).unwrap_or_else(|error| {
+                    eprintln!("bench_client: drain failed: {error}");
+                    std::process::exit(1)
+                });
+            println!("{{\"bytes\":{bytes},\"seconds\":{seconds}}}");
+        }
+        _ => usage(),
+    }
+    Ok(())
+}
+
+type DrainResult<T> = std::result::Result<T, Box<dyn std::error::Error>>;
+
+/// Feeds frames to the session until `done` accepts one of its events.
+fn until_event(
+    tcp: &mut TcpStream,
+    session: &mut ClientSession,
+    decoder: &mut FrameDecoder,
+    done: impl Fn(&Event) -> bool,
+) -> DrainResult<()> {
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        tcp.write_all(&session.take_output())?;
+        while let Some(frame) = decoder.next_frame()? {
+            let event = session.handle_frame(frame)?;
+            tcp.write_all(&session.take_output())?;
+            if done(&event) {
+                return Ok(());
+            }
+        }
+        let n = tcp.read(&mut buf)?;
+        if n == 0 {
+            return Err("the director closed the connection".into());
+        }
+        decoder.push(&buf[..n]);
+    }
+}
+
+fn drain(
+    addr: &str,
+    port: u16,
+    password: &str,
+    size: usize,
+    json: bool,
+    frame: usize,
+) -> DrainResult<(usize, f64)> {
+    let mut tcp = TcpStream::connect((addr, port))?;
+    tcp.set_nodelay(true)?;
+    let mut config = SessionConfig::console("*UserAgent*", Password::new(password));
+    config.encrypted = false;
+    let mut session = ClientSession::new(config);
+    let mut decoder = FrameDecoder::new();
+    until_event(&mut tcp, &mut session, &mut decoder, |e| {
+        matches!(e, Event::LoggedIn)
+    })?;
+    if json {
+        session.send_command(API2_COMPACT_COMMAND)?;
+        until_event(&mut tcp, &mut session, &mut decoder, |e| {
+            matches!(e, Event::End(_) | Event::FinalData(_))
+        })?;
+    }
+    let command = if json {
+        format!(".testkit output size={size}")
+    } else {
+        format!(".testkit output size={size} frame={frame}")
+    };
+    let end = if json {
+        Signal::MainPrompt
+    } else {
+        Signal::Eod
+    }
+    .code();
+    let mut wire = Vec::new();
+    encode_data(command.as_bytes(), &mut wire)?;
+    let started = Instant::now();
+    tcp.write_all(&wire)?;
+    let mut buf = vec![0u8; 1 << 20];
+    // Bytes of payload still to skip, and a partial header carried over between reads.
+    let (mut skip, mut header, mut filled, mut bytes) = (0usize, [0u8; 4], 0usize, 0usize);
+    'read: loop {
+        #[cfg(target_os = "linux")]
+        let _ = socket2::SockRef::from(&tcp).set_quickack(true);
+        let n = tcp.read(&mut buf)?;
+        if n == 0 {
+            return Err("the director closed the connection".into());
+        }
+        let mut at = 0;
+        while at < n {
+            if skip > 0 {
+                let take = skip.min(n - at);
+                skip -= take;
+                bytes += take;
+                at += take;
+                continue;
+            }
+            let take = (4 - filled).min(n - at);
+            header[filled..filled + take].copy_from_slice(&buf[at..at + take]);
+            filled += take;
+            at += take;
+            if filled == 4 {
+                filled = 0;
+                let value = i32::from_be_bytes(header);
+                if value == end {
+                    break 'read;
+                }
+                if value > 0 {
+                    skip = value as usize;
+                }
+            }
+        }
+    }
+    Ok((bytes, started.elapsed().as_secs_f64()))
+}
