@@ -36,8 +36,8 @@ fn big_frames() -> Vec<u8> {
     wire
 }
 
-/// Compact JSON-RPC documents of a few KB each, as API 2 sends them.
-fn json_frames() -> Vec<u8> {
+/// A compact JSON-RPC document of a few KB, as API 2 sends it for `list jobs`.
+fn json_document() -> String {
     let mut row = String::from(r#"{"jsonrpc":"2.0","id":null,"result":{"jobs":["#);
     for id in 0..20 {
         row.push_str(&format!(
@@ -46,6 +46,12 @@ fn json_frames() -> Vec<u8> {
     }
     row.pop();
     row.push_str("]}}");
+    row
+}
+
+/// Compact JSON-RPC documents of a few KB each, as API 2 sends them.
+fn json_frames() -> Vec<u8> {
+    let row = json_document();
     let mut wire = Vec::with_capacity(TOTAL + row.len() * 2);
     while wire.len() < TOTAL {
         encode_signal(Signal::CmdBegin, &mut wire);
@@ -97,6 +103,39 @@ fn encode(c: &mut Criterion) {
             let mut wire = Vec::with_capacity(total);
             for line in &lines {
                 encode_data(line.as_bytes(), &mut wire).unwrap();
+            }
+            black_box(wire.len())
+        })
+    });
+
+    // 100 MB cut into maximal frames, as a director sends a huge JSON document.
+    let chunk = vec![b'x'; bareos_proto::MAX_MESSAGE_LEN];
+    let frames = TOTAL / chunk.len() + 1;
+    let total = frames * (chunk.len() + 4);
+    group.throughput(Throughput::Bytes(total as u64));
+    group.bench_function("1mb_frames", |b| {
+        b.iter(|| {
+            let mut wire = Vec::with_capacity(total);
+            for _ in 0..frames {
+                encode_data(&chunk, &mut wire).unwrap();
+            }
+            black_box(wire.len())
+        })
+    });
+
+    // 100 MB of API 2 replies: signals and one compact JSON document each.
+    let doc = json_document();
+    let replies = TOTAL / doc.len() + 1;
+    let total = replies * (doc.len() + 16);
+    group.throughput(Throughput::Bytes(total as u64));
+    group.bench_function("json_documents", |b| {
+        b.iter(|| {
+            let mut wire = Vec::with_capacity(total);
+            for _ in 0..replies {
+                encode_signal(Signal::CmdBegin, &mut wire);
+                encode_signal(Signal::CmdOk, &mut wire);
+                encode_data(doc.as_bytes(), &mut wire).unwrap();
+                encode_signal(Signal::MainPrompt, &mut wire);
             }
             black_box(wire.len())
         })
