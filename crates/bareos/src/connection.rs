@@ -6,11 +6,10 @@ use crate::error::{Error, Kind, Result};
 use crate::redact::redact_command;
 use crate::transport::{connect_tcp, handshake_tls_psk, TlsInfo, Transport};
 use bareos_proto::hello::ResourceType;
-use bareos_proto::{
-    ClientSession, Event, Frame, Header, Peer, Prompt, SessionConfig, SessionState,
-};
+use bareos_proto::FrameDecoder;
+use bareos_proto::{ClientSession, Event, Frame, Peer, Prompt, SessionConfig, SessionState};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
-use tokio::io::{AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tracing::{debug, warn, Instrument};
 
 /// How a response ended.
@@ -27,7 +26,7 @@ pub enum ResponseEnd {
 const READ_BUFFER: usize = 64 * 1024;
 
 pub(crate) struct Connection {
-    io: BufReader<Transport>,
+    io: FrameReader,
     session: ClientSession,
     config: Config,
     broken: Option<String>,
@@ -90,7 +89,7 @@ impl Connection {
                 unix_time: now,
             });
             let mut connection = Connection {
-                io: BufReader::with_capacity(READ_BUFFER, transport),
+                io: FrameReader::new(transport),
                 session,
                 config: config.clone(),
                 broken: None,
@@ -234,7 +233,7 @@ impl Connection {
     /// TLS close_notify.
     pub(crate) async fn close(&mut self) {
         if self.broken.is_some() || self.session.state() == SessionState::Closed {
-            self.io.get_mut().shutdown_tls().await;
+            self.io.transport.shutdown_tls().await;
             return;
         }
         let expects_close = self.session.close();
@@ -242,7 +241,7 @@ impl Connection {
         if self.flush_output(Some(deadline)).await.is_ok() && expects_close {
             while let Ok(Some(_)) = self.read_frame(Some(deadline), "closing").await {}
         }
-        self.io.get_mut().shutdown_tls().await;
+        self.io.transport.shutdown_tls().await;
         self.broken = Some("the connection was closed".to_string());
     }
 
@@ -253,7 +252,7 @@ impl Connection {
         let bytes = self.session.take_output();
         let limit = self.limit(deadline);
         let write = async {
-            let stream = self.io.get_mut();
+            let stream = &mut self.io.transport;
             stream.write_all(&bytes).await?;
             stream.flush().await
         };
@@ -288,7 +287,7 @@ impl Connection {
 
     async fn read_frame_until(&mut self, until: Instant) -> Result<Option<Frame>> {
         let left = until.saturating_duration_since(Instant::now());
-        match tokio::time::timeout(left, read_frame(&mut self.io)).await {
+        match tokio::time::timeout(left, self.io.read_frame()).await {
             Ok(result) => result,
             Err(_) => Err(Error::timeout("waiting for more of a prompt")),
         }
@@ -298,13 +297,13 @@ impl Connection {
     async fn read_frame(&mut self, deadline: Option<Instant>, what: &str) -> Result<Option<Frame>> {
         let limit = self.limit(deadline);
         let result = match limit {
-            Some(limit) => match tokio::time::timeout(limit, read_frame(&mut self.io)).await {
+            Some(limit) => match tokio::time::timeout(limit, self.io.read_frame()).await {
                 Ok(result) => result,
                 Err(_) => Err(Error::timeout(format!(
                     "after {limit:?} without data from the peer {what}"
                 ))),
             },
-            None => read_frame(&mut self.io).await,
+            None => self.io.read_frame().await,
         };
         if let Err(error) = &result {
             self.mark_broken(error);
@@ -313,38 +312,40 @@ impl Connection {
     }
 }
 
-/// Reads one frame: `Ok(None)` on EOF before a header, an error on EOF inside a frame.
-async fn read_frame(io: &mut BufReader<Transport>) -> Result<Option<Frame>> {
-    let mut header = [0u8; 4];
-    let mut filled = 0;
-    while filled < 4 {
-        let n = io.read(&mut header[filled..]).await.map_err(lost)?;
-        if n == 0 {
-            if filled == 0 {
-                return Ok(None);
-            }
-            return Err(Error::new(
-                Kind::ConnectionLost,
-                "connection lost in the middle of a frame header",
-            ));
+/// Reads frames through the sans-IO decoder. Cancel-safe: bytes read before a timeout
+/// stay in the decoder, so a timed-out read (the API-1 quiet period) loses nothing.
+struct FrameReader {
+    transport: Transport,
+    decoder: FrameDecoder,
+    buffer: Vec<u8>,
+}
+
+impl FrameReader {
+    fn new(transport: Transport) -> Self {
+        FrameReader {
+            transport,
+            decoder: FrameDecoder::new(),
+            buffer: vec![0; READ_BUFFER],
         }
-        filled += n;
     }
-    match Header::parse(header)? {
-        Header::Signal(signal) => Ok(Some(Frame::Signal(signal))),
-        Header::Data(len) => {
-            let mut payload = vec![0u8; len];
-            io.read_exact(&mut payload).await.map_err(|error| {
-                if error.kind() == std::io::ErrorKind::UnexpectedEof {
-                    Error::new(
+
+    /// One frame, `Ok(None)` on EOF between frames, an error on EOF inside a frame.
+    async fn read_frame(&mut self) -> Result<Option<Frame>> {
+        loop {
+            if let Some(frame) = self.decoder.next_frame()? {
+                return Ok(Some(frame));
+            }
+            let n = self.transport.read(&mut self.buffer).await.map_err(lost)?;
+            if n == 0 {
+                return match self.decoder.buffered() {
+                    0 => Ok(None),
+                    partial => Err(Error::new(
                         Kind::ConnectionLost,
-                        format!("connection lost in the middle of a frame of {len} bytes"),
-                    )
-                } else {
-                    lost(error)
-                }
-            })?;
-            Ok(Some(Frame::Data(payload)))
+                        format!("connection lost in the middle of a frame ({partial} bytes of it received)"),
+                    )),
+                };
+            }
+            self.decoder.push(&self.buffer[..n]);
         }
     }
 }
