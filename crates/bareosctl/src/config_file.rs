@@ -139,9 +139,9 @@ impl ConsoleConfig {
         parse(&tokens, files.last().map(PathBuf::as_path).unwrap_or(path))
     }
 
-    #[cfg(test)]
     /// Parses text as if read from `name` (includes are resolved relative to the current
-    /// directory).
+    /// directory). Used by the tests and the fuzz target.
+    #[cfg_attr(not(test), allow(dead_code))]
     pub fn parse_str(text: &str, name: &Path) -> Result<ConsoleConfig, ConfigError> {
         let mut tokens = Vec::new();
         tokenize(text, name, &mut tokens, 0)?;

@@ -1,0 +1,22 @@
+//! The bconsole.conf reader of bareosctl, compiled here from its source.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use std::path::Path;
+
+#[allow(dead_code)]
+#[path = "../../crates/bareosctl/src/config_file.rs"]
+mod config_file;
+
+fuzz_target!(|data: &[u8]| {
+    let text = String::from_utf8_lossy(data);
+    // `@include` reads files: keep the fuzzer away from the file system.
+    if text.contains('@') {
+        return;
+    }
+    if let Ok(config) = config_file::ConsoleConfig::parse_str(&text, Path::new("fuzz.conf")) {
+        for director in &config.directors {
+            let _ = config.console_for(&director.name);
+        }
+    }
+});
