@@ -124,6 +124,7 @@ pub(crate) struct DirectorConfig {
     pub auth_failure_delay: Duration,
     pub tls: TlsSettings,
     pub messages: Vec<String>,
+    pub runs: crate::commands::Runs,
 }
 
 impl DirectorConfig {
@@ -178,6 +179,7 @@ impl TestDirectorBuilder {
                 auth_failure_delay: Duration::from_millis(100),
                 tls: TlsSettings::default(),
                 messages: Vec::new(),
+                runs: Default::default(),
             },
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
         }
@@ -252,7 +254,8 @@ impl TestDirectorBuilder {
     }
 
     /// Scripted answers that override the built-in commands; a table made from a
-    /// transcript also sets the welcome (name, version, date, services text).
+    /// transcript also sets the welcome (name, version, date, services text). A console's
+    /// command ACL (`allow_commands`) applies to them as to the built-ins.
     pub fn script(mut self, table: ScriptTable) -> Self {
         if let Some(welcome) = table.welcome.clone() {
             self.config.name = welcome.director;

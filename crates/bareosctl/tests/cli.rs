@@ -455,3 +455,62 @@ fn completions_and_man_page() {
         .stdout(contains(".TH bareosctl"))
         .stdout(contains("protocolversion"));
 }
+
+#[test]
+fn call_wait_follows_a_job_to_its_end() {
+    let dir = director();
+    let h = home();
+    let args = |cmd: &[&str]| {
+        let mut all = vec![
+            "--address".to_string(),
+            "127.0.0.1".to_string(),
+            "--port".to_string(),
+            dir.port().to_string(),
+            "--password".to_string(),
+            DIR_PASSWORD.to_string(),
+            "--tls-psk-require".to_string(),
+            "call".to_string(),
+        ];
+        all.extend(cmd.iter().map(|s| s.to_string()));
+        all
+    };
+    bareosctl(h.path())
+        .args(args(&["--wait", "run", "job=backup-bareos-fd", "yes"]))
+        .timeout(Duration::from_secs(30))
+        .assert()
+        .code(0)
+        .stdout(contains("JobId=5"))
+        .stderr(contains("ended with status T"));
+
+    // A job canceled while it is followed: exit status 5.
+    let mut waiting = std::process::Command::new(assert_cmd::cargo::cargo_bin("bareosctl"))
+        .env("HOME", h.path())
+        .args(args(&["--wait", "run", "job=backup-test2-fd", "yes"]))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    bareosctl(h.path())
+        .args(args(&["cancel", "jobid=6", "yes"]))
+        .assert()
+        .success()
+        .stdout(contains("marked to be canceled"));
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = waiting.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "--wait did not end"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!(status.code(), Some(5));
+
+    bareosctl(h.path())
+        .args(args(&["--wait", "run", "job=nosuchjob", "yes"]))
+        .assert()
+        .code(1);
+}

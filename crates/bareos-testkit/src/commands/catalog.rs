@@ -82,6 +82,15 @@ pub(super) const JOBS: [JobRow; 4] = [
 ];
 
 const JOB_NAMES: [&str; 3] = ["backup-test2-fd", "backup-bareos-fd", "RestoreFiles"];
+
+/// The client a configured job runs on, `None` for an unknown job.
+pub(super) fn job_client(job: &str) -> Option<&'static str> {
+    match job {
+        "backup-bareos-fd" | "RestoreFiles" => Some("bareos-fd"),
+        "backup-test2-fd" => Some("test2-fd"),
+        _ => None,
+    }
+}
 const FILESETS: [&str; 3] = ["SelfTest", "NumberedFiles", "Catalog"];
 const LEVELS: [(&str, i64, i64); 6] = [
     ("Full", 70, 66),
@@ -361,12 +370,42 @@ fn pools_table() -> Table {
     }
 }
 
-fn jobs_table(last: bool) -> Table {
-    let jobs: Vec<_> = if last {
-        JOBS.iter().filter(|j| j.0 >= 3).collect()
-    } else {
-        JOBS.iter().collect()
-    };
+fn jobs_table(last: bool, jobid: Option<u32>, runs: &super::Runs) -> Table {
+    let mut rows: Vec<Vec<String>> = JOBS
+        .iter()
+        .filter(|j| !last || j.0 >= 3)
+        .map(|j| {
+            vec![
+                j.0.to_string(),
+                j.1.into(),
+                j.2.into(),
+                j.3.into(),
+                j.4.into(),
+                j.5.into(),
+                j.6.into(),
+                grouped(j.7),
+                grouped(j.8),
+                j.9.into(),
+            ]
+        })
+        .collect();
+    rows.extend(runs.rows().into_iter().map(|r| {
+        vec![
+            r.id.to_string(),
+            r.name,
+            r.client,
+            "2026-11-26 18:00:00".into(),
+            "00:00:01".into(),
+            "B".into(),
+            r.level.into(),
+            grouped(r.files),
+            grouped(r.bytes),
+            r.status.into(),
+        ]
+    }));
+    if let Some(id) = jobid {
+        rows.retain(|row| row[0] == id.to_string());
+    }
     Table {
         headers: vec![
             "jobid",
@@ -380,23 +419,7 @@ fn jobs_table(last: bool) -> Table {
             "jobbytes",
             "jobstatus",
         ],
-        rows: jobs
-            .iter()
-            .map(|j| {
-                vec![
-                    j.0.to_string(),
-                    j.1.into(),
-                    j.2.into(),
-                    j.3.into(),
-                    j.4.into(),
-                    j.5.into(),
-                    j.6.into(),
-                    grouped(j.7),
-                    grouped(j.8),
-                    j.9.into(),
-                ]
-            })
-            .collect(),
+        rows,
         numeric: vec![
             true, false, false, false, false, false, false, true, true, false,
         ],
@@ -408,11 +431,22 @@ pub(super) async fn list(s: &mut Session, long: bool, args: &[String]) -> Reply 
         .first()
         .map(|a| a.to_ascii_lowercase())
         .unwrap_or_default();
+    let jobid = args.iter().find_map(|a| {
+        let (key, value) = a.split_once('=')?;
+        key.eq_ignore_ascii_case("jobid")
+            .then(|| value.parse().ok())
+            .flatten()
+    });
     match what.as_str() {
         "pools" | "pool" => s.send_table("pools", pools_table(), long).await,
         "jobs" => {
             let last = args.iter().any(|a| a.eq_ignore_ascii_case("last"));
-            s.send_table("jobs", jobs_table(last), long).await
+            let table = jobs_table(last, jobid, &s.config.runs);
+            s.send_table("jobs", table, long).await
+        }
+        _ if what.starts_with("jobid=") => {
+            let table = jobs_table(false, jobid, &s.config.runs);
+            s.send_table("jobs", table, long).await
         }
         "clients" => {
             let table = Table {

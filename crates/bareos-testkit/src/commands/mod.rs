@@ -2,6 +2,7 @@
 //! output rules of API modes 0, 1 and 2.
 
 mod catalog;
+mod jobs;
 mod output;
 mod prompts;
 mod stream;
@@ -17,6 +18,7 @@ use std::collections::HashMap;
 use std::io;
 use std::sync::Arc;
 
+pub(crate) use jobs::Runs;
 pub(crate) use table::COMMANDS;
 
 /// Result of running one command.
@@ -165,6 +167,15 @@ impl Session {
     }
 
     async fn execute_line(&mut self, line: &str) -> io::Result<Outcome> {
+        // A console's command ACL applies to scripted answers too: a denied command
+        // falls through to the built-ins, which answer "is an invalid command".
+        let word = line.split_whitespace().next().unwrap_or("");
+        let denied = self.console.as_ref().is_some_and(|c| {
+            !c.allows(lookup(word).unwrap_or(word))
+        });
+        if denied {
+            return self.builtin(line).await;
+        }
         if let Some(table) = self.config.script.clone() {
             let nth = *self.script_uses.get(line).unwrap_or(&0);
             if let Some(reply) = table.lookup(line, nth) {
@@ -264,6 +275,8 @@ impl Session {
             "help" => catalog::help(self, args).await,
             ".help" => catalog::dot_help(self, args).await,
             "list" | "llist" => catalog::list(self, command == "llist", args).await,
+            "run" => jobs::run(self, args).await,
+            "cancel" => jobs::cancel(self, args).await,
             ".jobs" | ".clients" | ".pools" | ".filesets" | ".storages" | ".schedule"
             | ".catalogs" | ".levels" => catalog::dot_list(self, command).await,
             "messages" | ".messages" => {

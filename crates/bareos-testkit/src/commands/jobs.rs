@@ -1,0 +1,160 @@
+//! Simulated job runs: `run job=NAME [level=L] yes` queues a job that moves through
+//! created, running and terminated within about two seconds; `cancel jobid=N yes` stops
+//! it. `list`/`llist jobs` and `jobid=N` show the runs next to the fixed catalog.
+
+use super::Session;
+use crate::json::Json;
+use std::io;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+type Reply = io::Result<(bool, Json)>;
+
+/// How long a simulated job stays created, then running.
+const CREATED_FOR: Duration = Duration::from_millis(300);
+const RUNNING_FOR: Duration = Duration::from_millis(1500);
+const FINAL_FILES: u64 = 1002;
+const FINAL_BYTES: u64 = 5_005_123;
+
+/// One started job.
+#[derive(Clone, Debug)]
+struct Run {
+    id: u32,
+    name: String,
+    client: String,
+    level: &'static str,
+    started: Instant,
+    canceled_at: Option<Instant>,
+}
+
+/// The runs of one director, shared by all its connections.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Runs(Arc<Mutex<Vec<Run>>>);
+
+/// A job row as the catalog shows it (see `catalog::JobRow`).
+pub(super) struct RunRow {
+    pub id: u32,
+    pub name: String,
+    pub client: String,
+    pub level: &'static str,
+    pub files: u64,
+    pub bytes: u64,
+    pub status: &'static str,
+}
+
+impl Runs {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Run>> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The current state of every run.
+    pub(super) fn rows(&self) -> Vec<RunRow> {
+        let now = Instant::now();
+        self.lock()
+            .iter()
+            .map(|run| {
+                let at = run.canceled_at.unwrap_or(now);
+                let elapsed = at.saturating_duration_since(run.started);
+                let (status, share) = if elapsed < CREATED_FOR {
+                    ("C", 0.0)
+                } else if elapsed < CREATED_FOR + RUNNING_FOR {
+                    let running = (elapsed - CREATED_FOR).as_secs_f64();
+                    ("R", running / RUNNING_FOR.as_secs_f64())
+                } else {
+                    ("T", 1.0)
+                };
+                let status = if run.canceled_at.is_some() {
+                    "A"
+                } else {
+                    status
+                };
+                RunRow {
+                    id: run.id,
+                    name: run.name.clone(),
+                    client: run.client.clone(),
+                    level: run.level,
+                    files: (FINAL_FILES as f64 * share) as u64,
+                    bytes: (FINAL_BYTES as f64 * share) as u64,
+                    status,
+                }
+            })
+            .collect()
+    }
+}
+
+fn value<'a>(args: &'a [String], key: &str) -> Option<&'a str> {
+    args.iter().find_map(|a| {
+        a.split_once('=')
+            .filter(|(k, _)| k.eq_ignore_ascii_case(key))
+            .map(|(_, v)| v)
+    })
+}
+
+fn has_yes(args: &[String]) -> bool {
+    args.iter().any(|a| a.eq_ignore_ascii_case("yes"))
+}
+
+/// `run job=NAME [level=Full|Incremental|Differential] yes`.
+pub(super) async fn run(s: &mut Session, args: &[String]) -> Reply {
+    let Some(name) = value(args, "job") else {
+        s.error_msg("run: job=<job-name> is required by the test director.\n")
+            .await?;
+        return Ok((false, Json::obj()));
+    };
+    let Some(job) = super::catalog::job_client(name) else {
+        // The real director reports nothing but the failure (transcript 66).
+        return Ok((false, Json::obj()));
+    };
+    if !has_yes(args) {
+        s.error_msg("Job not run: the test director needs 'yes' on the run command line.\n")
+            .await?;
+        return Ok((false, Json::obj()));
+    }
+    let level = match value(args, "level").map(|l| l.to_ascii_lowercase()) {
+        Some(l) if l.starts_with('i') => "I",
+        Some(l) if l.starts_with('d') => "D",
+        _ => "F",
+    };
+    let id = {
+        let mut runs = s.config.runs.lock();
+        let id = 5 + runs.len() as u32;
+        runs.push(Run {
+            id,
+            name: name.to_string(),
+            client: job.to_string(),
+            level,
+            started: Instant::now(),
+            canceled_at: None,
+        });
+        id
+    };
+    s.text(format!("Job queued. JobId={id}\n")).await?;
+    Ok((
+        true,
+        Json::obj().with("run", Json::obj().with("jobid", Json::s(id.to_string()))),
+    ))
+}
+
+/// `cancel jobid=N [yes]`.
+pub(super) async fn cancel(s: &mut Session, args: &[String]) -> Reply {
+    let id: Option<u32> = value(args, "jobid").and_then(|v| v.parse().ok());
+    let found = id.and_then(|id| {
+        let mut runs = s.config.runs.lock();
+        let run = runs.iter_mut().find(|r| r.id == id)?;
+        if run.canceled_at.is_none() {
+            run.canceled_at = Some(Instant::now());
+        }
+        Some(run.name.clone())
+    });
+    match (id, found) {
+        (Some(id), Some(name)) => {
+            s.text(format!("JobId {id}, Job {name} marked to be canceled.\n"))
+                .await?;
+            Ok((true, Json::obj()))
+        }
+        _ => {
+            s.error_msg("No Jobs running.\n").await?;
+            Ok((false, Json::obj()))
+        }
+    }
+}
