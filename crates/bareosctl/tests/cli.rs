@@ -514,3 +514,19 @@ fn call_wait_follows_a_job_to_its_end() {
         .assert()
         .code(1);
 }
+
+#[test]
+fn bconsolerc_runs_at_start() {
+    let dir = director();
+    let h = home();
+    std::fs::write(h.path().join(".bconsolerc"), "@echo from-rc\nwhoami\n").unwrap();
+    bareosctl(h.path())
+        .args(["--address", "127.0.0.1", "--port", &dir.port().to_string()])
+        .args(["--password", DIR_PASSWORD, "console"])
+        .write_stdin("version\n")
+        .assert()
+        .success()
+        .stdout(contains("from-rc"))
+        .stdout(contains("root\n"))
+        .stdout(contains("bareos-dir Version"));
+}
