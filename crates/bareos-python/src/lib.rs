@@ -77,6 +77,47 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
+/// A blocking connection shared with Python: locked for each call, taken out on close,
+/// with the GIL released while it does network I/O.
+struct Handle<T>(Mutex<Option<T>>);
+
+impl<T: Send> Handle<T> {
+    fn new(connection: T) -> Self {
+        Handle(Mutex::new(Some(connection)))
+    }
+
+    /// Runs `f` on the open connection without the GIL.
+    fn with<R: Send>(
+        &self,
+        py: Python<'_>,
+        f: impl FnOnce(&mut T) -> bareos::Result<R> + Send,
+    ) -> PyResult<R> {
+        py.allow_threads(|| match lock(&self.0).as_mut() {
+            Some(connection) => f(connection).map_err(|e| native_error(&e)),
+            None => Err(closed_error()),
+        })
+    }
+
+    /// Reads a property of the open connection.
+    fn peek<R>(&self, f: impl FnOnce(&T) -> R) -> Option<R> {
+        lock(&self.0).as_ref().map(f)
+    }
+
+    fn is_open(&self) -> bool {
+        lock(&self.0).is_some()
+    }
+
+    /// Takes the connection out (later calls raise "closed") and closes it without the GIL.
+    fn close(&self, py: Python<'_>, close: impl FnOnce(T) + Send) {
+        py.allow_threads(|| {
+            let connection = lock(&self.0).take();
+            if let Some(connection) = connection {
+                close(connection);
+            }
+        })
+    }
+}
+
 /// Connection settings as the Python layer passes them.
 #[allow(clippy::too_many_arguments)]
 fn build_config(
@@ -158,7 +199,7 @@ fn tls_tuple(info: Option<&bareos::TlsInfo>) -> Option<(String, String, i32)> {
 /// A console connection to a Director (see `bareos.bsock.DirectorConsole`).
 #[pyclass(frozen, module = "bareos._bareos")]
 struct Director {
-    inner: Mutex<Option<blocking::Director>>,
+    inner: Handle<blocking::Director>,
     _secrets: Secrets,
 }
 
@@ -168,17 +209,11 @@ impl Director {
         py: Python<'_>,
         f: impl FnOnce(&mut blocking::Director) -> bareos::Result<R> + Send,
     ) -> PyResult<R> {
-        py.allow_threads(|| {
-            let mut guard = lock(&self.inner);
-            match guard.as_mut() {
-                Some(director) => f(director).map_err(|e| native_error(&e)),
-                None => Err(closed_error()),
-            }
-        })
+        self.inner.with(py, f)
     }
 
     fn peek<R>(&self, f: impl FnOnce(&blocking::Director) -> R) -> Option<R> {
-        lock(&self.inner).as_ref().map(f)
+        self.inner.peek(f)
     }
 }
 
@@ -227,7 +262,7 @@ impl Director {
             .allow_threads(|| blocking::Director::connect(config))
             .map_err(|e| native_error(&e))?;
         Ok(Director {
-            inner: Mutex::new(Some(director)),
+            inner: Handle::new(director),
             _secrets: secrets,
         })
     }
@@ -314,35 +349,24 @@ impl Director {
 
     /// Whether the connection is open.
     fn is_open(&self) -> bool {
-        lock(&self.inner).is_some()
+        self.inner.is_open()
     }
 
     /// Logs in again on a new connection (same settings and API mode); never replays.
     fn reconnect(&self, py: Python<'_>) -> PyResult<()> {
-        py.allow_threads(|| {
-            let mut guard = lock(&self.inner);
-            match guard.as_mut() {
-                Some(director) => director.reconnect().map_err(|e| native_error(&e)),
-                None => Err(closed_error()),
-            }
-        })
+        self.with(py, |d| d.reconnect())
     }
 
     /// Ends the session; later calls raise a "closed" error.
     fn close(&self, py: Python<'_>) {
-        py.allow_threads(|| {
-            let director = lock(&self.inner).take();
-            if let Some(director) = director {
-                director.close();
-            }
-        })
+        self.inner.close(py, blocking::Director::close)
     }
 }
 
 /// A connection to a File Daemon as a director (see `bareos.bsock.FileDaemon`).
 #[pyclass(frozen, module = "bareos._bareos")]
 struct FileDaemon {
-    inner: Mutex<Option<blocking::FileDaemon>>,
+    inner: Handle<blocking::FileDaemon>,
     _secrets: Secrets,
 }
 
@@ -352,13 +376,7 @@ impl FileDaemon {
         py: Python<'_>,
         f: impl FnOnce(&mut blocking::FileDaemon) -> bareos::Result<R> + Send,
     ) -> PyResult<R> {
-        py.allow_threads(|| {
-            let mut guard = lock(&self.inner);
-            match guard.as_mut() {
-                Some(fd) => f(fd).map_err(|e| native_error(&e)),
-                None => Err(closed_error()),
-            }
-        })
+        self.inner.with(py, f)
     }
 }
 
@@ -393,7 +411,7 @@ impl FileDaemon {
             .allow_threads(|| blocking::FileDaemon::connect(config))
             .map_err(|e| native_error(&e))?;
         Ok(FileDaemon {
-            inner: Mutex::new(Some(fd)),
+            inner: Handle::new(fd),
             _secrets: secrets,
         })
     }
@@ -423,19 +441,17 @@ impl FileDaemon {
 
     /// `(cipher, TLS version, secret bits)` or `None` on cleartext.
     fn cipher(&self) -> Option<(String, String, i32)> {
-        lock(&self.inner)
-            .as_ref()
-            .and_then(|fd| tls_tuple(fd.cipher()))
+        self.inner.peek(|fd| tls_tuple(fd.cipher())).flatten()
     }
 
     /// The file daemon's `2000 OK Hello` line.
     fn hello(&self) -> Option<String> {
-        lock(&self.inner).as_ref().map(|fd| fd.hello().to_string())
+        self.inner.peek(|fd| fd.hello().to_string())
     }
 
     /// Whether the connection is open.
     fn is_open(&self) -> bool {
-        lock(&self.inner).is_some()
+        self.inner.is_open()
     }
 
     /// Authenticates again on a new connection; never replays a command.
@@ -445,12 +461,7 @@ impl FileDaemon {
 
     /// Ends the session.
     fn close(&self, py: Python<'_>) {
-        py.allow_threads(|| {
-            let fd = lock(&self.inner).take();
-            if let Some(fd) = fd {
-                fd.close();
-            }
-        })
+        self.inner.close(py, blocking::FileDaemon::close)
     }
 }
 
