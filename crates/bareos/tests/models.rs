@@ -175,8 +175,8 @@ fn volumes_by_pool_single_and_empty() {
     let label = replies("67");
     let gone = label
         .iter()
-        .filter(|(c, _)| c == "list volume=TestVol1")
-        .last()
+        .rev()
+        .find(|(c, _)| c == "list volume=TestVol1")
         .unwrap();
     let gone: SingleVolume = from_result(&gone.1["result"]).unwrap();
     assert!(gone.volume.is_none());

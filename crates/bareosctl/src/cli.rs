@@ -121,6 +121,9 @@ pub enum Command {
     Call(CallArgs),
     /// Talk to a File Daemon as a director: one command, or interactive without one.
     Fd(FdArgs),
+    /// Serve REST (bareos-restapi compatible), JSON-RPC 2.0 and Prometheus metrics; the
+    /// global --config names the server's TOML file here.
+    Serve(ServeArgs),
     /// Print a shell completion script.
     Completions {
         /// The shell.
@@ -181,6 +184,18 @@ pub struct FdArgs {
     /// The command (words joined with spaces); interactive when absent.
     #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
     pub command: Vec<String>,
+}
+
+/// Options of `serve` (the global `--config FILE` is the server's TOML configuration).
+#[derive(Debug, Args, Default)]
+pub struct ServeArgs {
+    /// Serve the built-in test director (consoles admin/secret, limited/secret).
+    #[arg(long)]
+    pub demo: bool,
+
+    /// Address to listen on (overrides the configuration's `listen`).
+    #[arg(long, value_name = "ADDR")]
+    pub listen: Option<String>,
 }
 
 /// Shells for `completions`.

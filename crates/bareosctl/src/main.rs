@@ -12,6 +12,7 @@ mod demo;
 mod exit;
 mod fd;
 mod progress;
+mod serve;
 
 use clap::{CommandFactory, FromArgMatches};
 use cli::{Cli, Command, ConsoleArgs, GlobalOptions};
@@ -118,6 +119,7 @@ fn run(cli: Cli, origin: PasswordOrigin) -> CliResult<i32> {
             Ok(code)
         }
         Some(Command::Console(args)) => console(&global, origin, args),
+        Some(Command::Serve(args)) => serve::run(global.config.as_deref(), &args),
         None => console(&global, origin, ConsoleArgs::default()),
     }
 }

@@ -170,9 +170,10 @@ impl Session {
         // A console's command ACL applies to scripted answers too: a denied command
         // falls through to the built-ins, which answer "is an invalid command".
         let word = line.split_whitespace().next().unwrap_or("");
-        let denied = self.console.as_ref().is_some_and(|c| {
-            !c.allows(lookup(word).unwrap_or(word))
-        });
+        let denied = self
+            .console
+            .as_ref()
+            .is_some_and(|c| !c.allows(lookup(word).unwrap_or(word)));
         if denied {
             return self.builtin(line).await;
         }

@@ -1,0 +1,322 @@
+//! The server configuration: a TOML file plus environment overrides.
+//!
+//! ```toml
+//! listen = "127.0.0.1:8000"
+//! max_body_bytes = 65536
+//! cors_origins = ["https://example.org"]
+//!
+//! [jwt]
+//! secret = "change me"            # or BAREOS_GATEWAY_JWT_SECRET
+//! expire_minutes = 30
+//!
+//! [tls]                            # optional: HTTPS
+//! cert = "server.crt"
+//! key = "server.key"
+//!
+//! [pool]
+//! max_size = 8
+//! idle_timeout_seconds = 60
+//! checkout_timeout_seconds = 10
+//! command_timeout_seconds = 60
+//!
+//! [[directors]]
+//! name = "bareos-dir"              # the first one is the default
+//! address = "localhost"
+//! port = 9101
+//! tls_psk = "prefer"               # require | prefer | none
+//!
+//! [metrics]
+//! director = "bareos-dir"
+//! console = "prometheus"           # a read-only named console
+//! password = "secret"              # or BAREOS_GATEWAY_METRICS_PASSWORD
+//! cache_seconds = 15
+//! window_hours = 24
+//! ```
+
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// The whole configuration.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GatewayConfig {
+    /// Address to listen on.
+    #[serde(default = "default_listen")]
+    pub listen: String,
+    /// Largest request body accepted.
+    #[serde(default = "default_body")]
+    pub max_body_bytes: usize,
+    /// Origins allowed by CORS (`*` for any); empty: no CORS headers.
+    #[serde(default)]
+    pub cors_origins: Vec<String>,
+    /// Token settings.
+    #[serde(default)]
+    pub jwt: JwtConfig,
+    /// HTTPS certificate and key.
+    #[serde(default)]
+    pub tls: Option<TlsConfig>,
+    /// Connection pool settings.
+    #[serde(default)]
+    pub pool: PoolConfig,
+    /// The directors; the first is the default.
+    #[serde(default)]
+    pub directors: Vec<DirectorEntry>,
+    /// `/metrics` settings.
+    #[serde(default)]
+    pub metrics: Option<MetricsConfig>,
+}
+
+/// Token settings.
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JwtConfig {
+    /// HS256 secret shared by all server processes (tokens are stateless).
+    #[serde(default)]
+    pub secret: String,
+    /// Token lifetime.
+    #[serde(default = "default_expire")]
+    pub expire_minutes: u64,
+}
+
+impl std::fmt::Debug for JwtConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("JwtConfig")
+            .field("secret", &"<redacted>")
+            .field("expire_minutes", &self.expire_minutes)
+            .finish()
+    }
+}
+
+impl Default for JwtConfig {
+    fn default() -> Self {
+        JwtConfig {
+            secret: String::new(),
+            expire_minutes: default_expire(),
+        }
+    }
+}
+
+/// HTTPS certificate chain and private key (PEM files).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TlsConfig {
+    /// Certificate chain file.
+    pub cert: PathBuf,
+    /// Private key file.
+    pub key: PathBuf,
+}
+
+/// Connection pool settings, per (director, console).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PoolConfig {
+    /// Most connections per (director, console).
+    #[serde(default = "default_pool_size")]
+    pub max_size: usize,
+    /// An idle connection older than this is closed instead of reused.
+    #[serde(default = "default_idle")]
+    pub idle_timeout_seconds: u64,
+    /// How long a request waits for a free connection.
+    #[serde(default = "default_checkout")]
+    pub checkout_timeout_seconds: u64,
+    /// Deadline of one director command.
+    #[serde(default = "default_command")]
+    pub command_timeout_seconds: u64,
+}
+
+impl Default for PoolConfig {
+    fn default() -> Self {
+        PoolConfig {
+            max_size: default_pool_size(),
+            idle_timeout_seconds: default_idle(),
+            checkout_timeout_seconds: default_checkout(),
+            command_timeout_seconds: default_command(),
+        }
+    }
+}
+
+impl PoolConfig {
+    /// The idle timeout.
+    pub fn idle_timeout(&self) -> Duration {
+        Duration::from_secs(self.idle_timeout_seconds)
+    }
+    /// The checkout timeout.
+    pub fn checkout_timeout(&self) -> Duration {
+        Duration::from_secs(self.checkout_timeout_seconds)
+    }
+    /// The command deadline.
+    pub fn command_timeout(&self) -> Duration {
+        Duration::from_secs(self.command_timeout_seconds)
+    }
+}
+
+/// One director.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DirectorEntry {
+    /// Name used in `?director=` and `/directors/{name}/...`.
+    pub name: String,
+    /// Host name or address.
+    pub address: String,
+    /// Port.
+    #[serde(default = "default_port")]
+    pub port: u16,
+    /// TLS-PSK: `require`, `prefer` or `none`.
+    #[serde(default = "default_tls_psk")]
+    pub tls_psk: String,
+}
+
+/// `/metrics` settings.
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MetricsConfig {
+    /// Director to read (default: the first).
+    #[serde(default)]
+    pub director: Option<String>,
+    /// A read-only named console.
+    pub console: String,
+    /// Its password.
+    #[serde(default)]
+    pub password: String,
+    /// Scrapes within this many seconds share one reading.
+    #[serde(default = "default_cache")]
+    pub cache_seconds: u64,
+    /// Jobs of this many last hours are counted.
+    #[serde(default = "default_window")]
+    pub window_hours: u64,
+}
+
+impl std::fmt::Debug for MetricsConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MetricsConfig")
+            .field("director", &self.director)
+            .field("console", &self.console)
+            .field("password", &"<redacted>")
+            .field("cache_seconds", &self.cache_seconds)
+            .field("window_hours", &self.window_hours)
+            .finish()
+    }
+}
+
+fn default_listen() -> String {
+    "127.0.0.1:8000".into()
+}
+fn default_body() -> usize {
+    64 * 1024
+}
+fn default_expire() -> u64 {
+    30
+}
+fn default_pool_size() -> usize {
+    8
+}
+fn default_idle() -> u64 {
+    60
+}
+fn default_checkout() -> u64 {
+    10
+}
+fn default_command() -> u64 {
+    60
+}
+fn default_port() -> u16 {
+    bareos::DIRECTOR_PORT
+}
+fn default_tls_psk() -> String {
+    "prefer".into()
+}
+fn default_cache() -> u64 {
+    15
+}
+fn default_window() -> u64 {
+    24
+}
+
+impl GatewayConfig {
+    /// Parses TOML text.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        toml::from_str(text).map_err(|e| format!("invalid gateway configuration: {e}"))
+    }
+
+    /// Reads a TOML file, then applies the environment.
+    pub fn load(path: &Path) -> Result<Self, String> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let mut config = Self::parse(&text)?;
+        config.apply_env(|k| std::env::var(k).ok());
+        config.check()?;
+        Ok(config)
+    }
+
+    /// Environment overrides: `BAREOS_GATEWAY_LISTEN`, `BAREOS_GATEWAY_JWT_SECRET`,
+    /// `BAREOS_GATEWAY_METRICS_PASSWORD`.
+    pub fn apply_env(&mut self, get: impl Fn(&str) -> Option<String>) {
+        if let Some(listen) = get("BAREOS_GATEWAY_LISTEN") {
+            self.listen = listen;
+        }
+        if let Some(secret) = get("BAREOS_GATEWAY_JWT_SECRET") {
+            self.jwt.secret = secret;
+        }
+        if let (Some(metrics), Some(pw)) = (
+            self.metrics.as_mut(),
+            get("BAREOS_GATEWAY_METRICS_PASSWORD"),
+        ) {
+            metrics.password = pw;
+        }
+    }
+
+    /// Checks what serde cannot.
+    pub fn check(&self) -> Result<(), String> {
+        if self.jwt.secret.len() < 16 {
+            return Err(
+                "jwt.secret (or BAREOS_GATEWAY_JWT_SECRET) must have at least 16 characters".into(),
+            );
+        }
+        if self.directors.is_empty() {
+            return Err("at least one [[directors]] entry is needed".into());
+        }
+        for d in &self.directors {
+            if !matches!(d.tls_psk.as_str(), "require" | "prefer" | "none") {
+                return Err(format!(
+                    "director {}: tls_psk must be require, prefer or none",
+                    d.name
+                ));
+            }
+        }
+        if self.pool.max_size == 0 {
+            return Err("pool.max_size must be at least 1".into());
+        }
+        Ok(())
+    }
+
+    /// The director entry by name, or the default one.
+    pub fn director(&self, name: Option<&str>) -> Option<&DirectorEntry> {
+        match name {
+            None => self.directors.first(),
+            Some(n) => self.directors.iter().find(|d| d.name == n),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parse_env_and_check() {
+        let mut c =
+            GatewayConfig::parse("[[directors]]\nname='d'\naddress='h'\n[metrics]\nconsole='m'\n")
+                .unwrap();
+        assert!(c.check().is_err());
+        c.apply_env(|k| match k {
+            "BAREOS_GATEWAY_JWT_SECRET" => Some("0123456789abcdef".into()),
+            "BAREOS_GATEWAY_METRICS_PASSWORD" => Some("pw".into()),
+            _ => None,
+        });
+        c.check().unwrap();
+        assert_eq!(c.metrics.as_ref().unwrap().password, "pw");
+        assert!(!format!("{c:?}").contains("0123456789abcdef"));
+        assert!(GatewayConfig::parse("bogus = 1").is_err());
+    }
+}

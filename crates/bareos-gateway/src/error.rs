@@ -1,0 +1,152 @@
+//! Errors of the gateway and their HTTP form: a status code and a JSON body
+//! `{"detail": "...", "messages": [...]}`, never a stack trace.
+
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+/// An error answered to an HTTP client.
+#[derive(Debug, Clone)]
+pub struct ApiError {
+    /// HTTP status.
+    pub status: StatusCode,
+    /// What went wrong.
+    pub detail: String,
+    /// What the director said, if it said something.
+    pub messages: Vec<String>,
+}
+
+impl ApiError {
+    /// An error with a status and a message.
+    pub fn new(status: StatusCode, detail: impl Into<String>) -> Self {
+        ApiError {
+            status,
+            detail: detail.into(),
+            messages: Vec::new(),
+        }
+    }
+    /// 401.
+    pub fn unauthorized(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, detail)
+    }
+    /// 404.
+    pub fn not_found(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, detail)
+    }
+    /// 422.
+    pub fn unprocessable(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNPROCESSABLE_ENTITY, detail)
+    }
+    /// 502.
+    pub fn bad_gateway(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_GATEWAY, detail)
+    }
+
+    /// Maps a library error: 401 login refused, 403 ACL denial, 404 unknown resource,
+    /// 422 rejected parameters, 502 unreachable/broken, 504 timeout.
+    pub fn from_bareos(error: &bareos::Error) -> Self {
+        if error.is_auth() || error.is_pam() {
+            return Self::unauthorized("the director refused the console credentials");
+        }
+        if error.is_timeout() {
+            return Self::new(
+                StatusCode::GATEWAY_TIMEOUT,
+                "the director did not answer in time",
+            );
+        }
+        if error.is_director_error() {
+            let messages: Vec<String> = error
+                .director_messages()
+                .iter()
+                .map(|m| m.trim().to_string())
+                .collect();
+            let joined = messages.join(" ").to_lowercase();
+            let status = if joined.contains("is an invalid command") {
+                StatusCode::FORBIDDEN
+            } else if joined.contains("not found")
+                || joined.contains("does not exist")
+                || joined.contains("no such")
+            {
+                StatusCode::NOT_FOUND
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
+            let detail = match status {
+                StatusCode::FORBIDDEN => "the director denied the command (console ACL)",
+                StatusCode::NOT_FOUND => "the director does not know this resource",
+                _ => "the director rejected the command",
+            };
+            return ApiError {
+                status,
+                detail: detail.into(),
+                messages,
+            };
+        }
+        if error.is_protocol() && error.to_string().contains("stopped at a prompt") {
+            return Self::unprocessable(
+                "the command asked a question (missing parameters); the connection was closed",
+            );
+        }
+        if error.is_too_large() {
+            return Self::bad_gateway("the director's answer is larger than allowed");
+        }
+        Self::bad_gateway(format!(
+            "director unreachable or connection broken: {error}"
+        ))
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.status.as_u16(), self.detail)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut body = json!({ "detail": self.detail });
+        if !self.messages.is_empty() {
+            body["messages"] = json!(self.messages);
+        }
+        let mut response = (self.status, axum::Json(body)).into_response();
+        if self.status == StatusCode::UNAUTHORIZED {
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, "Bearer".parse().unwrap());
+        }
+        response
+    }
+}
+
+impl From<JsonRejection> for ApiError {
+    fn from(r: JsonRejection) -> Self {
+        let status = if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            StatusCode::PAYLOAD_TOO_LARGE
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        };
+        ApiError::new(status, format!("invalid JSON body: {}", r.body_text()))
+    }
+}
+
+impl From<QueryRejection> for ApiError {
+    fn from(r: QueryRejection) -> Self {
+        ApiError::unprocessable(format!("invalid query parameters: {}", r.body_text()))
+    }
+}
+
+impl From<PathRejection> for ApiError {
+    fn from(r: PathRejection) -> Self {
+        ApiError::unprocessable(format!("invalid path parameter: {}", r.body_text()))
+    }
+}
+
+impl From<crate::command::InvalidValue> for ApiError {
+    fn from(e: crate::command::InvalidValue) -> Self {
+        ApiError::unprocessable(e.to_string())
+    }
+}
+
+/// Result of handlers.
+pub type ApiResult<T> = Result<T, ApiError>;

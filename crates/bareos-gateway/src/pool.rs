@@ -1,0 +1,258 @@
+//! Connection pools per (director, console).
+//!
+//! Built here rather than with deadpool/bb8 because the rules are specific and small:
+//! a connection runs one command at a time (it is checked out exclusively); after a
+//! transport error, timeout or unexpected prompt it is dropped, never returned; a command
+//! is never sent again after a connection loss (the caller gets 502/504 and decides);
+//! idle connections older than the idle timeout are closed; a checkout waits at most the
+//! checkout timeout for one of `max_size` slots.
+
+use crate::config::PoolConfig;
+use crate::error::ApiError;
+use axum::http::StatusCode;
+use bareos::{Config, Director};
+use serde_json::Value;
+use std::collections::HashMap;
+use std::hash::BuildHasher;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
+/// One pool: connections of one console to one director.
+pub struct Pool {
+    config: Config,
+    settings: PoolConfig,
+    idle: Mutex<Vec<(Director, Instant)>>,
+    slots: Arc<Semaphore>,
+    stats: Arc<PoolStats>,
+}
+
+/// Counters over all pools.
+#[derive(Default, Debug)]
+pub struct PoolStats {
+    /// Connections opened.
+    pub opened: AtomicU64,
+    /// Connections dropped after an error.
+    pub broken: AtomicU64,
+    /// Checkouts that timed out.
+    pub checkout_timeouts: AtomicU64,
+    /// Commands run.
+    pub commands: AtomicU64,
+}
+
+impl Pool {
+    fn new(config: Config, settings: PoolConfig, stats: Arc<PoolStats>) -> Self {
+        Pool {
+            slots: Arc::new(Semaphore::new(settings.max_size)),
+            config,
+            settings,
+            idle: Mutex::new(Vec::new()),
+            stats,
+        }
+    }
+
+    /// Checks a connection out: an idle one, or a new login. Waits at most the checkout
+    /// timeout for a free slot (then 503).
+    pub async fn checkout(self: &Arc<Self>) -> Result<PooledDirector, ApiError> {
+        let permit = tokio::time::timeout(
+            self.settings.checkout_timeout(),
+            self.slots.clone().acquire_owned(),
+        )
+        .await
+        .map_err(|_| {
+            self.stats.checkout_timeouts.fetch_add(1, Ordering::Relaxed);
+            ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "all director connections of this console are busy; try again",
+            )
+        })?
+        .map_err(|_| ApiError::bad_gateway("the pool is closed"))?;
+        let reused = {
+            let mut idle = self.idle.lock().unwrap();
+            let max_idle = self.settings.idle_timeout();
+            idle.retain(|(_, since)| since.elapsed() < max_idle);
+            idle.pop().map(|(d, _)| d)
+        };
+        let director = match reused {
+            Some(director) => director,
+            None => {
+                let director = Director::connect(self.config.clone())
+                    .await
+                    .map_err(|e| ApiError::from_bareos(&e))?;
+                self.stats.opened.fetch_add(1, Ordering::Relaxed);
+                director
+            }
+        };
+        Ok(PooledDirector {
+            director: Some(director),
+            pool: self.clone(),
+            _permit: permit,
+        })
+    }
+
+    /// Runs one JSON command on a pooled connection and returns its `result`.
+    pub async fn call_json(self: &Arc<Self>, command: &str) -> Result<Value, ApiError> {
+        let mut conn = self.checkout().await?;
+        conn.call_json(command).await
+    }
+
+    /// Runs one JSON command and returns the whole JSON-RPC envelope.
+    pub async fn call_envelope(self: &Arc<Self>, command: &str) -> Result<Value, ApiError> {
+        let mut conn = self.checkout().await?;
+        conn.call_envelope(command).await
+    }
+
+    /// Number of idle connections.
+    pub fn idle_count(&self) -> usize {
+        self.idle.lock().unwrap().len()
+    }
+
+    fn give_back(&self, director: Director) {
+        if director.at_prompt() || director.in_restore_tree() {
+            self.stats.broken.fetch_add(1, Ordering::Relaxed);
+            return;
+        }
+        self.idle.lock().unwrap().push((director, Instant::now()));
+    }
+
+    fn is_unused(&self) -> bool {
+        let idle = self.idle.lock().unwrap();
+        self.slots.available_permits() == self.settings.max_size
+            && idle
+                .iter()
+                .all(|(_, since)| since.elapsed() >= self.settings.idle_timeout())
+    }
+}
+
+/// A checked-out connection; returns to its pool when dropped, unless it broke.
+pub struct PooledDirector {
+    director: Option<Director>,
+    pool: Arc<Pool>,
+    _permit: OwnedSemaphorePermit,
+}
+
+impl PooledDirector {
+    /// Runs a command in JSON mode; the `result`, or an error mapped to HTTP.
+    pub async fn call_json(&mut self, command: &str) -> Result<Value, ApiError> {
+        let result = self.run(command, false).await?;
+        Ok(result)
+    }
+
+    /// Runs a command in JSON mode; the whole envelope (errors included).
+    pub async fn call_envelope(&mut self, command: &str) -> Result<Value, ApiError> {
+        self.run(command, true).await
+    }
+
+    async fn run(&mut self, command: &str, envelope: bool) -> Result<Value, ApiError> {
+        let Some(director) = self.director.as_mut() else {
+            return Err(ApiError::bad_gateway("the connection is gone"));
+        };
+        self.pool.stats.commands.fetch_add(1, Ordering::Relaxed);
+        let timeout = self.pool.settings.command_timeout();
+        let outcome = if envelope {
+            tokio::time::timeout(timeout, director.call_json_reply(command))
+                .await
+                .map(|r| r.map(|reply| reply.envelope))
+        } else {
+            tokio::time::timeout(timeout, director.call_json(command)).await
+        };
+        match outcome {
+            Ok(Ok(value)) => Ok(value),
+            Ok(Err(error)) => {
+                if !error.is_director_error() {
+                    // Transport, protocol or timeout: this connection is not trusted
+                    // again, and the command is not sent again.
+                    self.discard();
+                }
+                Err(ApiError::from_bareos(&error))
+            }
+            Err(_) => {
+                self.discard();
+                Err(ApiError::new(
+                    StatusCode::GATEWAY_TIMEOUT,
+                    "the director did not answer in time",
+                ))
+            }
+        }
+    }
+
+    fn discard(&mut self) {
+        if self.director.take().is_some() {
+            self.pool.stats.broken.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+}
+
+impl Drop for PooledDirector {
+    fn drop(&mut self) {
+        if let Some(director) = self.director.take() {
+            self.pool.give_back(director);
+        }
+    }
+}
+
+/// Identifies a pool: director name, console name and a keyed hash of the password (so
+/// a changed password gets its own pool and the map holds no password).
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+struct PoolKey {
+    director: String,
+    console: String,
+    secret: u64,
+}
+
+/// All pools of the server.
+pub struct Pools {
+    settings: PoolConfig,
+    pools: Mutex<HashMap<PoolKey, Arc<Pool>>>,
+    hasher: std::collections::hash_map::RandomState,
+    /// Counters over all pools.
+    pub stats: Arc<PoolStats>,
+}
+
+impl Pools {
+    /// No pools yet.
+    pub fn new(settings: PoolConfig) -> Self {
+        Pools {
+            settings,
+            pools: Mutex::new(HashMap::new()),
+            hasher: Default::default(),
+            stats: Default::default(),
+        }
+    }
+
+    /// The pool of (director, console, password); created on first use. `config` is
+    /// the complete connection configuration (address, console, password, TLS).
+    pub fn get(&self, director: &str, console: &str, password: &str, config: Config) -> Arc<Pool> {
+        let key = PoolKey {
+            director: director.to_string(),
+            console: console.to_string(),
+            secret: self.hasher.hash_one(password),
+        };
+        let mut pools = self.pools.lock().unwrap();
+        // Forget pools nobody used for a while, with their credentials.
+        if pools.len() > 64 {
+            pools.retain(|_, p| !p.is_unused());
+        }
+        pools
+            .entry(key)
+            .or_insert_with(|| {
+                Arc::new(Pool::new(
+                    config.json(true),
+                    self.settings.clone(),
+                    self.stats.clone(),
+                ))
+            })
+            .clone()
+    }
+
+    /// Number of pools.
+    pub fn len(&self) -> usize {
+        self.pools.lock().unwrap().len()
+    }
+
+    /// Whether there is no pool.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}

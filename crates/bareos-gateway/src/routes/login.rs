@@ -1,0 +1,82 @@
+//! `/token`, `/token/refresh`, `/users/me`.
+
+use crate::api_models::{Token, TokenForm, UserInfo};
+use crate::error::{ApiError, ApiResult};
+use crate::state::{Session, SharedState};
+use axum::extract::State;
+use axum::http::request::Parts;
+use axum::routing::{get, post};
+use axum::{Form, Json, Router};
+use bareos::Director;
+
+pub fn router() -> Router<SharedState> {
+    Router::new()
+        .route("/token", post(login))
+        .route("/token/refresh", post(refresh))
+        .route("/users/me", get(me))
+        .route("/users/me/", get(me))
+}
+
+/// OAuth2 password flow: the user name and password are a named console of the
+/// director; the login is checked by connecting, and that connection joins the pool.
+#[utoipa::path(post, path = "/token", tag = "auth",
+    request_body(content = TokenForm, content_type = "application/x-www-form-urlencoded"),
+    params(("director" = Option<String>, Query, description = "Director (default: the first configured)")),
+    responses((status = 200, body = Token), (status = 401, body = crate::api_models::ErrorBody),
+              (status = 422, body = crate::api_models::ErrorBody), (status = 502, body = crate::api_models::ErrorBody)))]
+pub async fn login(
+    State(state): State<SharedState>,
+    parts: Parts,
+    form: Result<Form<TokenForm>, axum::extract::rejection::FormRejection>,
+) -> ApiResult<Json<Token>> {
+    let Form(form) = form
+        .map_err(|e| ApiError::unprocessable(format!("invalid login form: {}", e.body_text())))?;
+    if form.username.is_empty()
+        || form.username.len() > 127
+        || form.username.chars().any(char::is_control)
+    {
+        return Err(ApiError::unauthorized("Incorrect username or password"));
+    }
+    let director = state.director_for(&parts, None)?.clone();
+    let config = state.connection(&director, &form.username, &form.password);
+    // A dedicated login: a wrong password never occupies a pool slot.
+    let connection = Director::connect(config).await.map_err(|e| {
+        let mapped = ApiError::from_bareos(&e);
+        if mapped.status == 401 {
+            ApiError::unauthorized("Incorrect username or password")
+        } else {
+            mapped
+        }
+    })?;
+    drop(connection);
+    let access_token = state
+        .tokens
+        .issue(&form.username, &form.password, &director.name)?;
+    Ok(Json(Token {
+        access_token,
+        token_type: "bearer".into(),
+        expires_in: state.tokens.lifetime_seconds(),
+    }))
+}
+
+/// A new token with a new expiry, for a still valid one.
+#[utoipa::path(post, path = "/token/refresh", tag = "auth", security(("bearer" = [])),
+    responses((status = 200, body = Token), (status = 401, body = crate::api_models::ErrorBody)))]
+pub async fn refresh(State(state): State<SharedState>, session: Session) -> ApiResult<Json<Token>> {
+    let access_token = state.tokens.refresh(&session.claims)?;
+    Ok(Json(Token {
+        access_token,
+        token_type: "bearer".into(),
+        expires_in: state.tokens.lifetime_seconds(),
+    }))
+}
+
+/// Who the token belongs to.
+#[utoipa::path(get, path = "/users/me", tag = "auth", security(("bearer" = [])),
+    responses((status = 200, body = UserInfo), (status = 401, body = crate::api_models::ErrorBody)))]
+pub async fn me(session: Session) -> Json<UserInfo> {
+    Json(UserInfo {
+        username: session.claims.sub.clone(),
+        director_name: session.director.name.clone(),
+    })
+}

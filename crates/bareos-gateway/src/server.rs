@@ -1,0 +1,198 @@
+//! The HTTP application: routes, middleware (limits, CORS, access log, panics as JSON),
+//! the `/directors/{name}` prefix, health checks, and serving over HTTP or HTTPS.
+
+use crate::config::GatewayConfig;
+use crate::error::ApiError;
+use crate::state::{AppState, SelectedDirector, SharedState};
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::json;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Instant;
+use tower::ServiceExt;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::cors::{AllowOrigin, Any, CorsLayer};
+use tower_http::limit::RequestBodyLimitLayer;
+
+/// Liveness: the process answers.
+#[utoipa::path(get, path = "/healthz", tag = "health", responses((status = 200, body = Object)))]
+pub async fn healthz() -> Json<serde_json::Value> {
+    Json(json!({ "status": "ok" }))
+}
+
+/// Readiness: the metrics console (if configured) can reach its director.
+#[utoipa::path(get, path = "/readyz", tag = "health", responses((status = 200, body = Object), (status = 503, body = Object)))]
+pub async fn readyz(State(state): State<SharedState>) -> Response {
+    let Some(m) = &state.config.metrics else {
+        return Json(json!({ "status": "ready" })).into_response();
+    };
+    let Some(director) = state.config.director(m.director.as_deref()).cloned() else {
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(json!({ "status": "unknown metrics director" })),
+        )
+            .into_response();
+    };
+    let pool = state.pool(&director, &m.console, &m.password);
+    match pool.call_json(".").await {
+        Ok(_) => Json(json!({ "status": "ready" })).into_response(),
+        Err(e) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(json!({ "status": "not ready", "detail": e.detail })),
+        )
+            .into_response(),
+    }
+}
+
+async fn not_found() -> ApiError {
+    ApiError::not_found("Not Found")
+}
+
+fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
+}
+
+/// The router with all routes and middleware (without the prefix rewrite).
+pub fn router(state: SharedState) -> Router {
+    let cors = if state.config.cors_origins.is_empty() {
+        None
+    } else if state.config.cors_origins.iter().any(|o| o == "*") {
+        Some(
+            CorsLayer::new()
+                .allow_origin(Any)
+                .allow_headers(Any)
+                .allow_methods(Any),
+        )
+    } else {
+        let origins: Vec<HeaderValue> = state
+            .config
+            .cors_origins
+            .iter()
+            .filter_map(|o| o.parse().ok())
+            .collect();
+        Some(
+            CorsLayer::new()
+                .allow_origin(AllowOrigin::list(origins))
+                .allow_headers(Any)
+                .allow_methods([
+                    Method::GET,
+                    Method::POST,
+                    Method::PUT,
+                    Method::PATCH,
+                    Method::DELETE,
+                ]),
+        )
+    };
+    let limit = state.config.max_body_bytes;
+    let mut router = Router::new()
+        .merge(crate::routes::router())
+        .merge(crate::jsonrpc::router())
+        .route("/metrics", get(crate::metrics::handle))
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .route("/openapi.json", get(crate::openapi::openapi_json))
+        .route("/docs", get(crate::openapi::docs))
+        .fallback(not_found)
+        .method_not_allowed_fallback(|| async {
+            ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed")
+        })
+        .with_state(state)
+        .layer(RequestBodyLimitLayer::new(limit))
+        .layer(CatchPanicLayer::custom(panic_response))
+        .layer(axum::middleware::from_fn(access_log));
+    if let Some(cors) = cors {
+        router = router.layer(cors);
+    }
+    router
+}
+
+/// One line per request: method, path (no query string: it may hold a password on
+/// `/token` misuse), status, duration. Never headers or bodies.
+async fn access_log(request: Request, next: axum::middleware::Next) -> Response {
+    let method = request.method().clone();
+    let path = request.uri().path().to_string();
+    let started = Instant::now();
+    let response = next.run(request).await;
+    tracing::info!(target: "bareos_gateway::access", %method, %path, status = response.status().as_u16(),
+        micros = started.elapsed().as_micros() as u64, "request");
+    response
+}
+
+/// Strips `/directors/{name}` from the path and records the name for the handlers.
+pub fn rewrite_prefix(mut request: Request) -> Request {
+    let path = request.uri().path();
+    if let Some(rest) = path.strip_prefix("/directors/") {
+        if let Some((name, tail)) = rest.split_once('/') {
+            let name = crate::state::form_pairs(&format!("n={name}"))
+                .pop()
+                .map(|(_, v)| v)
+                .unwrap_or_default();
+            let tail = format!("/{tail}");
+            let new = match request.uri().query() {
+                Some(q) => format!("{tail}?{q}"),
+                None => tail,
+            };
+            if let Ok(uri) = new.parse() {
+                *request.uri_mut() = uri;
+                request.extensions_mut().insert(SelectedDirector(name));
+            }
+        }
+    }
+    request
+}
+
+/// Serves until the process ends; HTTPS when `[tls]` is configured.
+pub async fn serve(config: GatewayConfig) -> std::io::Result<()> {
+    let addr: SocketAddr = config.listen.parse().map_err(|e| {
+        std::io::Error::new(std::io::ErrorKind::InvalidInput, format!("listen: {e}"))
+    })?;
+    let tls = config.tls.clone();
+    let state = Arc::new(AppState::new(config));
+    let router = router(state);
+    match tls {
+        Some(tls) => {
+            let _ = rustls::crypto::ring::default_provider().install_default();
+            let rustls_config =
+                axum_server::tls_rustls::RustlsConfig::from_pem_file(&tls.cert, &tls.key).await?;
+            let service =
+                tower::service_fn(move |request: axum::http::Request<hyper::body::Incoming>| {
+                    let router = router.clone();
+                    async move {
+                        router
+                            .oneshot(rewrite_prefix(request.map(axum::body::Body::new)))
+                            .await
+                    }
+                });
+            tracing::info!(%addr, "serving HTTPS");
+            axum_server::bind_rustls(addr, rustls_config)
+                .serve(tower::make::Shared::new(service))
+                .await
+        }
+        None => {
+            let listener = tokio::net::TcpListener::bind(addr).await?;
+            tracing::info!(%addr, "serving HTTP");
+            serve_router(listener, router).await
+        }
+    }
+}
+
+async fn serve_router(listener: tokio::net::TcpListener, router: Router) -> std::io::Result<()> {
+    let service = tower::service_fn(move |request: Request| {
+        let router = router.clone();
+        async move { router.oneshot(rewrite_prefix(request)).await }
+    });
+    axum::serve(listener, tower::make::Shared::new(service)).await
+}
+
+/// Serves on an already bound listener (tests, `--demo`); HTTP only.
+pub async fn serve_listener(
+    listener: tokio::net::TcpListener,
+    config: GatewayConfig,
+) -> std::io::Result<()> {
+    let state = Arc::new(AppState::new(config));
+    serve_router(listener, router(state)).await
+}

@@ -1,0 +1,141 @@
+//! Shared state and the per-request session (token -> director connection pool).
+
+use crate::auth::{Claims, TokenService};
+use crate::config::{DirectorEntry, GatewayConfig};
+use crate::error::ApiError;
+use crate::metrics::MetricsCache;
+use crate::pool::{Pool, Pools};
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use bareos::{Config, Password, TlsMode};
+use std::sync::Arc;
+
+/// Everything the handlers share.
+pub struct AppState {
+    /// The configuration.
+    pub config: GatewayConfig,
+    /// Tokens.
+    pub tokens: TokenService,
+    /// Connection pools.
+    pub pools: Pools,
+    /// `/metrics` cache.
+    pub metrics: MetricsCache,
+}
+
+/// Shared state handle.
+pub type SharedState = Arc<AppState>;
+
+/// The director chosen by a `/directors/{name}/...` path prefix.
+#[derive(Clone, Debug)]
+pub struct SelectedDirector(pub String);
+
+impl AppState {
+    /// Builds the state.
+    pub fn new(config: GatewayConfig) -> Self {
+        AppState {
+            tokens: TokenService::new(&config.jwt.secret, config.jwt.expire_minutes),
+            pools: Pools::new(config.pool.clone()),
+            metrics: MetricsCache::default(),
+            config,
+        }
+    }
+
+    /// The connection configuration of a console on a director.
+    pub fn connection(&self, director: &DirectorEntry, console: &str, password: &str) -> Config {
+        let tls = match director.tls_psk.as_str() {
+            "require" => TlsMode::Required,
+            "none" => TlsMode::Disabled,
+            _ => TlsMode::Prefer,
+        };
+        let timeout = self.config.pool.command_timeout();
+        Config::new(director.address.clone())
+            .port(director.port)
+            .console(console)
+            .password(Password::new(password))
+            .tls(tls)
+            .connect_timeout(timeout.min(std::time::Duration::from_secs(10)))
+            .login_timeout(timeout.min(std::time::Duration::from_secs(10)))
+            .json(true)
+    }
+
+    /// The pool of a console on a director.
+    pub fn pool(&self, director: &DirectorEntry, console: &str, password: &str) -> Arc<Pool> {
+        let config = self.connection(director, console, password);
+        self.pools.get(&director.name, console, password, config)
+    }
+
+    /// The director named by the request, or the default.
+    pub fn director_for(
+        &self,
+        parts: &Parts,
+        fallback: Option<&str>,
+    ) -> Result<&DirectorEntry, ApiError> {
+        let from_path = parts
+            .extensions
+            .get::<SelectedDirector>()
+            .map(|s| s.0.clone());
+        let from_query = parts.uri.query().and_then(query_director);
+        let name = from_path.or(from_query);
+        let name = name.as_deref().or(fallback);
+        self.config.director(name).ok_or_else(|| {
+            ApiError::not_found(format!("unknown director {:?}", name.unwrap_or_default()))
+        })
+    }
+}
+
+fn query_director(query: &str) -> Option<String> {
+    form_pairs(query)
+        .into_iter()
+        .find(|(k, _)| k == "director")
+        .map(|(_, v)| v)
+}
+
+/// Decodes `application/x-www-form-urlencoded` pairs (invalid input: none).
+pub fn form_pairs(query: &str) -> Vec<(String, String)> {
+    serde_urlencoded::from_str(query).unwrap_or_default()
+}
+
+/// An authenticated request: the token's console on the chosen director.
+pub struct Session {
+    /// The verified claims.
+    pub claims: Claims,
+    /// The director the request goes to.
+    pub director: DirectorEntry,
+    /// The pool of this console on that director.
+    pub pool: Arc<Pool>,
+}
+
+impl FromRequestParts<SharedState> for Session {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &SharedState) -> Result<Self, ApiError> {
+        let header = parts
+            .headers
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .ok_or_else(|| ApiError::unauthorized("Not authenticated"))?;
+        let token = header
+            .strip_prefix("Bearer ")
+            .or_else(|| header.strip_prefix("bearer "))
+            .ok_or_else(|| ApiError::unauthorized("Not authenticated"))?;
+        let claims = state.tokens.verify(token.trim())?;
+        let director = state.director_for(parts, Some(&claims.dir))?.clone();
+        let password = state.tokens.password(&claims)?;
+        let pool = state.pool(&director, &claims.sub, &password);
+        Ok(Session {
+            claims,
+            director,
+            pool,
+        })
+    }
+}
+
+impl Session {
+    /// Runs a command and returns its `result`.
+    pub async fn call(
+        &self,
+        command: &crate::command::Command,
+    ) -> Result<serde_json::Value, ApiError> {
+        self.pool.call_json(command.as_str()).await
+    }
+}

@@ -1,0 +1,818 @@
+//! HTTP integration tests of every route against the simulated director serving real
+//! director replies (fixtures/demo-director.jsonl, made from the API 2 transcripts).
+
+use bareos_gateway::demo;
+use serde_json::{json, Value};
+use std::net::SocketAddr;
+use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+const SECRET: &str = "test-secret-0123456789abcdef";
+
+struct Server {
+    addr: SocketAddr,
+    _director: bareos_testkit::TestDirector,
+}
+
+async fn start() -> Server {
+    let director = demo::start_director().unwrap();
+    let addr = start_gateway(director.port()).await;
+    Server {
+        addr,
+        _director: director,
+    }
+}
+
+async fn start_gateway(port: u16) -> SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(bareos_gateway::serve_listener(
+        listener,
+        demo::config(port, SECRET),
+    ));
+    addr
+}
+
+/// A minimal HTTP/1.1 client (one request per connection).
+async fn request(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<(&str, String)>,
+) -> (u16, String) {
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let mut head = format!("{method} {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n");
+    if let Some(t) = token {
+        head.push_str(&format!("Authorization: Bearer {t}\r\n"));
+    }
+    let body = body.map(|(ct, b)| {
+        head.push_str(&format!(
+            "Content-Type: {ct}\r\nContent-Length: {}\r\n",
+            b.len()
+        ));
+        b
+    });
+    if body.is_none() {
+        head.push_str("Content-Length: 0\r\n");
+    }
+    head.push_str("\r\n");
+    stream.write_all(head.as_bytes()).await.unwrap();
+    if let Some(b) = body {
+        stream.write_all(b.as_bytes()).await.unwrap();
+    }
+    let mut raw = Vec::new();
+    tokio::time::timeout(Duration::from_secs(30), stream.read_to_end(&mut raw))
+        .await
+        .unwrap()
+        .unwrap();
+    let text = String::from_utf8_lossy(&raw).to_string();
+    let status: u16 = text[9..12].parse().unwrap();
+    let (headers, rest) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let body = if headers
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked")
+    {
+        dechunk(rest)
+    } else {
+        rest.to_string()
+    };
+    (status, body)
+}
+
+fn dechunk(mut s: &str) -> String {
+    let mut out = String::new();
+    while let Some((size, rest)) = s.split_once("\r\n") {
+        let n = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
+        if n == 0 {
+            break;
+        }
+        out.push_str(&rest[..n]);
+        s = &rest[n + 2..];
+    }
+    out
+}
+
+async fn get(addr: SocketAddr, path: &str, token: &str) -> (u16, Value) {
+    let (s, b) = request(addr, "GET", path, Some(token), None).await;
+    (s, serde_json::from_str(&b).unwrap_or(Value::Null))
+}
+
+async fn send(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    token: &str,
+    body: Value,
+) -> (u16, Value) {
+    let (s, b) = request(
+        addr,
+        method,
+        path,
+        Some(token),
+        Some(("application/json", body.to_string())),
+    )
+    .await;
+    (s, serde_json::from_str(&b).unwrap_or(Value::Null))
+}
+
+async fn login(addr: SocketAddr, user: &str, password: &str) -> (u16, Value) {
+    let form = format!("username={user}&password={password}&grant_type=password");
+    let (s, b) = request(
+        addr,
+        "POST",
+        "/token",
+        None,
+        Some(("application/x-www-form-urlencoded", form)),
+    )
+    .await;
+    (s, serde_json::from_str(&b).unwrap_or(Value::Null))
+}
+
+async fn token(addr: SocketAddr) -> String {
+    let (status, body) = login(addr, demo::DEMO_CONSOLE.0, demo::DEMO_CONSOLE.1).await;
+    assert_eq!(status, 200, "{body}");
+    body["access_token"].as_str().unwrap().to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn login_users_me_refresh_and_bad_tokens() {
+    let s = start().await;
+    let (status, body) = login(s.addr, "admin", "wrong").await;
+    assert_eq!(status, 401, "{body}");
+    assert!(body["detail"].is_string());
+    let t = token(s.addr).await;
+    assert!(!t.contains("secret"));
+    let (status, me) = get(s.addr, "/users/me", &t).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        me,
+        json!({"username": "admin", "directorName": "bareos-dir"})
+    );
+    let (status, _) = get(s.addr, "/users/me/", &t).await;
+    assert_eq!(status, 200);
+    let (status, refreshed) = send(s.addr, "POST", "/token/refresh", &t, json!({})).await;
+    assert_eq!(status, 200);
+    let t2 = refreshed["access_token"].as_str().unwrap();
+    assert_eq!(get(s.addr, "/control/directors/version", t2).await.0, 200);
+    assert_eq!(get(s.addr, "/users/me", "garbage").await.0, 401);
+    let (status, _) = request(s.addr, "GET", "/control/jobs", None, None).await;
+    assert_eq!(status, 401);
+    let (status, body) = get(s.addr, "/nonexistent", &t).await;
+    assert_eq!(status, 404);
+    assert_eq!(body["detail"], "Not Found");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tokens_are_valid_on_another_server_process() {
+    let s = start().await;
+    let t = token(s.addr).await;
+    let other = start_gateway(s._director.port()).await;
+    let (status, version) = get(other, "/control/directors/version", &t).await;
+    assert_eq!(status, 200, "{version}");
+    assert_eq!(version["version"], "26.0.0~pre1298.eda204c31");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn directors_routes_and_director_selection() {
+    let s = start().await;
+    let t = token(s.addr).await;
+    let (status, v) = get(s.addr, "/control/directors/version", &t).await;
+    assert_eq!(status, 200);
+    assert_eq!(v["name"], "bareos-dir");
+    let (status, time) = get(s.addr, "/control/directors/time", &t).await;
+    assert_eq!(status, 200);
+    assert_eq!(time["year"], "2026");
+    let (status, reload) = send(s.addr, "PUT", "/control/directors/reload", &t, json!({})).await;
+    assert_eq!(status, 200);
+    assert_eq!(reload, json!({"success": true}));
+    assert_eq!(
+        get(s.addr, "/control/directors/version?director=second", &t)
+            .await
+            .0,
+        200
+    );
+    assert_eq!(
+        get(s.addr, "/directors/second/control/directors/version", &t)
+            .await
+            .0,
+        200
+    );
+    assert_eq!(
+        get(s.addr, "/directors/nope/control/directors/version", &t)
+            .await
+            .0,
+        404
+    );
+    assert_eq!(
+        get(s.addr, "/control/directors/version?director=nope", &t)
+            .await
+            .0,
+        404
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn configuration_routes() {
+    let s = start().await;
+    let t = token(s.addr).await;
+    for kind in [
+        "clients",
+        "filesets",
+        "jobdefs",
+        "jobs",
+        "pools",
+        "schedules",
+        "storages",
+        "profiles",
+        "consoles",
+    ] {
+        let (status, body) = get(s.addr, &format!("/configuration/{kind}"), &t).await;
+        assert_eq!(status, 200, "{kind}: {body}");
+        assert!(body["totalItems"].as_u64().unwrap() >= 1, "{kind}");
+        assert!(body[kind].is_object(), "{kind}");
+        let (status, _) = get(s.addr, &format!("/configuration/{kind}?verbose=no"), &t).await;
+        assert_eq!(status, 200, "{kind} verbose=no");
+    }
+    assert_eq!(get(s.addr, "/configuration/users", &t).await.0, 404);
+    assert_eq!(get(s.addr, "/configuration/bogus", &t).await.0, 404);
+    assert_eq!(
+        get(s.addr, "/configuration/clients?verbose=maybe", &t)
+            .await
+            .0,
+        422
+    );
+    let (status, client) = get(s.addr, "/configuration/clients/bareos-fd", &t).await;
+    assert_eq!(status, 200);
+    assert_eq!(client["bareos-fd"]["name"], "bareos-fd");
+    let (status, job) = get(s.addr, "/configuration/jobs/backup-bareos-fd", &t).await;
+    assert_eq!(status, 200, "{job}");
+    let (status, body) = get(s.addr, "/configuration/clients/doesnotexist", &t).await;
+    assert_eq!(status, 404, "{body}");
+    let def = json!({"name": "corpus-fd", "address": "127.0.0.1", "password": "corpussecret"});
+    let (status, added) = send(s.addr, "POST", "/configuration/clients", &t, def.clone()).await;
+    assert_eq!(status, 200, "{added}");
+    assert_eq!(added["configure"]["add"]["name"], "corpus-fd");
+    // The aliases reach the same code (the simulated director does not know these).
+    let jobdef = json!({"name": "x", "type": "Backup", "messages": "Standard", "pool": "Full"});
+    assert_eq!(
+        send(s.addr, "POST", "/confguration/jobdefs", &t, jobdef.clone())
+            .await
+            .0,
+        422
+    );
+    assert_eq!(
+        send(s.addr, "POST", "/configuration/jobdefs", &t, jobdef)
+            .await
+            .0,
+        422
+    );
+    assert_eq!(
+        send(
+            s.addr,
+            "POST",
+            "/configuration/storage",
+            &t,
+            json!({"name": "s"})
+        )
+        .await
+        .0,
+        422
+    );
+    assert_eq!(
+        send(
+            s.addr,
+            "POST",
+            "/configuration/clients",
+            &t,
+            json!({"address": "x"})
+        )
+        .await
+        .0,
+        422
+    );
+    assert_eq!(
+        send(
+            s.addr,
+            "POST",
+            "/configuration/clients",
+            &t,
+            json!({"name": "a", "Bad Key": "x"})
+        )
+        .await
+        .0,
+        422
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn job_routes() {
+    let s = start().await;
+    let t = token(s.addr).await;
+    let (status, jobs) = get(s.addr, "/control/jobs", &t).await;
+    assert_eq!(status, 200, "{jobs}");
+    assert_eq!(jobs["totalItems"], 4);
+    assert_eq!(jobs["jobs"].as_array().unwrap().len(), 4);
+    assert_eq!(jobs["jobs"][0]["jobid"], "1");
+    let (status, job) = get(s.addr, "/control/jobs/1", &t).await;
+    assert_eq!(status, 200);
+    assert_eq!(job["jobfiles"], "86");
+    assert_eq!(get(s.addr, "/control/jobs/999999", &t).await.0, 404);
+    assert_eq!(get(s.addr, "/control/jobs/0", &t).await.0, 422);
+    assert_eq!(get(s.addr, "/control/jobs/abc", &t).await.0, 422);
+    assert_eq!(get(s.addr, "/control/jobs?jobstatus=ZZ", &t).await.0, 422);
+    let (status, totals) = get(s.addr, "/control/jobs/totals", &t).await;
+    assert_eq!(status, 200);
+    assert_eq!(totals["jobtotals"]["jobs"], "4");
+    let (status, log) = get(s.addr, "/control/jobs/logs/1", &t).await;
+    assert_eq!(status, 200);
+    assert!(log["totalItems"].as_u64().unwrap() > 5);
+    let (status, files) = get(s.addr, "/control/jobs/files/1", &t).await;
+    assert_eq!(status, 200);
+    assert_eq!(files["totalItems"], 86);
+    assert_eq!(get(s.addr, "/control/jobs/files/999999", &t).await.0, 404);
+    let (status, run) = send(
+        s.addr,
+        "POST",
+        "/control/jobs/run",
+        &t,
+        json!({"jobControl": {"job": "backup-bareos-fd", "level": "Full"}}),
+    )
+    .await;
+    assert_eq!(status, 200, "{run}");
+    assert_eq!(run, json!({"jobid": 6}));
+    let (status, run) = send(
+        s.addr,
+        "POST",
+        "/control/jobs/run",
+        &t,
+        json!({"job": "backup-bareos-fd"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{run}");
+    let (status, rerun) = send(s.addr, "POST", "/control/jobs/rerun/6", &t, json!({})).await;
+    assert_eq!(status, 200);
+    assert_eq!(rerun, json!({"jobid": 7}));
+    assert_eq!(
+        send(s.addr, "POST", "/control/jobs/rerun", &t, json!({}))
+            .await
+            .0,
+        422
+    );
+    let (status, _) = send(
+        s.addr,
+        "POST",
+        "/control/jobs/rerun",
+        &t,
+        json!({"days": 3}),
+    )
+    .await;
+    assert_eq!(status, 422); // not simulated: the director rejects it
+    let (status, _) = send(
+        s.addr,
+        "POST",
+        "/control/jobs/restore",
+        &t,
+        json!({"jobControl": {"client": "bareos-fd", "selectAllDone": "yes"}}),
+    )
+    .await;
+    assert_eq!(status, 422);
+    let (status, cancel) = send(s.addr, "PUT", "/control/jobs/cancel/7", &t, json!({})).await;
+    assert_eq!(status, 200);
+    assert_eq!(cancel, json!({}));
+    let (status, dis) = send(
+        s.addr,
+        "PUT",
+        "/control/jobs/disable/backup-bareos-fd",
+        &t,
+        json!({}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(dis["disable"]["jobs"][0], "backup-bareos-fd");
+    let (status, _) = send(
+        s.addr,
+        "PUT",
+        "/control/jobs/enable/backup-bareos-fd",
+        &t,
+        json!({}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, del) = request(s.addr, "DELETE", "/control/jobs/7", Some(&t), None).await;
+    assert_eq!(status, 200, "{del}");
+    assert!(del.contains("succesfully deleted"));
+    assert_eq!(
+        request(s.addr, "DELETE", "/control/jobs/999999", Some(&t), None)
+            .await
+            .0,
+        404
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn volume_routes() {
+    let s = start().await;
+    let t = token(s.addr).await;
+    let (status, vols) = get(s.addr, "/control/volumes", &t).await;
+    assert_eq!(status, 200, "{vols}");
+    assert_eq!(vols["totalItems"], 1);
+    assert_eq!(vols["volumes"]["full"][0]["volumename"], "Full-0001");
+    let (status, one) = get(s.addr, "/control/volumes?volume=Full-0001", &t).await;
+    assert_eq!(status, 200);
+    assert_eq!(one["volumes"]["Full"][0]["mediaid"], "1");
+    let (status, v) = get(s.addr, "/control/volumes/1", &t).await;
+    assert_eq!(status, 200);
+    assert_eq!(v["volumename"], "Full-0001");
+    assert_eq!(get(s.addr, "/control/volumes/42", &t).await.0, 404);
+    let (status, v) = get(s.addr, "/control/volumes/Full-0001", &t).await;
+    assert_eq!(status, 200);
+    assert_eq!(v["mediaid"], "1");
+    let (status, l) = send(
+        s.addr,
+        "POST",
+        "/control/volumes",
+        &t,
+        json!({"volume": "TestVol1", "pool": "Full", "storage": "File"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{l}");
+    let (status, u) = send(
+        s.addr,
+        "PATCH",
+        "/control/volumes/TestVol1",
+        &t,
+        json!({"volstatus": "Used"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{u}");
+    assert_eq!(u["volumes"]["Full"][0]["volumename"], "TestVol1");
+    let (status, _) = request(
+        s.addr,
+        "DELETE",
+        "/control/volumes/TestVol1",
+        Some(&t),
+        None,
+    )
+    .await;
+    assert_eq!(status, 204);
+    // Not simulated by the test director: the director's rejection is a 422.
+    for (path, body) in [
+        (
+            "/control/volumes/move",
+            json!({"storage": "File", "srcslots": "1", "dstslots": "2"}),
+        ),
+        (
+            "/control/volumes/export",
+            json!({"storage": "File", "srcslots": "1"}),
+        ),
+        ("/control/volumes/import", json!({"storage": "File"})),
+        (
+            "/control/volumes/Full-0001",
+            json!({"volume": "Full-0002", "storage": "File", "pool": "Full"}),
+        ),
+    ] {
+        let (status, body) = send(s.addr, "PUT", path, &t, body).await;
+        assert!(status == 403 || status == 422, "{path}: {status} {body}");
+    }
+    assert_eq!(
+        send(
+            s.addr,
+            "PUT",
+            "/control/volumes/move",
+            &t,
+            json!({"storage": "File"})
+        )
+        .await
+        .0,
+        422
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn client_pool_schedule_routes() {
+    let s = start().await;
+    let t = token(s.addr).await;
+    let (status, c) = get(s.addr, "/control/clients", &t).await;
+    assert_eq!(status, 200, "{c}");
+    assert_eq!(c["totalItems"], 2);
+    let (status, c) = get(s.addr, "/control/clients?name=bareos-fd", &t).await;
+    assert_eq!(status, 200);
+    assert_eq!(c["clients"][0]["name"], "bareos-fd");
+    let (status, c) = get(s.addr, "/control/clients/2", &t).await;
+    assert_eq!(status, 200);
+    assert_eq!(c["name"], "bareos-fd");
+    assert_eq!(get(s.addr, "/control/clients/99", &t).await.0, 404);
+    assert_eq!(
+        send(
+            s.addr,
+            "PUT",
+            "/control/clients/enable/bareos-fd",
+            &t,
+            json!({})
+        )
+        .await
+        .0,
+        200
+    );
+    assert_eq!(
+        send(
+            s.addr,
+            "PUT",
+            "/control/clients/disable/bareos-fd",
+            &t,
+            json!({})
+        )
+        .await
+        .0,
+        200
+    );
+    let (status, p) = get(s.addr, "/control/pools", &t).await;
+    assert_eq!(status, 200);
+    assert_eq!(p["totalItems"], 4);
+    let (status, p) = get(s.addr, "/control/pools/3", &t).await;
+    assert_eq!(status, 200);
+    assert_eq!(p["name"], "Full");
+    assert_eq!(get(s.addr, "/control/pools?name=Full", &t).await.0, 200);
+    let (status, sch) = get(s.addr, "/control/schedules", &t).await;
+    assert_eq!(status, 200);
+    assert_eq!(sch["schedules"][0]["name"], "TestCycle");
+    assert_eq!(
+        send(
+            s.addr,
+            "PUT",
+            "/control/schedules/enable/TestCycle",
+            &t,
+            json!({})
+        )
+        .await
+        .0,
+        200
+    );
+    assert_eq!(
+        send(
+            s.addr,
+            "PUT",
+            "/control/schedules/disable/TestCycle",
+            &t,
+            json!({})
+        )
+        .await
+        .0,
+        200
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn acl_denial_is_403() {
+    let s = start().await;
+    let (status, body) = login(s.addr, demo::LIMITED_CONSOLE.0, demo::LIMITED_CONSOLE.1).await;
+    assert_eq!(status, 200);
+    let t = body["access_token"].as_str().unwrap().to_string();
+    assert_eq!(get(s.addr, "/control/jobs/1", &t).await.0, 200);
+    let (status, body) = send(s.addr, "PUT", "/control/jobs/cancel/7", &t, json!({})).await;
+    assert_eq!(status, 403, "{body}");
+    assert!(body["messages"][0]
+        .as_str()
+        .unwrap()
+        .contains("invalid command"));
+    assert_eq!(
+        send(s.addr, "PUT", "/control/directors/reload", &t, json!({}))
+            .await
+            .0,
+        403
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn injection_attempts_are_rejected_or_one_value() {
+    let s = start().await;
+    let t = token(s.addr).await;
+    for name in ["a%0Ab", "a%0Db", "a%1Eb", "a%00b"] {
+        let (status, body) = get(s.addr, &format!("/configuration/clients/{name}"), &t).await;
+        assert_eq!(status, 422, "{name}: {body}");
+    }
+    // Spaces, quotes, '=' and ';' travel as one quoted value: the director does not know
+    // such a client (404 or 422), and no second command or keyword was run.
+    for name in [
+        "a%20b",
+        "a%22b",
+        "a=b",
+        "a;quit",
+        "x%20yes",
+        "bareos-fd%20verbose",
+    ] {
+        let (status, body) = get(s.addr, &format!("/configuration/clients/{name}"), &t).await;
+        assert!(status == 404 || status == 422, "{name}: {status} {body}");
+    }
+    let (status, _) = send(
+        s.addr,
+        "POST",
+        "/control/jobs/run",
+        &t,
+        json!({"job": "x\nquit"}),
+    )
+    .await;
+    assert_eq!(status, 422);
+    let (status, _) = send(
+        s.addr,
+        "POST",
+        "/control/jobs/run",
+        &t,
+        json!({"job": "backup-bareos-fd level=Full"}),
+    )
+    .await;
+    assert!(status == 404 || status == 422, "{status}");
+    let commands: Vec<String> = s
+        ._director
+        .received_commands()
+        .iter()
+        .filter_map(|f| f.data().map(|d| String::from_utf8_lossy(d).to_string()))
+        .collect();
+    assert!(
+        commands.iter().any(|c| c == "show client=\"a b\" verbose"),
+        "{commands:?}"
+    );
+    assert!(
+        commands
+            .iter()
+            .any(|c| c == "show client=\"a\\\"b\" verbose"),
+        "{commands:?}"
+    );
+    assert!(
+        commands
+            .iter()
+            .any(|c| c == "run job=\"backup-bareos-fd level=Full\" yes"),
+        "{commands:?}"
+    );
+    assert!(!commands
+        .iter()
+        .any(|c| c.contains('\n') || c.contains('\u{1e}')));
+    // JSON-RPC: control characters and session commands are refused.
+    let rpc =
+        json!({"jsonrpc": "2.0", "id": 1, "method": "execute", "params": ["list jobs\nquit"]});
+    let (_, reply) = send(s.addr, "POST", "/jsonrpc", &t, rpc).await;
+    assert_eq!(reply["error"]["code"], -32602);
+    let rpc = json!({"jsonrpc": "2.0", "id": 1, "method": "execute", "params": [".api 0"]});
+    let (_, reply) = send(s.addr, "POST", "/jsonrpc", &t, rpc).await;
+    assert_eq!(reply["error"]["code"], -32602);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn jsonrpc_methods_batches_and_errors() {
+    let s = start().await;
+    let t = token(s.addr).await;
+    let (status, r) = send(
+        s.addr,
+        "POST",
+        "/jsonrpc",
+        &t,
+        json!({"jsonrpc": "2.0", "id": 1, "method": "execute", "params": ["version"]}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(r["result"]["version"]["name"], "bareos-dir");
+    assert_eq!(r["id"], 1);
+    let (_, r) = send(s.addr, "POST", "/jsonrpc", &t, json!({"jsonrpc": "2.0", "id": "a", "method": "execute_fullresult", "params": {"command": "list jobs"}})).await;
+    assert_eq!(r["result"]["jsonrpc"], "2.0");
+    assert_eq!(r["result"]["result"]["jobs"][0]["jobid"], "1");
+    let batch = json!([
+        {"jsonrpc": "2.0", "id": 1, "method": "list", "params": ["pools"]},
+        {"jsonrpc": "2.0", "id": 2, "method": "call", "params": ["thisisnotacommand"]},
+        {"jsonrpc": "2.0", "id": 3, "method": "nope"},
+        {"jsonrpc": "2.0", "method": "execute", "params": ["version"]},
+        {"foo": 1}
+    ]);
+    let (_, r) = send(s.addr, "POST", "/jsonrpc", &t, batch).await;
+    let r = r.as_array().unwrap();
+    assert_eq!(r.len(), 4);
+    assert_eq!(r[0]["result"]["pools"][2]["name"], "Full");
+    assert_eq!(r[1]["error"]["code"], -32000);
+    assert_eq!(r[1]["error"]["data"]["status"], 403);
+    assert_eq!(r[2]["error"]["code"], -32601);
+    assert_eq!(r[3]["error"]["code"], -32600);
+    let (status, body) = request(
+        s.addr,
+        "POST",
+        "/jsonrpc",
+        Some(&t),
+        Some(("application/json", "{bad".into())),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(body.contains("-32700"));
+    let (_, r) = send(s.addr, "POST", "/jsonrpc", &t, json!([])).await;
+    assert_eq!(r["error"]["code"], -32600);
+    let (status, _) = send(
+        s.addr,
+        "POST",
+        "/jsonrpc",
+        &t,
+        json!({"jsonrpc": "2.0", "method": "execute", "params": ["version"]}),
+    )
+    .await;
+    assert_eq!(status, 204);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn metrics_health_openapi_docs() {
+    let s = start().await;
+    let (status, text) = request(s.addr, "GET", "/metrics", None, None).await;
+    assert_eq!(status, 200);
+    for needle in [
+        "bareos_director_up{director=\"bareos-dir\"} 1",
+        "bareos_director_info{director=\"bareos-dir\",version=\"26.0.0~pre1298.eda204c31\"} 1",
+        "bareos_jobs{director=\"bareos-dir\",status=\"T\",level=\"F\"} 3",
+        "bareos_last_successful_backup_timestamp_seconds{director=\"bareos-dir\",job=\"backup-bareos-fd\"}",
+        "bareos_job_bytes_total{director=\"bareos-dir\",job=\"backup-bareos-fd\"} 144903",
+        "bareos_job_files_total{director=\"bareos-dir\",job=\"backup-test2-fd\"} 86",
+        "bareos_jobs_running{director=\"bareos-dir\"} 0",
+        "bareos_jobs_waiting{director=\"bareos-dir\"} 0",
+        "bareos_volumes{director=\"bareos-dir\",pool=\"Full\",status=\"Append\"} 1",
+        "bareos_volume_bytes{director=\"bareos-dir\",pool=\"Full\",status=\"Append\"} 527139",
+        "bareos_scrape_duration_seconds",
+        "bareos_scrape_errors_total{director=\"bareos-dir\"} 0",
+    ] {
+        assert!(text.contains(needle), "missing {needle}\n{text}");
+    }
+    let before = s._director.received_commands().len();
+    for _ in 0..5 {
+        assert_eq!(request(s.addr, "GET", "/metrics", None, None).await.0, 200);
+    }
+    assert_eq!(
+        s._director.received_commands().len(),
+        before,
+        "scrapes within the cache interval reuse the reading"
+    );
+    assert_eq!(request(s.addr, "GET", "/healthz", None, None).await.0, 200);
+    assert_eq!(request(s.addr, "GET", "/readyz", None, None).await.0, 200);
+    let (status, doc) = request(s.addr, "GET", "/openapi.json", None, None).await;
+    assert_eq!(status, 200);
+    let doc: Value = serde_json::from_str(&doc).unwrap();
+    assert!(doc["paths"]["/control/jobs/{job_id}"]["get"].is_object());
+    assert!(doc["paths"]["/confguration/jobdefs"]["post"].is_object());
+    assert!(doc["paths"].as_object().unwrap().len() >= 35);
+    let (status, html) = request(s.addr, "GET", "/docs", None, None).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("openapi.json"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sixteen_concurrent_clients_of_one_user_get_correct_answers() {
+    let s = start().await;
+    let t = token(s.addr).await;
+    let mut tasks = Vec::new();
+    for i in 0..16 {
+        let t = t.clone();
+        let addr = s.addr;
+        tasks.push(tokio::spawn(async move {
+            for n in 0..10 {
+                match (i + n) % 3 {
+                    0 => {
+                        let (s, v) = get(addr, "/control/directors/version", &t).await;
+                        assert_eq!(s, 200);
+                        assert_eq!(v["version"], "26.0.0~pre1298.eda204c31");
+                    }
+                    1 => {
+                        let (s, v) = get(addr, "/control/jobs", &t).await;
+                        assert_eq!(s, 200);
+                        assert_eq!(v["totalItems"], 4);
+                        assert_eq!(v["jobs"].as_array().unwrap().len(), 4);
+                    }
+                    _ => {
+                        let (s, v) = get(addr, "/control/jobs/1", &t).await;
+                        assert_eq!(s, 200);
+                        assert_eq!(v["jobid"], "1");
+                    }
+                }
+            }
+        }));
+    }
+    for task in tasks {
+        task.await.unwrap();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn director_gone_is_502_and_request_limits_apply() {
+    let s = start().await;
+    let t = token(s.addr).await;
+    // A gateway whose director does not listen.
+    let unused = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = unused.local_addr().unwrap().port();
+    drop(unused);
+    let other = start_gateway(port).await;
+    let (status, body) = get(other, "/control/directors/version", &t).await;
+    assert_eq!(status, 502, "{body}");
+    assert!(body["detail"].is_string());
+    let big = "x".repeat(100_000);
+    let (status, _) = request(
+        s.addr,
+        "POST",
+        "/jsonrpc",
+        Some(&t),
+        Some(("application/json", big)),
+    )
+    .await;
+    assert_eq!(status, 413);
+}
