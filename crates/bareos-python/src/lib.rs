@@ -77,6 +77,15 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
+/// Runs network I/O without the GIL; the library's log records reach Python's
+/// `logging` afterwards, with the GIL held again.
+fn without_gil<R: Send>(py: Python<'_>, f: impl FnOnce() -> R + Send) -> R {
+    logging::refresh_level(py);
+    let result = py.allow_threads(f);
+    logging::flush(py);
+    result
+}
+
 /// A blocking connection shared with Python: locked for each call, taken out on close,
 /// with the GIL released while it does network I/O.
 struct Handle<T>(Mutex<Option<T>>);
@@ -92,9 +101,15 @@ impl<T: Send> Handle<T> {
         py: Python<'_>,
         f: impl FnOnce(&mut T) -> bareos::Result<R> + Send,
     ) -> PyResult<R> {
-        py.allow_threads(|| match lock(&self.0).as_mut() {
-            Some(connection) => f(connection).map_err(|e| native_error(&e)),
-            None => Err(closed_error()),
+        // Errors become Python exceptions only once the GIL is back: taking the GIL while
+        // holding the connection's lock could deadlock with a thread waiting for it.
+        let result = without_gil(py, || match lock(&self.0).as_mut() {
+            Some(connection) => f(connection).map_err(Some),
+            None => Err(None),
+        });
+        result.map_err(|error| match error {
+            Some(error) => native_error(&error),
+            None => closed_error(),
         })
     }
 
@@ -109,7 +124,7 @@ impl<T: Send> Handle<T> {
 
     /// Takes the connection out (later calls raise "closed") and closes it without the GIL.
     fn close(&self, py: Python<'_>, close: impl FnOnce(T) + Send) {
-        py.allow_threads(|| {
+        without_gil(py, || {
             let connection = lock(&self.0).take();
             if let Some(connection) = connection {
                 close(connection);
@@ -258,8 +273,7 @@ impl Director {
         )?
         .protocol(protocol)
         .json(json);
-        let director = py
-            .allow_threads(|| blocking::Director::connect(config))
+        let director = without_gil(py, || blocking::Director::connect(config))
             .map_err(|e| native_error(&e))?;
         Ok(Director {
             inner: Handle::new(director),
@@ -407,8 +421,7 @@ impl FileDaemon {
             None,
             timeout,
         )?;
-        let fd = py
-            .allow_threads(|| blocking::FileDaemon::connect(config))
+        let fd = without_gil(py, || blocking::FileDaemon::connect(config))
             .map_err(|e| native_error(&e))?;
         Ok(FileDaemon {
             inner: Handle::new(fd),

@@ -7,7 +7,9 @@
 //! library's own care never to log them.
 
 use pyo3::prelude::*;
+use std::collections::VecDeque;
 use std::fmt::Write as _;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Mutex;
 use tracing::field::{Field, Visit};
 use tracing::{Event, Level, Subscriber};
@@ -95,35 +97,76 @@ impl Visit for Message {
     }
 }
 
-struct PythonLogging;
+/// The effective level of the `bareos` logger, as Python numbers it (WARNING by default).
+static LEVEL: AtomicU32 = AtomicU32::new(30);
 
-impl<S: Subscriber> Layer<S> for PythonLogging {
-    fn on_event(&self, event: &Event<'_>, _ctx: Context<'_, S>) {
-        let metadata = event.metadata();
-        let level = python_level(metadata.level());
-        let name = logger_name(metadata.target());
-        Python::with_gil(|py| {
-            let result: PyResult<()> = (|| {
-                let logger = py
-                    .import("logging")?
-                    .call_method1("getLogger", (name.as_str(),))?;
-                if !logger.call_method1("isEnabledFor", (level,))?.is_truthy()? {
-                    return Ok(());
-                }
-                let mut message = Message::default();
-                event.record(&mut message);
-                let text = scrub(&format!("{}{}", message.text, message.fields));
-                logger.call_method1("log", (level, "%s", text))?;
-                Ok(())
-            })();
-            // Logging must never break a connection; a failing handler is Python's
-            // business (logging reports its own errors).
-            drop(result);
-        });
+/// Records waiting for the GIL: `(level, logger, message)`.
+static QUEUE: Mutex<VecDeque<(u32, String, String)>> = Mutex::new(VecDeque::new());
+
+/// At most this many records wait; older ones are dropped (and counted).
+const QUEUE_LIMIT: usize = 10_000;
+static DROPPED: AtomicU32 = AtomicU32::new(0);
+
+/// Reads the effective level of the `bareos` logger (the GIL is held).
+pub(crate) fn refresh_level(py: Python<'_>) {
+    let level = py
+        .import("logging")
+        .and_then(|logging| logging.call_method1("getLogger", ("bareos",)))
+        .and_then(|logger| logger.call_method0("getEffectiveLevel"))
+        .and_then(|level| level.extract::<u32>());
+    if let Ok(level) = level {
+        LEVEL.store(level, Ordering::Relaxed);
     }
 }
 
-/// Installs the forwarding subscriber as the process-wide default (once).
+/// Hands the queued records to Python's `logging` (the GIL is held).
+pub(crate) fn flush(py: Python<'_>) {
+    let records: Vec<_> = crate::lock(&QUEUE).drain(..).collect();
+    let dropped = DROPPED.swap(0, Ordering::Relaxed);
+    if records.is_empty() && dropped == 0 {
+        return;
+    }
+    let Ok(logging) = py.import("logging") else {
+        return;
+    };
+    if dropped > 0 {
+        if let Ok(logger) = logging.call_method1("getLogger", ("bareos",)) {
+            let text = format!("{dropped} log records were dropped (too many queued)");
+            let _ = logger.call_method1("log", (30, "%s", text));
+        }
+    }
+    for (level, name, text) in records {
+        if let Ok(logger) = logging.call_method1("getLogger", (name.as_str(),)) {
+            let _ = logger.call_method1("log", (level, "%s", text));
+        }
+    }
+}
+
+struct PythonLogging;
+
+impl<S: Subscriber> Layer<S> for PythonLogging {
+    fn enabled(&self, metadata: &tracing::Metadata<'_>, _ctx: Context<'_, S>) -> bool {
+        python_level(metadata.level()) >= LEVEL.load(Ordering::Relaxed)
+    }
+
+    fn on_event(&self, event: &Event<'_>, _ctx: Context<'_, S>) {
+        let metadata = event.metadata();
+        let level = python_level(metadata.level());
+        if level < LEVEL.load(Ordering::Relaxed) {
+            return;
+        }
+        let mut message = Message::default();
+        event.record(&mut message);
+        let text = scrub(&format!("{}{}", message.text, message.fields));
+        let mut queue = crate::lock(&QUEUE);
+        if queue.len() >= QUEUE_LIMIT {
+            queue.pop_front();
+            DROPPED.fetch_add(1, Ordering::Relaxed);
+        }
+        queue.push_back((level, logger_name(metadata.target()), text));
+    }
+}
+
 pub(crate) fn install() {
     let subscriber = tracing_subscriber::registry().with(PythonLogging);
     let _ = tracing::subscriber::set_global_default(subscriber);
