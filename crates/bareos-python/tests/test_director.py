@@ -305,3 +305,48 @@ def test_no_secrets_in_logs_reprs_errors(director, caplog):
         assert forbidden not in logged
         assert forbidden not in text
     assert bareos._bareos.scrub("x") == "x"
+
+
+def test_shared_connection_with_debug_logging_never_deadlocks(test_director):
+    """Threads sharing one connection, with the library logging at DEBUG level: a log
+    handler must never run on the I/O thread while the connection is locked."""
+    td = test_director("--console", "admin:secret")
+    logger = logging.getLogger("bareos")
+    old_level = logger.level
+    logger.setLevel(logging.DEBUG)
+    records = []
+    handler = logging.Handler()
+    handler.emit = records.append
+    logger.addHandler(handler)
+    try:
+        dc = bareos.bsock.DirectorConsole(
+            address=td.host, port=td.port, name="admin", password="secret", timeout=20
+        )
+        errors = []
+
+        def caller():
+            try:
+                for _ in range(30):
+                    assert dc.call("whoami") == b"admin\n"
+            except Exception as error:  # noqa: BLE001 - reported below
+                errors.append(error)
+
+        def reader():
+            try:
+                for _ in range(300):
+                    dc.get_cipher()
+            except Exception as error:  # noqa: BLE001 - reported below
+                errors.append(error)
+
+        workers = [threading.Thread(target=caller), threading.Thread(target=reader)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join(30)
+        assert not any(worker.is_alive() for worker in workers), "deadlock"
+        assert not errors, errors
+        assert any(r.name.startswith("bareos") for r in records)
+        dc.close()
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(old_level)
