@@ -220,7 +220,11 @@ impl Director {
                 },
             ));
         }
-        Ok(reply.result().cloned().unwrap_or(Value::Null))
+        // Moved out of the envelope, not cloned: a big result is a big tree.
+        Ok(match reply.envelope {
+            Value::Object(mut envelope) => envelope.remove("result").unwrap_or(Value::Null),
+            _ => Value::Null,
+        })
     }
 
     /// Re-establishes the session after a lost connection: new login, same API mode.
