@@ -314,13 +314,6 @@ impl TestDirectorBuilder {
         if self.config.clients.is_empty() {
             self.config.clients = vec![ClientSpec::new("bareos-fd"), ClientSpec::new("test2-fd")];
         }
-        if self
-            .config
-            .faults
-            .login(&crate::fault::Fault::TlsHandshakeFailure)
-        {
-            self.config.tls.fail = true;
-        }
         let config = Arc::new(self.config);
         let keys = config.psk_keys();
         let recorder = Recorder::default();
@@ -331,7 +324,11 @@ impl TestDirectorBuilder {
                 let keys = keys.clone();
                 let recorder = recorder.clone();
                 async move {
-                    let settings = config.tls;
+                    // A `once` TLS failure strikes the first connection only.
+                    let mut settings = config.tls;
+                    settings.fail = config
+                        .faults
+                        .login(&crate::fault::Fault::TlsHandshakeFailure);
                     let Some((conn, transport)) =
                         admission::admit(tcp, id, recorder, keys, settings).await
                     else {

@@ -132,10 +132,7 @@ impl TestFileDaemonBuilder {
     }
 
     /// Binds and starts the file daemon in its own thread with its own runtime.
-    pub fn start(mut self) -> io::Result<TestFileDaemon> {
-        if self.config.faults.login(&Fault::TlsHandshakeFailure) {
-            self.config.tls.fail = true;
-        }
+    pub fn start(self) -> io::Result<TestFileDaemon> {
         let config = Arc::new(self.config);
         let keys: PskKeys = Arc::new(
             config
@@ -154,8 +151,13 @@ impl TestFileDaemonBuilder {
                 let keys = keys.clone();
                 let recorder = recorder.clone();
                 async move {
-                    let Some((conn, transport)) =
-                        admission::admit(tcp, id, recorder, keys, config.tls).await
+                    let Some((conn, transport)) = admission::admit(tcp, id, recorder, keys, {
+                        // A `once` TLS failure strikes the first connection only.
+                        let mut settings = config.tls;
+                        settings.fail = config.faults.login(&Fault::TlsHandshakeFailure);
+                        settings
+                    })
+                    .await
                     else {
                         return;
                     };

@@ -248,13 +248,8 @@ async fn every_fault_fails_cleanly_and_leaves_nothing_behind() {
             .unwrap();
         run(&case, &td).await;
 
-        // The next connection works, in the same mode (in cleartext after the TLS
-        // failure: that fault makes every handshake of this director fail).
-        let next_tls = match case.fault.fault() {
-            Fault::TlsHandshakeFailure => TlsMode::Disabled,
-            _ => case.tls,
-        };
-        let mut director = Director::connect(config(&td, next_tls).json(case.json))
+        // The next connection works, in the same mode.
+        let mut director = Director::connect(config(&td, case.tls).json(case.json))
             .await
             .unwrap_or_else(|e| panic!("{}: next connection: {e:?}", case.name));
         if case.json {
