@@ -286,6 +286,9 @@ impl Connection {
     }
 
     async fn read_frame_until(&mut self, until: Instant) -> Result<Option<Frame>> {
+        if let Some(frame) = self.io.buffered_frame()? {
+            return Ok(Some(frame));
+        }
         let left = until.saturating_duration_since(Instant::now());
         match tokio::time::timeout(left, self.io.read_frame()).await {
             Ok(result) => result,
@@ -295,6 +298,15 @@ impl Connection {
 
     /// One frame, `None` at a clean EOF.
     async fn read_frame(&mut self, deadline: Option<Instant>, what: &str) -> Result<Option<Frame>> {
+        // A frame already received needs no timer (most frames, when they are small).
+        match self.io.buffered_frame() {
+            Ok(Some(frame)) => return Ok(Some(frame)),
+            Ok(None) => {}
+            Err(error) => {
+                self.mark_broken(&error);
+                return Err(error);
+            }
+        }
         let limit = self.limit(deadline);
         let result = match limit {
             Some(limit) => match tokio::time::timeout(limit, self.io.read_frame()).await {
@@ -327,6 +339,11 @@ impl FrameReader {
             decoder: FrameDecoder::new(),
             buffer: vec![0; READ_BUFFER],
         }
+    }
+
+    /// A complete frame already received, without reading.
+    fn buffered_frame(&mut self) -> Result<Option<Frame>> {
+        Ok(self.decoder.next_frame()?)
     }
 
     /// One frame, `Ok(None)` on EOF between frames, an error on EOF inside a frame.
