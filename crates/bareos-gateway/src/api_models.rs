@@ -67,6 +67,7 @@ pub struct UserInfo {
 
 /// `?verbose=yes|no` of the configuration routes.
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct VerboseQuery {
     /// Verbose output (default yes).
     pub verbose: Option<YesNo>,
@@ -76,6 +77,7 @@ pub struct VerboseQuery {
 
 /// Filters of `GET /control/jobs` (query string, or a JSON body as bareos-restapi had).
 #[derive(Clone, Debug, Default, Deserialize, ToSchema, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct JobQuery {
     /// Job name.
     pub job: Option<String>,
@@ -102,6 +104,7 @@ pub struct JobQuery {
 
 /// Filters of `GET /control/volumes`.
 #[derive(Clone, Debug, Default, Deserialize, ToSchema, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct VolumeQuery {
     /// One volume by name.
     pub volume: Option<String>,
@@ -122,6 +125,7 @@ pub struct VolumeQuery {
 
 /// `?name=` of `/control/clients` and `/control/pools`.
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct NameQuery {
     /// One by name.
     pub name: Option<String>,
@@ -131,6 +135,7 @@ pub struct NameQuery {
 
 /// `?director=` only.
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DirectorQuery {
     /// Director (default: the token's).
     pub director: Option<String>,

@@ -44,10 +44,15 @@ impl ApiError {
     }
 
     /// Maps a library error: 401 login refused, 403 ACL denial, 404 unknown resource,
-    /// 422 rejected parameters, 502 unreachable/broken, 504 timeout.
+    /// 422 rejected or invalid parameters, 502 unreachable/broken, 504 timeout.
     pub fn from_bareos(error: &bareos::Error) -> Self {
         if error.is_auth() || error.is_pam() {
             return Self::unauthorized("the director refused the console credentials");
+        }
+        if error.is_config() || error.is_usage() {
+            // A value the library refuses before sending anything (e.g. a console name
+            // with forbidden characters): bad parameters, not a director problem.
+            return Self::unprocessable(format!("invalid parameters: {error}"));
         }
         if error.is_timeout() {
             return Self::new(

@@ -28,9 +28,9 @@ fn error(id: Value, code: i64, message: &str, data: Option<Value>) -> Value {
 }
 
 /// `POST /jsonrpc` (Bearer token as for REST).
-#[utoipa::path(post, path = "/jsonrpc", tag = "jsonrpc", security(("bearer" = [])),
-    request_body(content = Object, description = "A JSON-RPC 2.0 request or batch: methods execute, execute_fullresult, list, call"),
-    responses((status = 200, body = Object, description = "JSON-RPC response(s)"), (status = 204, description = "only notifications")))]
+#[utoipa::path(post, path = "/jsonrpc", tag = "jsonrpc", operation_id = "jsonrpc", security(("bearer" = [])),
+    request_body(content = serde_json::Value, description = "A JSON-RPC 2.0 request (object) or batch (array): methods execute, execute_fullresult, list, call"),
+    responses((status = 200, body = serde_json::Value, description = "JSON-RPC response (object) or batch responses (array)"), (status = 204, description = "only notifications")))]
 pub async fn handle(session: Session, body: Bytes) -> Response {
     let parsed: Value = match serde_json::from_slice(&body) {
         Ok(v) => v,

@@ -246,7 +246,7 @@ fn render(
 }
 
 /// `GET /metrics`.
-#[utoipa::path(get, path = "/metrics", tag = "metrics",
+#[utoipa::path(get, path = "/metrics", tag = "metrics", operation_id = "metrics",
     responses((status = 200, description = "Prometheus text format", content_type = "text/plain")))]
 pub async fn handle(State(state): State<SharedState>) -> Response {
     let text = scrape(&state).await;

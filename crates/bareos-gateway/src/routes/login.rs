@@ -42,7 +42,8 @@ pub async fn login(
     // A dedicated login: a wrong password never occupies a pool slot.
     let connection = Director::connect(config).await.map_err(|e| {
         let mapped = ApiError::from_bareos(&e);
-        if mapped.status == 401 {
+        // A name the library refuses (forbidden characters) cannot be a console either.
+        if mapped.status == 401 || e.is_config() {
             ApiError::unauthorized("Incorrect username or password")
         } else {
             mapped
