@@ -5,18 +5,8 @@ use bareos::blocking::{Director, FileDaemon};
 use bareos::{Config, Password, ProtocolVersion, TlsMode};
 use std::time::Duration;
 
-fn port(variable: &str) -> Option<u16> {
-    match std::env::var(variable).ok().and_then(|p| p.parse().ok()) {
-        Some(port) => Some(port),
-        None if std::env::var_os("BAREOS_RS_REQUIRE_PEERS").is_some() => {
-            panic!("{variable} is not set but BAREOS_RS_REQUIRE_PEERS is: start the Bacula peer")
-        }
-        None => {
-            eprintln!("Bacula peer not running ({variable} unset): test not run");
-            None
-        }
-    }
-}
+mod peer;
+use peer::port;
 
 fn cleartext(config: Config) -> Config {
     config
