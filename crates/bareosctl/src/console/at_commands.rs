@@ -35,7 +35,7 @@ pub enum AtCommand {
 
 /// The help text of `@help`.
 pub const HELP: &str = "\
-  @input <file>          read commands from <file>
+\x20 @input <file>          read commands from <file>
   @output <file> [w|a]   send output to <file> (w: truncate, a: append, the default)
   @output                send output to the terminal again
   @tee <file> [w|a]      send output to the terminal and to <file>
