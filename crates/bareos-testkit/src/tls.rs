@@ -54,9 +54,6 @@ fn ssl_for(
     builder.set_max_proto_version(Some(settings.max.to_openssl()))?;
     builder.set_cipher_list(CIPHER_LIST)?;
     builder.set_psk_server_callback(move |_ssl, identity, psk| {
-        if settings.fail {
-            return Ok(0);
-        }
         let Some(identity) = identity else {
             return Ok(0);
         };
@@ -76,11 +73,22 @@ fn ssl_for(
 }
 
 /// Runs the server handshake; on failure writes a raw TERMINATE and gives up.
+///
+/// The forced-failure fault answers the ClientHello like a daemon that does not speak
+/// TLS at all (an old Bareos, Bacula): a raw TERMINATE and a close, no TLS alert.
 pub(crate) async fn accept(
-    tcp: TcpStream,
+    mut tcp: TcpStream,
     keys: PskKeys,
     settings: TlsSettings,
 ) -> Option<Accepted> {
+    if settings.fail {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let mut hello = [0u8; 512];
+        let _ = tokio::time::timeout(std::time::Duration::from_secs(5), tcp.read(&mut hello)).await;
+        let _ = tcp.write_all(&[0xff, 0xff, 0xff, 0xfc]).await;
+        let _ = tcp.shutdown().await;
+        return None;
+    }
     let chosen = Arc::new(Mutex::new(None));
     let ssl = ssl_for(keys, settings, chosen.clone()).ok()?;
     let mut stream = SslStream::new(ssl, tcp).ok()?;

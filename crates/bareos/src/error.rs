@@ -13,6 +13,8 @@ pub(crate) enum Kind {
     Config,
     Connect,
     Tls,
+    /// The TLS-PSK handshake was refused for the credentials (wrong key, unknown name).
+    TlsAuth,
     Auth,
     Pam,
     Timeout,
@@ -100,13 +102,15 @@ impl Error {
     /// The TLS-PSK handshake failed (wrong name/password under TLS, or no TLS-PSK peer),
     /// or cleartext was refused because TLS is required.
     pub fn is_tls(&self) -> bool {
-        self.kind == Kind::Tls
+        matches!(self.kind, Kind::Tls | Kind::TlsAuth)
     }
 
     /// Authentication failed: wrong password, unknown console, refused connection,
-    /// an impostor peer, or a PAM failure (PAM errors are also [`Error::is_pam`]).
+    /// an impostor peer, or a PAM failure (PAM errors are also [`Error::is_pam`]). Under
+    /// TLS-PSK a wrong password or unknown name fails the handshake: such errors are
+    /// both [`Error::is_tls`] and `is_auth`.
     pub fn is_auth(&self) -> bool {
-        matches!(self.kind, Kind::Auth | Kind::Pam)
+        matches!(self.kind, Kind::Auth | Kind::Pam | Kind::TlsAuth)
     }
 
     /// A PAM problem: required but no credentials, credentials but no PAM, refused over

@@ -249,18 +249,42 @@ pub(crate) async fn handshake_tls_psk(
             "in the TLS-PSK handshake with the {what} at {}:{}",
             config.address, config.port
         ))),
-        Ok(Err(error)) => Err(Error::new(
-            Kind::Tls,
-            format!(
-                "TLS-PSK handshake with the {what} at {}:{} failed for '{}': the name or password is wrong, or the {what} does not offer TLS-PSK ({})",
-                config.address,
-                config.port,
-                config.login_name(),
-                describe_ssl_error(&error)
-            ),
-        )),
+        Ok(Err(error)) => Err(handshake_error(config, what, &error)),
         Ok(Ok(())) => Ok(Transport::Tls(Box::new(stream))),
     }
+}
+
+/// Says what a failed handshake means: the peer's TLS alert tells a wrong key from an
+/// unknown name; no alert at all means the peer does not speak TLS-PSK.
+fn handshake_error(config: &Config, what: &str, error: &openssl::ssl::Error) -> Error {
+    let reason = describe_ssl_error(error);
+    let target = format!("the {what} at {}:{}", config.address, config.port);
+    let name = config.login_name();
+    let (kind, meaning) = if reason.contains("illegal parameter")
+        || reason.contains("bad record mac")
+    {
+        (
+            Kind::TlsAuth,
+            format!("the password for '{name}' is wrong (the TLS-PSK keys differ)"),
+        )
+    } else if reason.contains("unknown psk identity") || reason.contains("alert handshake failure")
+    {
+        (
+            Kind::TlsAuth,
+            format!("'{name}' is unknown to {target} (no such console or director resource)"),
+        )
+    } else {
+        (
+            Kind::Tls,
+            format!(
+                "{target} does not complete a TLS-PSK handshake: an old Bareos (< 18.2) or Bacula needs cleartext (TlsMode::Disabled, protocol 1)"
+            ),
+        )
+    };
+    Error::new(
+        kind,
+        format!("TLS-PSK handshake with {target} failed: {meaning} ({reason})"),
+    )
 }
 
 fn describe_ssl_error(error: &openssl::ssl::Error) -> String {

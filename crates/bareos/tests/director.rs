@@ -112,16 +112,25 @@ async fn wrong_password_and_unknown_console() {
             .console(ConsoleSpec::new("admin", "secret"))
             .console(ConsoleSpec::new("notls", "secret").tls(TlsPolicy::None)),
     );
-    // Under TLS-PSK a wrong key fails the handshake.
-    let error = Director::connect(named(&td, "admin", "wrong"))
+    // Under TLS-PSK a wrong key or an unknown name fails the handshake, with the TLS
+    // alert telling which (TLS 1.3 and 1.2 alike).
+    for max in [TlsVersion::Tls13, TlsVersion::Tls12] {
+        let error = Director::connect(named(&td, "admin", "wrong").tls_max_version(max))
+            .await
+            .unwrap_err();
+        assert!(error.is_tls() && error.is_auth(), "{error}");
+        assert!(error.to_string().contains("password for 'admin' is wrong"), "{error}");
+        let error = Director::connect(named(&td, "nobody", "secret").tls_max_version(max))
+            .await
+            .unwrap_err();
+        assert!(error.is_tls() && error.is_auth(), "{error}");
+        assert!(error.to_string().contains("'nobody' is unknown"), "{error}");
+    }
+    // Wrong credentials are no reason to fall back to cleartext, even with Prefer.
+    let error = Director::connect(named(&td, "notls", "wrong").tls(TlsMode::Prefer))
         .await
         .unwrap_err();
-    assert!(error.is_tls(), "{error}");
-    assert!(!error.to_string().contains("wrong\""));
-    let error = Director::connect(named(&td, "nobody", "secret"))
-        .await
-        .unwrap_err();
-    assert!(error.is_tls(), "{error}");
+    assert!(error.is_tls() && error.is_auth(), "{error}");
 
     // In cleartext the director rejects the CRAM-MD5 answer.
     let started = Instant::now();
