@@ -119,7 +119,10 @@ async fn wrong_password_and_unknown_console() {
             .await
             .unwrap_err();
         assert!(error.is_tls() && error.is_auth(), "{error}");
-        assert!(error.to_string().contains("password for 'admin' is wrong"), "{error}");
+        assert!(
+            error.to_string().contains("password for 'admin' is wrong"),
+            "{error}"
+        );
         let error = Director::connect(named(&td, "nobody", "secret").tls_max_version(max))
             .await
             .unwrap_err();
