@@ -15,6 +15,8 @@ pub(crate) enum Kind {
     Tls,
     /// The TLS-PSK handshake was refused for the credentials (wrong key, unknown name).
     TlsAuth,
+    /// The peer hung up before authentication (TERMINATE instead of a challenge).
+    Refused,
     Auth,
     Pam,
     Timeout,
@@ -110,7 +112,18 @@ impl Error {
     /// TLS-PSK a wrong password or unknown name fails the handshake: such errors are
     /// both [`Error::is_tls`] and `is_auth`.
     pub fn is_auth(&self) -> bool {
-        matches!(self.kind, Kind::Auth | Kind::Pam | Kind::TlsAuth)
+        matches!(
+            self.kind,
+            Kind::Auth | Kind::Pam | Kind::TlsAuth | Kind::Refused
+        )
+    }
+
+    /// The peer refused the connection before authentication (a cleartext protocol-2
+    /// hello to a console that needs TLS, an unknown name, too many connections). Also
+    /// [`Error::is_auth`]. Only in this case can a protocol-1 hello get further (directors
+    /// older than 18.2, consoles with `TlsRequire = no`).
+    pub fn is_refused_before_auth(&self) -> bool {
+        self.kind == Kind::Refused
     }
 
     /// A PAM problem: required but no credentials, credentials but no PAM, refused over
@@ -201,6 +214,7 @@ impl From<SessionError> for Error {
             | SessionError::PamOverCleartext
             | SessionError::PamFailed { .. } => Kind::Pam,
             SessionError::ConnectionClosed { .. } => Kind::ConnectionLost,
+            SessionError::RejectedBeforeAuthentication { .. } => Kind::Refused,
             SessionError::InvalidState { .. } => Kind::Usage,
             _ => Kind::Auth,
         };

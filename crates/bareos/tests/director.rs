@@ -78,7 +78,7 @@ async fn cleartext_only_when_asked_and_allowed() {
     let error = Director::connect(named(&td, "tlsonly", "secret").tls(TlsMode::Disabled))
         .await
         .unwrap_err();
-    assert!(error.is_auth(), "{error}");
+    assert!(error.is_auth() && error.is_refused_before_auth(), "{error}");
     assert!(
         error.to_string().contains("refused before authentication"),
         "{error}"
@@ -141,6 +141,7 @@ async fn wrong_password_and_unknown_console() {
         .await
         .unwrap_err();
     assert!(error.is_auth() && !error.is_pam(), "{error}");
+    assert!(!error.is_refused_before_auth(), "{error}");
     assert!(error.to_string().contains("console 'notls'"), "{error}");
     assert!(started.elapsed() < Duration::from_secs(3));
     let error = Director::connect(named(&td, "nobody", "x").tls(TlsMode::Disabled))

@@ -312,7 +312,9 @@ pub fn connect(plan: &Plan) -> CliResult<blocking::Director> {
     );
     match blocking::Director::connect(plan.config.clone()) {
         Ok(director) => Ok(director),
-        Err(first) if plan.auto_protocol && first.is_auth() && !first.is_pam() => {
+        // Only a refusal before authentication can be a protocol question; a wrong
+        // password stays wrong with protocol 1 (and costs the director's delays).
+        Err(first) if plan.auto_protocol && first.is_refused_before_auth() => {
             tracing::info!("login with protocol 2 refused ({first}); trying protocol 1");
             blocking::Director::connect(plan.config.clone().protocol(ProtocolVersion::V1))
                 .map_err(|_| CliError::from(first))

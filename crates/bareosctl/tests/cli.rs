@@ -530,3 +530,33 @@ fn bconsolerc_runs_at_start() {
         .stdout(contains("root\n"))
         .stdout(contains("bareos-dir Version"));
 }
+
+#[test]
+fn protocol_auto_retries_version_1_only_after_a_refusal() {
+    // The default console has TLS enabled but not required: a cleartext version-2 hello
+    // is refused before authentication, a version-1 hello gets in.
+    let dir = TestDirector::builder()
+        .password(DIR_PASSWORD)
+        .default_console_tls(TlsPolicy::Enabled)
+        .auth_failure_delay(Duration::from_millis(10))
+        .start()
+        .unwrap();
+    let h = home();
+    let base = |password: &str, protocol: &str| {
+        let mut cmd = bareosctl(h.path());
+        cmd.args(["--address", "127.0.0.1", "--port", &dir.port().to_string()])
+            .args(["--password", password, "--tls-psk-disable"])
+            .args(["--protocolversion", protocol, "call", "whoami"]);
+        cmd
+    };
+    base(DIR_PASSWORD, "0")
+        .assert()
+        .success()
+        .stdout(contains("root"));
+    base(DIR_PASSWORD, "2").assert().code(3);
+    // A wrong password is not retried after the version-1 attempt's refusal.
+    let before = dir.recorded().iter().map(|r| r.conn).max().unwrap_or(0);
+    base("wrong password", "0").assert().code(3);
+    let after = dir.recorded().iter().map(|r| r.conn).max().unwrap_or(0);
+    assert_eq!(after - before, 2, "v2 refused, then one v1 attempt");
+}
