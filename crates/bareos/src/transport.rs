@@ -12,7 +12,9 @@ use tokio::net::TcpStream;
 use tokio_openssl::SslStream;
 
 /// TLS 1.2 cipher list: every PSK suite OpenSSL offers, as the daemons configure it.
-const TLS12_CIPHERS: &str = "ALL:!ADH:!LOW:!EXP:!MD5:@STRENGTH";
+/// TLS 1.2 cipher list: only suites authenticated by the pre-shared key (PSK, DHE-PSK,
+/// ECDHE-PSK), never a certificate suite and never a NULL cipher.
+const TLS12_CIPHERS: &str = "aPSK:!eNULL:!aNULL:!EXP:!LOW:!MD5:@STRENGTH";
 /// TLS 1.3 suites: only SHA-256 based ones work with the daemons' PSK callbacks.
 const TLS13_SUITES: &str = "TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_GCM_SHA256";
 
@@ -250,8 +252,40 @@ pub(crate) async fn handshake_tls_psk(
             config.address, config.port
         ))),
         Ok(Err(error)) => Err(handshake_error(config, what, &error)),
-        Ok(Ok(())) => Ok(Transport::Tls(Box::new(stream))),
+        Ok(Ok(())) => {
+            check_psk_authenticated(stream.ssl(), config, what)?;
+            Ok(Transport::Tls(Box::new(stream)))
+        }
     }
+}
+
+/// A completed handshake counts only if the pre-shared key authenticated the peer: no
+/// certificate, a PSK suite in TLS 1.2, and the PSK used in TLS 1.3 (where OpenSSL
+/// reports it as a resumed session). A certificate-based TLS server that does not know
+/// the password must never pass for the director.
+fn check_psk_authenticated(ssl: &openssl::ssl::SslRef, config: &Config, what: &str) -> Result<()> {
+    let tls13 = ssl.version2() == Some(SslVersion::TLS1_3);
+    let psk_suite = ssl
+        .current_cipher()
+        .is_some_and(|cipher| cipher.name().contains("PSK"));
+    let authenticated = ssl.peer_certificate().is_none()
+        && if tls13 {
+            ssl.session_reused()
+        } else {
+            psk_suite
+        };
+    if authenticated {
+        return Ok(());
+    }
+    Err(Error::new(
+        Kind::TlsAuth,
+        format!(
+            "the TLS peer at {}:{} did not authenticate with the pre-shared key (it used a certificate or no PSK): it is not the {what} for '{}' or not a Bareos daemon",
+            config.address,
+            config.port,
+            config.login_name()
+        ),
+    ))
 }
 
 /// Says what a failed handshake means: the peer's TLS alert tells a wrong key from an
