@@ -120,6 +120,14 @@ impl FromRequestParts<SharedState> for Session {
             .ok_or_else(|| ApiError::unauthorized("Not authenticated"))?;
         let claims = state.tokens.verify(token.trim())?;
         let director = state.director_for(parts, Some(&claims.dir))?.clone();
+        // A token carries the password of a console of one director: never replay it to
+        // another one (a console of the same name there is not the same console).
+        if director.name != claims.dir {
+            return Err(ApiError::unauthorized(format!(
+                "the token was issued for director {:?}, not {:?}; log in to that director",
+                claims.dir, director.name
+            )));
+        }
         let password = state.tokens.password(&claims)?;
         let pool = state.pool(&director, &claims.sub, &password);
         Ok(Session {

@@ -189,14 +189,33 @@ async fn directors_routes_and_director_selection() {
     let (status, reload) = send(s.addr, "PUT", "/control/directors/reload", &t, json!({})).await;
     assert_eq!(status, 200);
     assert_eq!(reload, json!({"success": true}));
+    // A token is bound to the director it was issued for: log in to `second` first.
     assert_eq!(
         get(s.addr, "/control/directors/version?director=second", &t)
+            .await
+            .0,
+        401
+    );
+    let form = "username=admin&password=secret&grant_type=password".to_string();
+    let (status, body) = request(
+        s.addr,
+        "POST",
+        "/directors/second/token",
+        None,
+        Some(("application/x-www-form-urlencoded", form)),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let body: Value = serde_json::from_str(&body).unwrap();
+    let t2 = body["access_token"].as_str().unwrap();
+    assert_eq!(
+        get(s.addr, "/control/directors/version?director=second", t2)
             .await
             .0,
         200
     );
     assert_eq!(
-        get(s.addr, "/directors/second/control/directors/version", &t)
+        get(s.addr, "/directors/second/control/directors/version", t2)
             .await
             .0,
         200

@@ -1,0 +1,170 @@
+//! Security and robustness of the gateway: tokens bound to their director, the secure
+//! TLS-PSK default, connection limits and timeouts, session-changing JSON-RPC commands
+//! and JSON error bodies for every status.
+
+use bareos_gateway::{demo, GatewayConfig};
+use serde_json::{json, Value};
+use std::net::SocketAddr;
+use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+const SECRET: &str = "test-secret-0123456789abcdef";
+
+async fn start_gateway(config: GatewayConfig) -> SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(bareos_gateway::serve_listener(listener, config));
+    addr
+}
+
+/// The parts of an HTTP/1.1 response.
+struct Reply {
+    status: u16,
+    headers: String,
+    body: String,
+}
+
+impl Reply {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", self.headers, self.body))
+    }
+}
+
+/// One request per connection (`Connection: close`).
+async fn request(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<(&str, String)>,
+) -> Reply {
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let mut head = format!("{method} {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n");
+    if let Some(t) = token {
+        head.push_str(&format!("Authorization: Bearer {t}\r\n"));
+    }
+    let (ct, body) = body.unwrap_or(("application/json", String::new()));
+    head.push_str(&format!(
+        "Content-Type: {ct}\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    ));
+    stream.write_all(head.as_bytes()).await.unwrap();
+    // The server may answer (413) and close before reading all of a large body.
+    let _ = stream.write_all(body.as_bytes()).await;
+    let mut raw = Vec::new();
+    let _ = tokio::time::timeout(Duration::from_secs(30), stream.read_to_end(&mut raw))
+        .await
+        .unwrap();
+    let text = String::from_utf8_lossy(&raw).to_string();
+    let status: u16 = text[9..12].parse().unwrap();
+    let (headers, rest) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let body = if headers
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked")
+    {
+        dechunk(rest)
+    } else {
+        rest.to_string()
+    };
+    Reply {
+        status,
+        headers: headers.to_string(),
+        body,
+    }
+}
+
+fn dechunk(mut s: &str) -> String {
+    let mut out = String::new();
+    while let Some((size, rest)) = s.split_once("\r\n") {
+        let n = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
+        if n == 0 {
+            break;
+        }
+        out.push_str(&rest[..n]);
+        s = &rest[n + 2..];
+    }
+    out
+}
+
+async fn login(addr: SocketAddr, path: &str) -> String {
+    let (user, password) = demo::DEMO_CONSOLE;
+    let form = format!("username={user}&password={password}&grant_type=password");
+    let reply = request(
+        addr,
+        "POST",
+        path,
+        None,
+        Some(("application/x-www-form-urlencoded", form)),
+    )
+    .await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    reply.json()["access_token"].as_str().unwrap().to_string()
+}
+
+/// Two directors (two simulated directors with the same console name and password).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_token_is_only_valid_for_its_director() {
+    let first = demo::start_director().unwrap();
+    let second = demo::start_director().unwrap();
+    let mut config = demo::config(first.port(), SECRET);
+    config.directors[1].port = second.port();
+    let addr = start_gateway(config).await;
+
+    let t = login(addr, "/token").await;
+    let ok = request(addr, "GET", "/control/directors/version", Some(&t), None).await;
+    assert_eq!(ok.status, 200, "{}", ok.body);
+    for path in [
+        "/control/directors/version?director=second",
+        "/directors/second/control/directors/version",
+        "/directors/second/users/me",
+    ] {
+        let reply = request(addr, "GET", path, Some(&t), None).await;
+        assert_eq!(reply.status, 401, "{path}: {}", reply.body);
+        assert!(reply.json()["detail"].is_string(), "{path}");
+    }
+    let rpc = json!({"jsonrpc": "2.0", "id": 1, "method": "execute", "params": ["version"]});
+    let reply = request(
+        addr,
+        "POST",
+        "/jsonrpc?director=second",
+        Some(&t),
+        Some(("application/json", rpc.to_string())),
+    )
+    .await;
+    assert_eq!(reply.status, 401, "{}", reply.body);
+    let reply = request(
+        addr,
+        "POST",
+        "/directors/second/token/refresh",
+        Some(&t),
+        None,
+    )
+    .await;
+    assert_eq!(reply.status, 401, "{}", reply.body);
+    // The second director never saw a command of the first one's token.
+    assert!(second.received_commands().is_empty());
+
+    // A token of the second director works there and only there.
+    let t2 = login(addr, "/token?director=second").await;
+    let me = request(addr, "GET", "/users/me", Some(&t2), None).await;
+    assert_eq!(me.json()["directorName"], "second");
+    let reply = request(
+        addr,
+        "GET",
+        "/directors/second/control/directors/version",
+        Some(&t2),
+        None,
+    )
+    .await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let reply = request(
+        addr,
+        "GET",
+        "/control/directors/version?director=bareos-dir",
+        Some(&t2),
+        None,
+    )
+    .await;
+    assert_eq!(reply.status, 401, "{}", reply.body);
+}
