@@ -21,6 +21,9 @@ pub fn run(director: &mut blocking::Director, command: &str, format: Format) -> 
     match format {
         Format::Text => {
             let reply = director.call(command)?;
+            if is_invalid_command_reply(command, reply.bytes()) {
+                return Err(CliError::director(String::from_utf8_lossy(reply.bytes())));
+            }
             stdout.write_all(reply.bytes())?;
             stdout.flush()?;
             if let ResponseEnd::Prompt(prompt) = reply.end() {
@@ -59,5 +62,46 @@ pub fn run(director: &mut blocking::Director, command: &str, format: Format) -> 
                 None => Ok(exit::OK),
             }
         }
+    }
+}
+
+/// Whether a text-mode reply is exactly the director's fixed text for an unknown or
+/// ACL-denied command, `<first word>: is an invalid command.` (API 0 sends no error
+/// signal, so this is the one director error that text mode detects reliably; `--json`
+/// detects all of them).
+pub fn is_invalid_command_reply(command: &str, reply: &[u8]) -> bool {
+    let Some(word) = command.split_whitespace().next() else {
+        return false;
+    };
+    let matches = |word: &str| {
+        let expected = format!("{word}: is an invalid command.\n");
+        reply == expected.as_bytes()
+    };
+    matches(word) || word.split_once('=').is_some_and(|(key, _)| matches(key))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invalid_command_reply() {
+        assert!(is_invalid_command_reply(
+            "foo bar",
+            b"foo: is an invalid command.\n"
+        ));
+        assert!(is_invalid_command_reply(
+            "foo=1",
+            b"foo: is an invalid command.\n"
+        ));
+        assert!(!is_invalid_command_reply(
+            "bar",
+            b"foo: is an invalid command.\n"
+        ));
+        assert!(!is_invalid_command_reply(
+            "foo",
+            b"x\nfoo: is an invalid command.\n"
+        ));
+        assert!(!is_invalid_command_reply("", b""));
     }
 }

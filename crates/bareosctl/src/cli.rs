@@ -117,7 +117,14 @@ pub struct GlobalOptions {
 pub enum Command {
     /// The interactive console (the default).
     Console(ConsoleArgs),
-    /// Run one command, print its result and exit.
+    /// Run one command, print its result and exit (use --json for reliable error
+    /// detection).
+    ///
+    /// Exit status: 0 success, 1 director error (message on stderr), 2 usage, 3
+    /// connection, authentication or TLS error, 4 timeout. In text mode the director sends
+    /// no error signal: only an unknown or denied command (`WORD: is an invalid command.`)
+    /// is recognised as an error there. Use --json (or --raw) for reliable director-error
+    /// detection for all commands.
     Call(CallArgs),
     /// Talk to a File Daemon as a director: one command, or interactive without one.
     Fd(FdArgs),

@@ -560,3 +560,26 @@ fn protocol_auto_retries_version_1_only_after_a_refusal() {
     let after = dir.recorded().iter().map(|r| r.conn).max().unwrap_or(0);
     assert_eq!(after - before, 2, "v2 refused, then one v1 attempt");
 }
+
+#[test]
+fn call_text_invalid_command_is_exit_1_on_stderr() {
+    let h = home();
+    bareosctl(h.path())
+        .args(["call", "--demo", "foo"])
+        .assert()
+        .code(1)
+        .stdout(contains("invalid command").not())
+        .stderr(contains("foo: is an invalid command."));
+    // A reply that merely contains the text is not an error.
+    let dir = director();
+    connected(h.path(), &dir)
+        .args(["call", "version"])
+        .assert()
+        .success();
+    bareosctl(h.path())
+        .args(["call", "--help"])
+        .assert()
+        .success()
+        .stdout(contains("--json"))
+        .stdout(contains("reliable"));
+}
