@@ -49,4 +49,4 @@ pub use fd::{TestFileDaemon, TestFileDaemonBuilder};
 pub use policy::{TlsPolicy, TlsVersion};
 pub use record::{Direction, RecordedFrame};
 pub use script::{signal_by_name, Replay, ScriptTable, ScriptedReply};
-pub use transcript::{Exchange, Transcript, TranscriptFrame, WelcomeInfo};
+pub use transcript::{recorded_transcripts, Exchange, Transcript, TranscriptFrame, WelcomeInfo};

@@ -7,7 +7,7 @@ use bareos_proto::message::Welcome as ParsedWelcome;
 use bareos_proto::{Frame, Signal};
 use base64::Engine;
 use serde::Deserialize;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 #[derive(Deserialize)]
 struct Record {
@@ -202,4 +202,32 @@ fn is_welcome_end(frame: &TranscriptFrame) -> bool {
         }
         None => false,
     }
+}
+
+/// Where the recorded sessions are: `$BAREOS_TRANSCRIPTS`, else `shared/transcripts`
+/// next to the repository that holds the crate at `manifest_dir` (a crate directory two
+/// levels below the repository root, as `env!("CARGO_MANIFEST_DIR")` gives it).
+///
+/// Returns `None`, after saying so on stderr, when they are not there, unless
+/// `BAREOS_RS_REQUIRE_TRANSCRIPTS` is set: then their absence is a panic (the project's
+/// test script sets it whenever the recordings are present).
+pub fn recorded_transcripts(manifest_dir: &str) -> Option<PathBuf> {
+    let dir = match std::env::var_os("BAREOS_TRANSCRIPTS") {
+        Some(dir) => PathBuf::from(dir),
+        None => Path::new(manifest_dir).join("../../../shared/transcripts"),
+    };
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    if std::env::var_os("BAREOS_RS_REQUIRE_TRANSCRIPTS").is_some() {
+        panic!(
+            "the recorded transcripts are required but missing at {} (set BAREOS_TRANSCRIPTS)",
+            dir.display()
+        );
+    }
+    eprintln!(
+        "recorded transcripts not found at {} (set BAREOS_TRANSCRIPTS): test not run",
+        dir.display()
+    );
+    None
 }

@@ -327,7 +327,10 @@ fn script_table_overrides_builtins() {
 
 /// Logs in like the recorded client did and checks every command's reply.
 fn reproduce(file: &str) {
-    let path = transcripts().join(file);
+    let Some(dir) = transcripts() else {
+        return;
+    };
+    let path = dir.join(file);
     let transcript = Transcript::load(&path).unwrap();
     let d = TestDirector::builder()
         .password("secret")
@@ -372,7 +375,10 @@ fn transcript_12_reproduced_byte_for_byte() {
 
 #[test]
 fn replay_records_the_client_frames() {
-    let path = transcripts().join("24-bconsole-select-prompt-status-client.jsonl");
+    let Some(dir) = transcripts() else {
+        return;
+    };
+    let path = dir.join("24-bconsole-select-prompt-status-client.jsonl");
     let replay = Replay::from_transcript(&path).unwrap();
     let expected = replay.expected_requests();
     let d = TestDirector::builder()

@@ -29,9 +29,9 @@ pub struct Client {
     pub cipher: Option<String>,
 }
 
-/// The transcripts directory next to the repository.
-pub fn transcripts() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/transcripts")
+/// The transcripts directory, if the recordings are there.
+pub fn transcripts() -> Option<PathBuf> {
+    bareos_testkit::recorded_transcripts(env!("CARGO_MANIFEST_DIR"))
 }
 
 impl Client {
