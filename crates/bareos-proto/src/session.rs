@@ -646,7 +646,17 @@ impl ClientSession {
                     &[pam.username.as_bytes(), pam.password.as_bytes()],
                 );
                 let mut credentials = match credentials {
-                    Ok(bytes) => bytes,
+                    Ok(bytes) if bytes.len() <= crate::frame::MAX_MESSAGE_LEN => bytes,
+                    Ok(mut bytes) => {
+                        bytes.zeroize();
+                        return self.fail(
+                            ProtocolError::InvalidInput {
+                                what: "PAM credentials",
+                                reason: "they are longer than one frame (999996 bytes)",
+                            }
+                            .into(),
+                        );
+                    }
                     Err(error) => return self.fail(error.into()),
                 };
                 self.queue(&credentials);
@@ -1131,6 +1141,16 @@ mod tests {
             .unwrap_err();
         assert!(matches!(err, SessionError::PamNotConfigured { .. }));
         assert!(!format!("{err:?}").contains("pa55"));
+    }
+
+    #[test]
+    fn oversized_pam_credentials_are_an_error() {
+        let mut config = SessionConfig::console("pamcon", Password::new("p"));
+        config.pam = Some(PamCredentials::new("u", "x".repeat(1_100_000)));
+        let mut session = login(config);
+        let err = session.handle_frame(data(b"1001\x1e")).unwrap_err();
+        assert!(err.to_string().contains("PAM credentials"), "{err}");
+        assert!(!session.has_output());
     }
 
     #[test]

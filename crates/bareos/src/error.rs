@@ -208,6 +208,8 @@ impl std::error::Error for Error {
 impl From<SessionError> for Error {
     fn from(error: SessionError) -> Self {
         let kind = match &error {
+            // A value of the caller that cannot be sent (e.g. oversized PAM credentials).
+            SessionError::Protocol(ProtocolError::InvalidInput { .. }) => Kind::Usage,
             SessionError::Protocol(_) => Kind::Protocol,
             SessionError::PamRequired { .. }
             | SessionError::PamNotConfigured { .. }
