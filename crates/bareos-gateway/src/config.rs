@@ -23,7 +23,7 @@
 //! name = "bareos-dir"              # the first one is the default
 //! address = "localhost"
 //! port = 9101
-//! tls_psk = "prefer"               # require | prefer | none
+//! tls_psk = "require"              # require (default) | prefer | disable
 //!
 //! [metrics]
 //! director = "bareos-dir"
@@ -162,9 +162,23 @@ pub struct DirectorEntry {
     /// Port.
     #[serde(default = "default_port")]
     pub port: u16,
-    /// TLS-PSK: `require`, `prefer` or `none`.
+    /// TLS-PSK to the director: `require` (the default: never cleartext), `prefer` (fall
+    /// back to cleartext when the handshake fails, for old directors) or `disable`
+    /// (cleartext only; `none` is accepted as a synonym).
     #[serde(default = "default_tls_psk")]
     pub tls_psk: String,
+}
+
+impl DirectorEntry {
+    /// The TLS-PSK mode of `tls_psk`; `None` for an unknown value.
+    pub fn tls_mode(&self) -> Option<bareos::TlsMode> {
+        match self.tls_psk.as_str() {
+            "require" => Some(bareos::TlsMode::Required),
+            "prefer" => Some(bareos::TlsMode::Prefer),
+            "disable" | "none" => Some(bareos::TlsMode::Disabled),
+            _ => None,
+        }
+    }
 }
 
 /// `/metrics` settings.
@@ -224,7 +238,7 @@ fn default_port() -> u16 {
     bareos::DIRECTOR_PORT
 }
 fn default_tls_psk() -> String {
-    "prefer".into()
+    "require".into()
 }
 fn default_cache() -> u64 {
     15
@@ -277,9 +291,9 @@ impl GatewayConfig {
             return Err("at least one [[directors]] entry is needed".into());
         }
         for d in &self.directors {
-            if !matches!(d.tls_psk.as_str(), "require" | "prefer" | "none") {
+            if d.tls_mode().is_none() {
                 return Err(format!(
-                    "director {}: tls_psk must be require, prefer or none",
+                    "director {}: tls_psk must be require, prefer or disable",
                     d.name
                 ));
             }
@@ -318,5 +332,18 @@ mod tests {
         assert_eq!(c.metrics.as_ref().unwrap().password, "pw");
         assert!(!format!("{c:?}").contains("0123456789abcdef"));
         assert!(GatewayConfig::parse("bogus = 1").is_err());
+        // TLS-PSK is required unless a director entry says otherwise.
+        assert_eq!(c.directors[0].tls_psk, "require");
+        assert_eq!(c.directors[0].tls_mode(), Some(bareos::TlsMode::Required));
+        for (value, mode) in [
+            ("prefer", Some(bareos::TlsMode::Prefer)),
+            ("disable", Some(bareos::TlsMode::Disabled)),
+            ("none", Some(bareos::TlsMode::Disabled)),
+            ("maybe", None),
+        ] {
+            c.directors[0].tls_psk = value.into();
+            assert_eq!(c.directors[0].tls_mode(), mode, "{value}");
+            assert_eq!(c.check().is_ok(), mode.is_some(), "{value}");
+        }
     }
 }

@@ -37,15 +37,15 @@ pub fn start_director() -> std::io::Result<TestDirector> {
         .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e.to_string()))?;
     TestDirector::builder()
         .script(table)
-        .console(ConsoleSpec::new(DEMO_CONSOLE.0, DEMO_CONSOLE.1).tls(TlsPolicy::None))
+        .console(ConsoleSpec::new(DEMO_CONSOLE.0, DEMO_CONSOLE.1).tls(TlsPolicy::Required))
         .console(
             ConsoleSpec::new(LIMITED_CONSOLE.0, LIMITED_CONSOLE.1)
-                .tls(TlsPolicy::None)
+                .tls(TlsPolicy::Required)
                 .allow_commands(READ_ONLY_COMMANDS.iter().copied()),
         )
         .console(
             ConsoleSpec::new(METRICS_CONSOLE.0, METRICS_CONSOLE.1)
-                .tls(TlsPolicy::None)
+                .tls(TlsPolicy::Required)
                 .allow_commands(READ_ONLY_COMMANDS.iter().copied()),
         )
         .start()
@@ -58,7 +58,7 @@ pub fn config(port: u16, secret: &str) -> GatewayConfig {
         name: name.into(),
         address: "127.0.0.1".into(),
         port,
-        tls_psk: "none".into(),
+        tls_psk: "require".into(),
     };
     GatewayConfig {
         listen: "127.0.0.1:8000".into(),

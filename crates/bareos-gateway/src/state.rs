@@ -42,11 +42,8 @@ impl AppState {
 
     /// The connection configuration of a console on a director.
     pub fn connection(&self, director: &DirectorEntry, console: &str, password: &str) -> Config {
-        let tls = match director.tls_psk.as_str() {
-            "require" => TlsMode::Required,
-            "none" => TlsMode::Disabled,
-            _ => TlsMode::Prefer,
-        };
+        // An unknown value (refused by `GatewayConfig::check`) gets the safe default.
+        let tls = director.tls_mode().unwrap_or(TlsMode::Required);
         let timeout = self.config.pool.command_timeout();
         Config::new(director.address.clone())
             .port(director.port)

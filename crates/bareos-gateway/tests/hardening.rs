@@ -168,3 +168,50 @@ async fn a_token_is_only_valid_for_its_director() {
     .await;
     assert_eq!(reply.status, 401, "{}", reply.body);
 }
+
+/// Without `tls_psk` in the file, the gateway never talks cleartext to a director: a
+/// director whose TLS-PSK handshake fails gets no cleartext retry (with the password's
+/// challenge response), the login is a JSON 502.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tls_psk_is_required_by_default() {
+    let fake = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = fake.local_addr().unwrap().port();
+    let first_bytes = std::sync::Arc::new(std::sync::Mutex::new(Vec::<u8>::new()));
+    let seen = first_bytes.clone();
+    tokio::spawn(async move {
+        // Each connection: note its first byte (0x16: a TLS record), then hang up.
+        while let Ok((mut stream, _)) = fake.accept().await {
+            let mut byte = [0u8; 1];
+            if let Ok(Ok(1)) =
+                tokio::time::timeout(Duration::from_secs(5), stream.read(&mut byte)).await
+            {
+                seen.lock().unwrap().push(byte[0]);
+            }
+        }
+    });
+    let mut config = GatewayConfig::parse(&format!(
+        "[jwt]\nsecret = \"{SECRET}\"\n[[directors]]\nname = \"d\"\naddress = \"127.0.0.1\"\nport = {port}\n"
+    ))
+    .unwrap();
+    config.check().unwrap();
+    assert_eq!(config.directors[0].tls_psk, "require");
+    config.pool.command_timeout_seconds = 5;
+    let addr = start_gateway(config).await;
+    let form = "username=admin&password=secret&grant_type=password".to_string();
+    let reply = request(
+        addr,
+        "POST",
+        "/token",
+        None,
+        Some(("application/x-www-form-urlencoded", form)),
+    )
+    .await;
+    assert_eq!(reply.status, 502, "{}", reply.body);
+    assert!(reply.json()["detail"].is_string());
+    let bytes = first_bytes.lock().unwrap().clone();
+    assert!(!bytes.is_empty());
+    assert!(
+        bytes.iter().all(|&b| b == 0x16),
+        "a connection did not start with TLS: first bytes {bytes:?}"
+    );
+}
