@@ -6,20 +6,28 @@
 //! standard input is closed (or forever with `--forever`).
 
 use bareos_testkit::{
-    ConsoleSpec, Fault, FaultPoint, FaultSpec, TestDirector, TestFileDaemon, TlsPolicy,
+    ConsoleSpec, Fault, FaultPoint, FaultSpec, ScriptTable, TestDirector, TestFileDaemon, TlsPolicy,
 };
 use std::io::Read;
 use std::process::ExitCode;
+use std::time::Duration;
 
 const USAGE: &str = "usage: bareos-test-director [options]
   --port N                        director port on 127.0.0.1 (default: any free port)
   --fd-port N                     file daemon port on 127.0.0.1 (default: any free port)
   --password PW                   password of the default console (default dir_password)
   --default-console-tls POLICY    none | enabled | required (default required)
-  --console NAME:PW[:POLICY][:pam]  a named console (repeatable)
+  --console NAME:PW[:POLICY][:pam]  a named console (repeatable; the name ends at the
+                                  first ':', the password may contain ':')
   --pam-user USER:PW              a PAM user (repeatable)
-  --fault KIND                    stall-after-login | stall-before-challenge | tls-failure |
-                                  impostor | close-mid-login (repeatable)
+  --fault KIND[@COMMAND]          a fault (repeatable); with @COMMAND it strikes when that
+                                  command arrives, without it right after the login:
+                                  stall | oversized-header | garbage | close-mid-frame |
+                                  trickle | unknown-signal; login faults (no @COMMAND):
+                                  stall-before-challenge | tls-failure | impostor |
+                                  close-mid-login; stall-after-login = stall
+  --script FILE                   scripted answers (JSON lines, see ScriptTable)
+  --transcript FILE               answers taken from a recorded transcript (.jsonl)
   --fd-director NAME:PW[:POLICY]  the file daemon's director (default bareos-dir:secret:required)
   --forever                       do not stop when standard input is closed";
 
@@ -32,15 +40,64 @@ fn policy(text: &str) -> Result<TlsPolicy, String> {
     }
 }
 
-fn fault(kind: &str) -> Result<FaultSpec, String> {
+fn fault(spec: &str) -> Result<FaultSpec, String> {
+    let (kind, command) = match spec.split_once('@') {
+        Some((kind, command)) => (kind, Some(command)),
+        None => (spec, None),
+    };
+    let at = |fault: Fault| match command {
+        Some(command) => FaultSpec::on_command(command, fault),
+        None => FaultSpec::new(FaultPoint::AfterLogin, fault),
+    };
+    let login_only = |fault: Fault| match command {
+        Some(_) => Err(format!("fault '{kind}' happens during login: no @COMMAND")),
+        None => Ok(FaultSpec::login(fault)),
+    };
     Ok(match kind {
-        "stall-after-login" => FaultSpec::new(FaultPoint::AfterLogin, Fault::Stall),
+        "stall" | "stall-after-login" => at(Fault::Stall),
+        "oversized-header" => at(Fault::OversizedHeader),
+        "garbage" => at(Fault::garbage()),
+        "close-mid-frame" => at(Fault::CloseMidFrame {
+            announced: 1000,
+            sent: 10,
+        }),
+        "trickle" => at(Fault::SlowTrickle(Duration::from_millis(50))),
+        "unknown-signal" => at(Fault::UnknownSignal(-99)),
         "stall-before-challenge" => FaultSpec::new(FaultPoint::BeforeChallenge, Fault::Stall),
-        "tls-failure" => FaultSpec::login(Fault::TlsHandshakeFailure),
-        "impostor" => FaultSpec::login(Fault::WrongCramAnswer),
-        "close-mid-login" => FaultSpec::login(Fault::CloseMidLogin),
+        "tls-failure" => login_only(Fault::TlsHandshakeFailure)?,
+        "impostor" => login_only(Fault::WrongCramAnswer)?,
+        "close-mid-login" => login_only(Fault::CloseMidLogin)?,
         other => return Err(format!("unknown fault '{other}'")),
     })
+}
+
+/// `NAME:PASSWORD[:POLICY][:pam]`: known suffixes are taken from the right, the name
+/// ends at the first ':'.
+fn console(spec: &str) -> Result<ConsoleSpec, String> {
+    let mut rest = spec;
+    let mut pam = false;
+    let mut tls = None;
+    loop {
+        match rest.rsplit_once(':') {
+            Some((head, "pam")) if !pam => {
+                pam = true;
+                rest = head;
+            }
+            Some((head, word @ ("none" | "enabled" | "required"))) if tls.is_none() => {
+                tls = Some(policy(word)?);
+                rest = head;
+            }
+            _ => break,
+        }
+    }
+    let (name, password) = rest
+        .split_once(':')
+        .ok_or_else(|| format!("--console wants NAME:PASSWORD, got '{spec}'"))?;
+    let mut console = ConsoleSpec::new(name, password).pam(pam);
+    if let Some(tls) = tls {
+        console = console.tls(tls);
+    }
+    Ok(console)
 }
 
 fn run(args: Vec<String>) -> Result<(), String> {
@@ -56,20 +113,18 @@ fn run(args: Vec<String>) -> Result<(), String> {
             "--fd-port" => fd = fd.port(value()?.parse().map_err(|_| "bad --fd-port")?),
             "--password" => director = director.password(value()?),
             "--default-console-tls" => director = director.default_console_tls(policy(&value()?)?),
-            "--console" => {
-                let spec = value()?;
-                let parts: Vec<&str> = spec.split(':').collect();
-                if parts.len() < 2 {
-                    return Err(format!("--console wants NAME:PASSWORD, got '{spec}'"));
-                }
-                let mut console = ConsoleSpec::new(parts[0], parts[1]);
-                for extra in &parts[2..] {
-                    console = match *extra {
-                        "pam" => console.pam(true),
-                        other => console.tls(policy(other)?),
-                    };
-                }
-                director = director.console(console);
+            "--console" => director = director.console(console(&value()?)?),
+            "--script" => {
+                let file = value()?;
+                let table = ScriptTable::from_file(&file)
+                    .map_err(|e| format!("cannot read the script {file}: {e}"))?;
+                director = director.script(table);
+            }
+            "--transcript" => {
+                let file = value()?;
+                let table = ScriptTable::from_transcript(&file)
+                    .map_err(|e| format!("cannot read the transcript {file}: {e}"))?;
+                director = director.script(table);
             }
             "--pam-user" => {
                 let spec = value()?;
