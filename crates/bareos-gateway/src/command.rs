@@ -122,8 +122,81 @@ pub fn check_key(key: &str) -> Result<(), InvalidValue> {
     }
 }
 
-/// Checks a free command line (JSON-RPC): one line, no control characters, and none of
-/// the commands that would change the session itself.
+/// The director's command table (`ua_cmds.cc`), in the order it matches a typed word: the
+/// first command the word is a case-insensitive prefix of runs (`q` is `quit`, `.ap` is
+/// `.api`; PROTOCOL.md 7.2).
+#[rustfmt::skip]
+const DIRECTOR_COMMANDS: &[&str] = &[
+    ".", ".actiononpurge", ".api", ".authorized", ".catalogs", ".clients", ".consoles",
+    ".users", ".defaults", ".filesets", ".help", ".jobdefs", ".jobs", ".jobstatus",
+    ".levels", ".locations", ".messages", ".media", ".mediatypes", ".msgs", ".pools",
+    ".profiles", ".quit", ".sql", ".schedule", ".status", ".storages", ".types",
+    ".volstatus", ".bvfs_lsdirs", ".bvfs_lsfiles", ".bvfs_update", ".bvfs_get_jobids",
+    ".bvfs_versions", ".bvfs_restore", ".bvfs_cleanup", ".bvfs_clear_cache", "add",
+    "autodisplay", "automount", "cancel", "configure", "create", "delete", "disable",
+    "enable", "estimate", "exit", "export", "gui", "help", "import", "label", "list",
+    "llist", "messages", "memory", "mount", "move", "prune", "purge", "quit", "query",
+    "restore", "relabel", "release", "reload", "rerun", "resolve", "run", "status",
+    "setbandwidth", "setdebug", "setdevice", "setip", "show", "sqlquery", "time", "trace",
+    "truncate", "unmount", "umount", "update", "use", "var", "version", "wait", "whoami",
+];
+
+/// Commands that change the session of a (pooled, shared) connection: end it, switch its
+/// output mode or message display, or its catalog.
+const SESSION_COMMANDS: &[&str] = &[
+    "quit",
+    "exit",
+    ".quit",
+    ".exit",
+    ".api",
+    "gui",
+    "autodisplay",
+    "use",
+];
+
+/// The command word as the director reads it (`next_arg`, `ParseArgsOnly`): up to the
+/// first unquoted whitespace, `"` toggles quoting and is removed, `\` escapes the next
+/// character, and the word ends at its first `=` (keyword=value).
+fn director_command_word(command: &str) -> String {
+    let mut word = String::new();
+    let mut quoted = false;
+    let mut chars = command.trim_start().chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                if let Some(next) = chars.next() {
+                    word.push(next);
+                }
+            }
+            '"' => quoted = !quoted,
+            c if c.is_whitespace() && !quoted => break,
+            c => word.push(c),
+        }
+    }
+    match word.split_once('=') {
+        Some((key, _)) => key.to_string(),
+        None => word,
+    }
+}
+
+/// Whether a typed command word may run a session-changing command. Directors of other
+/// versions have other tables, so any word that is a prefix of such a command counts,
+/// unless it is the full name of a harmless command that resolves to itself (`.`).
+fn changes_session(word: &str) -> bool {
+    let word = word.to_lowercase();
+    if word.starts_with('@') {
+        return true;
+    }
+    let resolved = DIRECTOR_COMMANDS.iter().find(|c| c.starts_with(&word));
+    if resolved.is_some_and(|c| SESSION_COMMANDS.contains(c)) {
+        return true;
+    }
+    let full_harmless_name = resolved.is_some_and(|c| **c == word);
+    !full_harmless_name && SESSION_COMMANDS.iter().any(|c| c.starts_with(&word))
+}
+
+/// Checks a free command line (JSON-RPC): one line, no control characters, and no command
+/// that would change the session itself, however abbreviated, quoted or escaped.
 pub fn check_free_command(command: &str) -> Result<&str, InvalidValue> {
     let bad = |reason| InvalidValue {
         key: "command".into(),
@@ -139,17 +212,7 @@ pub fn check_free_command(command: &str) -> Result<&str, InvalidValue> {
     if command.chars().any(|c| c.is_control()) {
         return Err(bad("it contains a control character"));
     }
-    let first = command
-        .split_whitespace()
-        .next()
-        .unwrap_or_default()
-        .to_ascii_lowercase();
-    if first.starts_with('@')
-        || matches!(
-            first.as_str(),
-            ".api" | "quit" | "exit" | ".quit" | ".exit" | "gui" | "autodisplay"
-        )
-    {
+    if changes_session(&director_command_word(command)) {
         return Err(bad(
             "this command would change the session; it is not allowed",
         ));
@@ -176,6 +239,56 @@ mod tests {
         assert!(check_free_command(".api 0").is_err());
         assert!(check_free_command("list jobs\nquit").is_err());
         assert_eq!(check_free_command(" list jobs ").unwrap(), "list jobs");
+        for refused in [
+            "q",
+            "QU",
+            "qui",
+            "quit",
+            "e",
+            "ex",
+            "Exit",
+            ".a",
+            ".ap 0",
+            ".API",
+            ".q",
+            ".qu",
+            ".e",
+            ".exit",
+            "g",
+            "gu",
+            "GUI on",
+            "au",
+            "aut",
+            "autod on",
+            "us",
+            "use catalog=x",
+            "\"quit\"",
+            "q\\uit",
+            "\"q\"ui",
+            ".api=0",
+            "qui=1",
+            "@exec /bin/sh",
+            "@output /tmp/x",
+            "\"\" version",
+        ] {
+            assert!(check_free_command(refused).is_err(), "{refused:?}");
+        }
+        for allowed in [
+            ".",
+            "version",
+            "list jobs",
+            "llist jobs",
+            ".jobs",
+            ".api_x",
+            "quitx",
+            "automount on",
+            "query",
+            "update volume",
+            "status dir",
+            "show clients",
+        ] {
+            assert!(check_free_command(allowed).is_ok(), "{allowed:?}");
+        }
     }
 
     proptest! {

@@ -215,3 +215,64 @@ async fn tls_psk_is_required_by_default() {
         "a connection did not start with TLS: first bytes {bytes:?}"
     );
 }
+
+/// The director resolves abbreviated command words (`q` is `quit`, `.ap` is `.api`): such
+/// words are refused as invalid params before anything reaches the pooled connection.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn jsonrpc_refuses_abbreviated_session_commands() {
+    let director = demo::start_director().unwrap();
+    let addr = start_gateway(demo::config(director.port(), SECRET)).await;
+    let t = login(addr, "/token").await;
+    let rpc = |command: &str| {
+        json!({"jsonrpc": "2.0", "id": 7, "method": "execute", "params": [command]}).to_string()
+    };
+    let refused = [
+        ".ap 0",
+        "qui",
+        "q",
+        "QU",
+        "Exi",
+        ".qu",
+        "gu",
+        "aut on",
+        "\"quit\"",
+        "q\\uit",
+        ".api=0",
+        "@exec /bin/true",
+    ];
+    for command in refused {
+        let reply = request(
+            addr,
+            "POST",
+            "/jsonrpc",
+            Some(&t),
+            Some(("application/json", rpc(command))),
+        )
+        .await;
+        assert_eq!(reply.status, 200, "{command}: {}", reply.body);
+        let body = reply.json();
+        assert_eq!(body["error"]["code"], -32602, "{command}: {body}");
+        assert_eq!(body["error"]["data"]["status"], 422, "{command}: {body}");
+        assert_eq!(body["id"], 7);
+        // The pooled connection still answers.
+        let reply = request(
+            addr,
+            "POST",
+            "/jsonrpc",
+            Some(&t),
+            Some(("application/json", rpc("version"))),
+        )
+        .await;
+        assert_eq!(
+            reply.json()["result"]["version"]["name"],
+            "bareos-dir",
+            "after {command}"
+        );
+    }
+    for frame in director.received_commands() {
+        if let bareos_proto::Frame::Data(payload) = frame {
+            let text = String::from_utf8_lossy(&payload);
+            assert!(!refused.contains(&text.trim()), "the director got {text:?}");
+        }
+    }
+}
