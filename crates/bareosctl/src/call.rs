@@ -1,7 +1,7 @@
 //! `bareosctl call`: one command, its result on stdout, a meaningful exit status.
 
 use crate::exit::{self, CliError, CliResult};
-use bareos::{blocking, redact_command, ResponseEnd};
+use bareos::{blocking, redact_command};
 use std::io::Write;
 
 /// How to print the result.
@@ -19,23 +19,7 @@ pub enum Format {
 pub fn run(director: &mut blocking::Director, command: &str, format: Format) -> CliResult<i32> {
     let mut stdout = std::io::stdout().lock();
     match format {
-        Format::Text => {
-            let reply = director.call(command)?;
-            if is_invalid_command_reply(command, reply.bytes()) {
-                return Err(CliError::director(String::from_utf8_lossy(reply.bytes())));
-            }
-            stdout.write_all(reply.bytes())?;
-            stdout.flush()?;
-            if let ResponseEnd::Prompt(prompt) = reply.end() {
-                let _ = director.cancel_prompt();
-                return Err(CliError::director(format!(
-                    "'{}' stopped at a prompt ({}); give every argument on the command line (for example add 'yes'), or use the console",
-                    redact_command(command),
-                    prompt.text.trim()
-                )));
-            }
-            Ok(exit::OK)
-        }
+        Format::Text => text(director, command, &mut stdout),
         Format::Json => {
             let value = director.call_json(command)?;
             let text = serde_json::to_string_pretty(&value).unwrap_or_default();
@@ -65,6 +49,55 @@ pub fn run(director: &mut blocking::Director, command: &str, format: Format) -> 
     }
 }
 
+/// Text mode: the result is streamed to stdout chunk by chunk, raw bytes, in constant
+/// memory. Only a reply short enough to be the invalid-command text is held back until
+/// its end, to tell it apart.
+fn text(
+    director: &mut blocking::Director,
+    command: &str,
+    stdout: &mut impl Write,
+) -> CliResult<i32> {
+    let word = command.split_whitespace().next().unwrap_or("");
+    let hold_limit = word.len() + INVALID_SUFFIX.len();
+    director.send(command)?;
+    let mut held: Option<Vec<u8>> = Some(Vec::new());
+    let mut last = Vec::new();
+    while let Some(chunk) = director.read_chunk()? {
+        match &mut held {
+            Some(buffer) if buffer.len() + chunk.len() <= hold_limit => {
+                buffer.extend_from_slice(&chunk);
+                continue;
+            }
+            Some(buffer) => {
+                stdout.write_all(buffer)?;
+                held = None;
+            }
+            None => {}
+        }
+        stdout.write_all(&chunk)?;
+        last = chunk;
+    }
+    if let Some(buffer) = held {
+        if is_invalid_command_reply(command, &buffer) {
+            return Err(CliError::director(String::from_utf8_lossy(&buffer)));
+        }
+        stdout.write_all(&buffer)?;
+        last = buffer;
+    }
+    stdout.flush()?;
+    if director.at_prompt() {
+        let _ = director.cancel_prompt();
+        return Err(CliError::director(format!(
+            "'{}' stopped at a prompt ({}); give every argument on the command line (for example add 'yes'), or use the console",
+            redact_command(command),
+            String::from_utf8_lossy(&last).trim()
+        )));
+    }
+    Ok(exit::OK)
+}
+
+const INVALID_SUFFIX: &str = ": is an invalid command.\n";
+
 /// Whether a text-mode reply is exactly the director's fixed text for an unknown or
 /// ACL-denied command, `<first word>: is an invalid command.` (API 0 sends no error
 /// signal, so this is the one director error that text mode detects reliably; `--json`
@@ -74,7 +107,7 @@ pub fn is_invalid_command_reply(command: &str, reply: &[u8]) -> bool {
         return false;
     };
     let matches = |word: &str| {
-        let expected = format!("{word}: is an invalid command.\n");
+        let expected = format!("{word}{INVALID_SUFFIX}");
         reply == expected.as_bytes()
     };
     matches(word) || word.split_once('=').is_some_and(|(key, _)| matches(key))

@@ -61,7 +61,9 @@ impl fmt::Display for CliError {
 pub fn code_of(error: &bareos::Error) -> i32 {
     if error.is_timeout() {
         TIMEOUT
-    } else if error.is_director_error() {
+    } else if error.is_director_error() || error.is_too_large() {
+        // A result over the buffered size limit (JSON mode) is that command's failure,
+        // not a connection problem.
         DIRECTOR_ERROR
     } else if error.is_config() || error.is_usage() {
         USAGE

@@ -583,3 +583,82 @@ fn call_text_invalid_command_is_exit_1_on_stderr() {
         .stdout(contains("--json"))
         .stdout(contains("reliable"));
 }
+
+/// Runs bareosctl with `args` and `stdin`, counting its stdout instead of keeping it;
+/// returns (exit code, bytes, last bytes, peak resident memory in kB seen while running).
+fn run_counting(home: &std::path::Path, args: &[&str], stdin: &str) -> (i32, u64, Vec<u8>, u64) {
+    use std::io::{Read, Write};
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("bareosctl"))
+        .env("HOME", home)
+        .env_remove("BAREOS_PASSWORD")
+        .env_remove("RUST_LOG")
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    let status_file = format!("/proc/{}/status", child.id());
+    let mut stdout = child.stdout.take().unwrap();
+    let mut buffer = vec![0u8; 1 << 20];
+    let (mut total, mut tail, mut peak_kb, mut reads) = (0u64, Vec::new(), 0u64, 0u64);
+    loop {
+        let n = stdout.read(&mut buffer).unwrap();
+        if n == 0 {
+            break;
+        }
+        total += n as u64;
+        tail.extend_from_slice(&buffer[..n]);
+        if tail.len() > 8192 {
+            tail.drain(..tail.len() - 4096);
+        }
+        reads += 1;
+        if reads % 64 == 0 {
+            if let Ok(status) = std::fs::read_to_string(&status_file) {
+                if let Some(kb) = status
+                    .lines()
+                    .find_map(|l| l.strip_prefix("VmHWM:"))
+                    .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+                {
+                    peak_kb = peak_kb.max(kb);
+                }
+            }
+        }
+    }
+    let code = child.wait().unwrap().code().unwrap_or(-1);
+    (code, total, tail, peak_kb)
+}
+
+#[test]
+fn call_streams_a_result_larger_than_the_buffer_limit() {
+    let h = home();
+    let (code, total, _, peak_kb) = run_counting(
+        h.path(),
+        &["call", "--demo", ".testkit", "output", "size=1100000000"],
+        "",
+    );
+    assert_eq!(code, 0);
+    assert_eq!(total, 1_100_000_000);
+    assert!(peak_kb < 300_000, "peak RSS {peak_kb} kB");
+}
+
+#[test]
+fn console_streams_a_result_larger_than_the_buffer_limit() {
+    let h = home();
+    let (code, total, tail, peak_kb) = run_counting(
+        h.path(),
+        &["console", "--demo"],
+        ".testkit output size=1100000000\nversion\n",
+    );
+    assert_eq!(code, 0);
+    assert!(total > 1_100_000_000, "{total}");
+    let tail = String::from_utf8_lossy(&tail);
+    assert!(tail.contains("\nversion\nbareos-dir Version"), "{tail}");
+    assert!(peak_kb < 300_000, "peak RSS {peak_kb} kB");
+}

@@ -8,7 +8,7 @@ pub mod output;
 use crate::config_file::ConsoleResource;
 use crate::exit::{self, CliError, CliResult};
 use at_commands::{AtCommand, HELP};
-use bareos::{blocking, redact_command, Reply, ResponseEnd};
+use bareos::{blocking, redact_command};
 use completion::{ConsoleHelper, Shared};
 use output::Output;
 use rustyline::error::ReadlineError;
@@ -337,30 +337,45 @@ impl Console {
             self.json_command(command);
             return;
         }
-        let result = self.director.borrow_mut().call(command);
-        let mut reply = match result {
-            Ok(reply) => reply,
-            Err(e) => return self.library_error(e),
-        };
+        // The result is streamed as it arrives, raw bytes, in constant memory. The last
+        // chunk is held back: when the response ends at a prompt, it is the prompt line
+        // (see `bareos::Prompt::text`), shown by `read_answer` instead.
+        let mut line = command.to_string();
         loop {
-            let (body, prompt) = split_prompt(&reply);
-            self.print(&body);
-            match reply.end() {
-                ResponseEnd::Complete => return,
-                ResponseEnd::Closed => {
-                    self.done = true;
-                    return;
-                }
-                ResponseEnd::Prompt(_) => {}
+            let sent = self.director.borrow_mut().send(&line);
+            if let Err(e) = sent {
+                return self.library_error(e);
             }
-            let answer = self.read_answer(&prompt);
-            let result = match answer {
-                Some(answer) => self.director.borrow_mut().answer(&answer),
-                None => self.director.borrow_mut().cancel_prompt(),
-            };
-            reply = match result {
-                Ok(reply) => reply,
-                Err(e) => return self.library_error(e),
+            let mut held: Option<Vec<u8>> = None;
+            loop {
+                let chunk = self.director.borrow_mut().read_chunk();
+                match chunk {
+                    Ok(Some(chunk)) => {
+                        if let Some(previous) = held.replace(chunk) {
+                            self.out.write_bytes(&previous);
+                        }
+                    }
+                    Ok(None) => break,
+                    Err(e) => {
+                        if let Some(previous) = held {
+                            self.out.write_bytes(&previous);
+                        }
+                        return self.library_error(e);
+                    }
+                }
+            }
+            let held = held.unwrap_or_default();
+            if !self.director.borrow().at_prompt() {
+                self.out.write_bytes(&held);
+                if is_quit {
+                    self.done = true;
+                }
+                return;
+            }
+            let prompt = String::from_utf8_lossy(&held).into_owned();
+            line = match self.read_answer(&prompt) {
+                Some(answer) => answer,
+                None => ".".to_string(),
             };
         }
     }
@@ -447,19 +462,6 @@ impl Console {
                 }
             }
         }
-    }
-}
-
-/// Splits a reply into the text before its prompt and the prompt line.
-fn split_prompt(reply: &Reply) -> (String, String) {
-    let text = reply.text().into_owned();
-    match reply.prompt() {
-        Some(prompt) if text.ends_with(prompt.text.as_str()) => {
-            let body = text[..text.len() - prompt.text.len()].to_string();
-            (body, prompt.text.clone())
-        }
-        Some(prompt) => (text, prompt.text.clone()),
-        None => (text, String::new()),
     }
 }
 

@@ -42,14 +42,20 @@ impl Output {
 
     /// Writes text to the current destination(s); a failing file is reported and dropped.
     pub fn write(&mut self, text: &str) {
+        self.write_bytes(text.as_bytes());
+    }
+
+    /// Writes raw bytes (the director's output as received) to the current
+    /// destination(s); a failing file is reported and dropped.
+    pub fn write_bytes(&mut self, text: &[u8]) {
         if let Some(file) = &mut self.file {
-            if let Err(e) = file.write_all(text.as_bytes()).and_then(|_| file.flush()) {
+            if let Err(e) = file.write_all(text).and_then(|_| file.flush()) {
                 eprintln!(
                     "error: cannot write the output file ({e}); output goes to the terminal again"
                 );
                 self.reset();
                 let mut stdout = io::stdout().lock();
-                let _ = stdout.write_all(text.as_bytes());
+                let _ = stdout.write_all(text);
                 let _ = stdout.flush();
                 return;
             }
@@ -58,7 +64,7 @@ impl Output {
             }
         }
         let mut stdout = io::stdout().lock();
-        let _ = stdout.write_all(text.as_bytes());
+        let _ = stdout.write_all(text);
         let _ = stdout.flush();
     }
 }
