@@ -30,8 +30,21 @@ fn error(id: Value, code: i64, message: &str, data: Option<Value>) -> Value {
 /// `POST /jsonrpc` (Bearer token as for REST).
 #[utoipa::path(post, path = "/jsonrpc", tag = "jsonrpc", operation_id = "jsonrpc", security(("bearer" = [])),
     request_body(content = serde_json::Value, description = "A JSON-RPC 2.0 request (object) or batch (array): methods execute, execute_fullresult, list, call"),
-    responses((status = 200, body = serde_json::Value, description = "JSON-RPC response (object) or batch responses (array)"), (status = 204, description = "only notifications")))]
-pub async fn handle(session: Session, body: Bytes) -> Response {
+    responses((status = 200, body = serde_json::Value, description = "JSON-RPC response (object) or batch responses (array)"), (status = 204, description = "only notifications"),
+               (status = 413, body = serde_json::Value, description = "JSON-RPC error (-32600): the body is larger than allowed")))]
+pub async fn handle(
+    session: Session,
+    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
+) -> Response {
+    let body = match body {
+        Ok(body) => body,
+        Err(e) => {
+            let data = json!({ "status": e.status().as_u16() });
+            let message = format!("Invalid Request: {}", e.body_text());
+            let reply = error(Value::Null, INVALID_REQUEST, &message, Some(data));
+            return (e.status(), Json(reply)).into_response();
+        }
+    };
     let parsed: Value = match serde_json::from_slice(&body) {
         Ok(v) => v,
         Err(_) => {

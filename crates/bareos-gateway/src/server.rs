@@ -5,7 +5,7 @@ use crate::config::GatewayConfig;
 use crate::error::ApiError;
 use crate::state::{AppState, SelectedDirector, SharedState};
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, Method, StatusCode};
+use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -102,12 +102,58 @@ pub fn router(state: SharedState) -> Router {
         })
         .with_state(state)
         .layer(RequestBodyLimitLayer::new(limit))
+        .layer(axum::middleware::from_fn(move |request, next| {
+            json_errors(request, next, limit)
+        }))
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(axum::middleware::from_fn(access_log));
     if let Some(cors) = cors {
         router = router.layer(cors);
     }
     router
+}
+
+/// Every error answer has a JSON body: an error some layer or extractor answered in plain
+/// text (e.g. `413 length limit exceeded`) becomes `{"detail": ...}`, or on `/jsonrpc` a
+/// JSON-RPC error object (`data.status`: the HTTP status), with the same status.
+async fn json_errors(request: Request, next: axum::middleware::Next, limit: usize) -> Response {
+    let jsonrpc = request.uri().path() == "/jsonrpc";
+    let response = next.run(request).await;
+    let status = response.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("application/json"));
+    if is_json {
+        return response;
+    }
+    let detail = if status == StatusCode::PAYLOAD_TOO_LARGE {
+        format!("the request body is larger than {limit} bytes")
+    } else {
+        status.canonical_reason().unwrap_or("error").to_string()
+    };
+    let body = if jsonrpc {
+        json!({
+            "jsonrpc": "2.0",
+            "error": { "code": -32600, "message": format!("Invalid Request: {detail}"),
+                       "data": { "status": status.as_u16() } },
+            "id": null,
+        })
+    } else {
+        json!({ "detail": detail })
+    };
+    let (mut parts, _) = response.into_parts();
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.remove(header::TRANSFER_ENCODING);
+    parts.headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    Response::from_parts(parts, axum::body::Body::from(body.to_string()))
 }
 
 /// One line per request: method, path (no query string: it may hold a password on

@@ -23,14 +23,20 @@ pub fn router() -> Router<SharedState> {
     request_body(content = TokenForm, content_type = "application/x-www-form-urlencoded"),
     params(("director" = Option<String>, Query, description = "Director (default: the first configured)")),
     responses((status = 200, body = Token), (status = 401, body = crate::api_models::ErrorBody),
-              (status = 422, body = crate::api_models::ErrorBody), (status = 502, body = crate::api_models::ErrorBody)))]
+              (status = 413, body = crate::api_models::ErrorBody), (status = 422, body = crate::api_models::ErrorBody),
+              (status = 502, body = crate::api_models::ErrorBody)))]
 pub async fn login(
     State(state): State<SharedState>,
     parts: Parts,
     form: Result<Form<TokenForm>, axum::extract::rejection::FormRejection>,
 ) -> ApiResult<Json<Token>> {
-    let Form(form) = form
-        .map_err(|e| ApiError::unprocessable(format!("invalid login form: {}", e.body_text())))?;
+    let Form(form) = form.map_err(|e| {
+        let status = match e.status() {
+            axum::http::StatusCode::PAYLOAD_TOO_LARGE => e.status(),
+            _ => axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+        };
+        ApiError::new(status, format!("invalid login form: {}", e.body_text()))
+    })?;
     if form.username.is_empty()
         || form.username.len() > 127
         || form.username.chars().any(char::is_control)
