@@ -18,7 +18,8 @@ pub fn router() -> Router<SharedState> {
 }
 
 /// OAuth2 password flow: the user name and password are a named console of the
-/// director; the login is checked by connecting, and that connection joins the pool.
+/// director; the login is checked on a connection of its own, closed right after (the
+/// requests made with the token use the pool, which opens its own connections).
 #[utoipa::path(post, path = "/token", tag = "auth",
     request_body(content = TokenForm, content_type = "application/x-www-form-urlencoded"),
     params(("director" = Option<String>, Query, description = "Director (default: the first configured)")),
@@ -45,7 +46,8 @@ pub async fn login(
     }
     let director = state.director_for(&parts, None)?.clone();
     let config = state.connection(&director, &form.username, &form.password);
-    // A dedicated login: a wrong password never occupies a pool slot.
+    // A dedicated login, not a pooled connection: a wrong password never occupies a
+    // pool slot, and the connection is closed once the password is known to be right.
     let connection = Director::connect(config).await.map_err(|e| {
         let mapped = ApiError::from_bareos(&e);
         // A name the library refuses (forbidden characters) cannot be a console either.
