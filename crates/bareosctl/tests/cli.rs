@@ -662,3 +662,37 @@ fn console_streams_a_result_larger_than_the_buffer_limit() {
     assert!(tail.contains("\nversion\nbareos-dir Version"), "{tail}");
     assert!(peak_kb < 300_000, "peak RSS {peak_kb} kB");
 }
+
+#[test]
+fn console_output_keeps_non_utf8_bytes() {
+    use bareos::proto::Frame;
+    let mut script = bareos_testkit::ScriptTable::new();
+    script.insert(
+        "list files jobid=1",
+        vec![Frame::Data(b"/data/caf\xe9 latin-1.txt\n".to_vec())],
+    );
+    let dir = TestDirector::builder()
+        .password(DIR_PASSWORD)
+        .script(script)
+        .start()
+        .unwrap();
+    let h = home();
+    let tee = h.path().join("tee.out");
+    let output = connected(h.path(), &dir)
+        .args(["console", "--allow-root-at-commands"])
+        .write_stdin(format!(
+            "@tee {} w\nlist files jobid=1\n@exec \"printf 'x\\351y\\n'\"\n@output\n",
+            tee.display()
+        ))
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let has = |haystack: &[u8], needle: &[u8]| haystack.windows(needle.len()).any(|w| w == needle);
+    assert!(has(&output, b"/data/caf\xe9 latin-1.txt\n"), "{output:?}");
+    assert!(has(&output, b"x\xe9y\n"), "{output:?}");
+    let file = std::fs::read(&tee).unwrap();
+    assert!(has(&file, b"/data/caf\xe9 latin-1.txt\n"), "{file:?}");
+    assert!(has(&file, b"x\xe9y\n"), "{file:?}");
+}

@@ -296,8 +296,8 @@ impl Console {
                     .output()
                 {
                     Ok(result) => {
-                        self.print(&String::from_utf8_lossy(&result.stdout));
-                        self.print(&String::from_utf8_lossy(&result.stderr));
+                        self.out.write_bytes(&result.stdout);
+                        self.out.write_bytes(&result.stderr);
                     }
                     Err(e) => eprintln!("error: cannot run '{command}': {e}"),
                 }
@@ -372,8 +372,7 @@ impl Console {
                 }
                 return;
             }
-            let prompt = String::from_utf8_lossy(&held).into_owned();
-            line = match self.read_answer(&prompt) {
+            line = match self.read_answer(&held) {
                 Some(answer) => answer,
                 None => ".".to_string(),
             };
@@ -381,7 +380,9 @@ impl Console {
     }
 
     /// Reads the answer to a prompt; `None` cancels (Ctrl-C, end of input).
-    fn read_answer(&mut self, prompt: &str) -> Option<String> {
+    fn read_answer(&mut self, prompt_bytes: &[u8]) -> Option<String> {
+        let prompt = String::from_utf8_lossy(prompt_bytes).into_owned();
+        let prompt = prompt.as_str();
         if self.editor.is_some() && self.inputs.is_empty() {
             let editor = self.editor.as_mut()?;
             loop {
@@ -403,7 +404,7 @@ impl Console {
                 }
             }
         }
-        self.print(prompt);
+        self.out.write_bytes(prompt_bytes);
         match self.next_line(prompt) {
             Some((line, _)) => {
                 self.print(&format!("{line}\n"));
@@ -421,7 +422,7 @@ impl Console {
         match result {
             Ok(reply) => {
                 if !reply.leading_text.is_empty() {
-                    self.print(&String::from_utf8_lossy(&reply.leading_text));
+                    self.out.write_bytes(&reply.leading_text);
                 }
                 if let Some(error) = reply.error() {
                     let messages = error.error_messages();
