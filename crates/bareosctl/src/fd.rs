@@ -1,8 +1,9 @@
 //! `bareosctl fd`: talk to a File Daemon as a director (one command, or interactive).
 
 use crate::exit::{self, CliError, CliResult};
+use crate::input::{Line, LineReader};
 use bareos::{blocking, Config};
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{IsTerminal, Write};
 
 /// Connects and runs one command, or reads commands from the terminal or stdin.
 pub fn run(config: Config, command: &[String]) -> CliResult<i32> {
@@ -28,7 +29,11 @@ pub fn run(config: Config, command: &[String]) -> CliResult<i32> {
     } else {
         None
     };
-    let mut stdin = std::io::stdin().lock();
+    let mut stdin = LineReader::new(
+        Box::new(std::io::BufReader::new(std::io::stdin())),
+        "standard input",
+    );
+    let mut rejected = false;
     loop {
         let line = match &mut editor {
             Some(editor) => match editor.readline("fd> ") {
@@ -39,15 +44,23 @@ pub fn run(config: Config, command: &[String]) -> CliResult<i32> {
                 Err(rustyline::error::ReadlineError::Interrupted) => continue,
                 Err(_) => break,
             },
-            None => {
-                let mut line = String::new();
-                if stdin.read_line(&mut line)? == 0 {
+            None => match stdin.next_line() {
+                Line::Text(line) => {
+                    println!("{line}");
+                    line
+                }
+                Line::Rejected(message) => {
+                    eprintln!("error: {message}");
+                    rejected = true;
+                    continue;
+                }
+                Line::End => break,
+                Line::Error(message) => {
+                    eprintln!("error: {message}");
+                    rejected = true;
                     break;
                 }
-                let line = line.trim_end().to_string();
-                println!("{line}");
-                line
-            }
+            },
         };
         let line = line.trim();
         if line.is_empty() {
@@ -72,5 +85,5 @@ pub fn run(config: Config, command: &[String]) -> CliResult<i32> {
         }
     }
     fd.close();
-    Ok(exit::OK)
+    Ok(if rejected { exit::USAGE } else { exit::OK })
 }

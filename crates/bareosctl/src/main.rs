@@ -11,6 +11,7 @@ mod console;
 mod demo;
 mod exit;
 mod fd;
+mod input;
 mod progress;
 mod serve;
 

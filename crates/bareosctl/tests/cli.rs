@@ -696,3 +696,44 @@ fn console_output_keeps_non_utf8_bytes() {
     assert!(has(&file, b"/data/caf\xe9 latin-1.txt\n"), "{file:?}");
     assert!(has(&file, b"x\xe9y\n"), "{file:?}");
 }
+
+#[test]
+fn non_utf8_input_lines_are_rejected_one_by_one() {
+    let h = home();
+    let script = h.path().join("script.txt");
+    std::fs::write(&script, b"@echo in-file-1\n\xff\xfe\n@echo in-file-2\n").unwrap();
+    let mut input = b"version\n\xe9t\xe9\n".to_vec();
+    input.extend_from_slice(format!("@input {}\nwhoami\n", script.display()).as_bytes());
+    let assert = bareosctl(h.path())
+        .args(["console", "--demo", "--allow-root-at-commands"])
+        .write_stdin(input)
+        .assert()
+        .code(2)
+        .stdout(contains("in-file-1"))
+        .stdout(contains("in-file-2"))
+        .stdout(contains("\nwhoami\nroot\n"))
+        .stderr(contains("line 2 of standard input is not valid UTF-8"))
+        .stderr(contains("line 2 of ").and(contains("script.txt is not valid UTF-8")));
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    assert!(!stderr.contains("stream did not contain"), "{stderr}");
+
+    let fd = TestFileDaemon::builder()
+        .director("bareos-dir", "fd_password", TlsPolicy::Required)
+        .start()
+        .unwrap();
+    bareosctl(h.path())
+        .args([
+            "fd",
+            "--address",
+            "127.0.0.1",
+            "--port",
+            &fd.port().to_string(),
+        ])
+        .args(["--name", "bareos-dir"])
+        .env("BAREOS_PASSWORD", "fd_password")
+        .write_stdin(b"\xe9t\xe9\nstatus\n".to_vec())
+        .assert()
+        .code(2)
+        .stdout(contains("Version"))
+        .stderr(contains("line 1 of standard input is not valid UTF-8"));
+}

@@ -7,6 +7,7 @@ pub mod output;
 
 use crate::config_file::ConsoleResource;
 use crate::exit::{self, CliError, CliResult};
+use crate::input::{Line, LineReader};
 use at_commands::{AtCommand, HELP};
 use bareos::{blocking, redact_command};
 use completion::{ConsoleHelper, Shared};
@@ -15,7 +16,8 @@ use rustyline::error::ReadlineError;
 use rustyline::history::DefaultHistory;
 use rustyline::{Config as EditorConfig, Editor};
 use std::cell::RefCell;
-use std::io::{BufRead, BufReader, IsTerminal};
+use std::io::{BufReader, IsTerminal};
+use std::os::unix::fs::FileTypeExt;
 use std::path::PathBuf;
 use std::rc::Rc;
 
@@ -50,8 +52,11 @@ pub struct Console {
     options: Options,
     editor: Option<Editor<ConsoleHelper, DefaultHistory>>,
     history_path: Option<PathBuf>,
-    inputs: Vec<Box<dyn BufRead>>,
-    stdin: Option<Box<dyn BufRead>>,
+    inputs: Vec<LineReader>,
+    stdin: Option<LineReader>,
+    /// A line of piped input was rejected (not UTF-8, too long): the exit status is
+    /// then [`exit::USAGE`] unless something worse happened.
+    rejected_input: bool,
     separator: Option<char>,
     done: bool,
     status: i32,
@@ -83,6 +88,7 @@ impl Console {
             history_path: None,
             inputs: Vec::new(),
             stdin: None,
+            rejected_input: false,
             separator: None,
             done: false,
             status: exit::OK,
@@ -125,7 +131,10 @@ impl Console {
             console.history_path = path;
             console.editor = Some(editor);
         } else {
-            console.stdin = Some(Box::new(BufReader::new(std::io::stdin())));
+            console.stdin = Some(LineReader::new(
+                Box::new(BufReader::new(std::io::stdin())),
+                "standard input",
+            ));
         }
         if !console.options.no_rc {
             let rc = console
@@ -138,7 +147,10 @@ impl Console {
             if let Some(rc) = rc {
                 if let Ok(file) = std::fs::File::open(&rc) {
                     tracing::info!("running {}", rc.display());
-                    console.inputs.push(Box::new(BufReader::new(file)));
+                    console.inputs.push(LineReader::new(
+                        Box::new(BufReader::new(file)),
+                        rc.display().to_string(),
+                    ));
                 }
             }
         }
@@ -164,6 +176,9 @@ impl Console {
                 director.into_inner().close();
             }
         }
+        if self.rejected_input && self.status == exit::OK {
+            self.status = exit::USAGE;
+        }
         self.status
     }
 
@@ -171,14 +186,14 @@ impl Console {
     /// end of input (or Ctrl-D).
     fn next_line(&mut self, prompt: &str) -> Option<(String, Source)> {
         while let Some(input) = self.inputs.last_mut() {
-            let mut line = String::new();
-            match input.read_line(&mut line) {
-                Ok(0) => {
+            match input.next_line() {
+                Line::Text(line) => return Some((line, Source::Piped)),
+                Line::Rejected(message) => self.reject(&message),
+                Line::End => {
                     self.inputs.pop();
                 }
-                Ok(_) => return Some((strip_eol(line), Source::Piped)),
-                Err(e) => {
-                    eprintln!("error: reading the input file: {e}");
+                Line::Error(message) => {
+                    eprintln!("error: {message}");
                     self.inputs.pop();
                 }
             }
@@ -196,16 +211,25 @@ impl Console {
                 }
             }
         }
-        let stdin = self.stdin.as_mut()?;
-        let mut line = String::new();
-        match stdin.read_line(&mut line) {
-            Ok(0) => None,
-            Ok(_) => Some((strip_eol(line), Source::Piped)),
-            Err(e) => {
-                eprintln!("error: reading standard input: {e}");
-                None
+        loop {
+            let stdin = self.stdin.as_mut()?;
+            match stdin.next_line() {
+                Line::Text(line) => return Some((line, Source::Piped)),
+                Line::Rejected(message) => self.reject(&message),
+                Line::End => return None,
+                Line::Error(message) => {
+                    eprintln!("error: {message}");
+                    self.rejected_input = true;
+                    return None;
+                }
             }
         }
+    }
+
+    /// Reports a rejected input line; the session goes on.
+    fn reject(&mut self, message: &str) {
+        eprintln!("error: {message}");
+        self.rejected_input = true;
     }
 
     fn add_history(&mut self, line: &str) {
@@ -269,9 +293,17 @@ impl Console {
         match command {
             AtCommand::Comment => {}
             AtCommand::Input(path) => match std::fs::File::open(&path) {
-                Ok(file) if self.inputs.len() < 16 => {
-                    self.inputs.push(Box::new(BufReader::new(file)))
+                Ok(file)
+                    if file
+                        .metadata()
+                        .is_ok_and(|m| m.file_type().is_char_device()) =>
+                {
+                    eprintln!("error: @input {}: not a file (a device)", path.display())
                 }
+                Ok(file) if self.inputs.len() < 16 => self.inputs.push(LineReader::new(
+                    Box::new(BufReader::new(file)),
+                    path.display().to_string(),
+                )),
                 Ok(_) => eprintln!("error: @input nested too deeply"),
                 Err(e) => eprintln!("error: cannot open {}: {e}", path.display()),
             },
@@ -464,11 +496,4 @@ impl Console {
             }
         }
     }
-}
-
-fn strip_eol(mut line: String) -> String {
-    while line.ends_with(['\n', '\r']) {
-        line.pop();
-    }
-    line
 }
