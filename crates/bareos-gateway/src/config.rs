@@ -3,6 +3,9 @@
 //! ```toml
 //! listen = "127.0.0.1:8000"
 //! max_body_bytes = 65536
+//! max_connections = 1024           # HTTP connections served at once; more wait
+//! header_read_timeout_seconds = 10 # a request head (and TLS handshake) must arrive in time
+//! keep_alive_timeout_seconds = 60  # an idle keep-alive connection is closed after this
 //! cors_origins = ["https://example.org"]
 //!
 //! [jwt]
@@ -47,6 +50,16 @@ pub struct GatewayConfig {
     /// Largest request body accepted.
     #[serde(default = "default_body")]
     pub max_body_bytes: usize,
+    /// Most HTTP connections served at once; further clients wait in the listen backlog.
+    #[serde(default = "default_max_connections")]
+    pub max_connections: usize,
+    /// A connection must send a complete request head (after the TLS handshake, which
+    /// has the same limit) within this many seconds, or it is closed (slowloris).
+    #[serde(default = "default_header_read_timeout")]
+    pub header_read_timeout_seconds: u64,
+    /// A keep-alive connection without a request for this many seconds is closed.
+    #[serde(default = "default_keep_alive_timeout")]
+    pub keep_alive_timeout_seconds: u64,
     /// Origins allowed by CORS (`*` for any); empty: no CORS headers.
     #[serde(default)]
     pub cors_origins: Vec<String>,
@@ -219,6 +232,15 @@ fn default_listen() -> String {
 fn default_body() -> usize {
     64 * 1024
 }
+fn default_max_connections() -> usize {
+    1024
+}
+fn default_header_read_timeout() -> u64 {
+    10
+}
+fn default_keep_alive_timeout() -> u64 {
+    60
+}
 fn default_expire() -> u64 {
     30
 }
@@ -297,6 +319,15 @@ impl GatewayConfig {
                     d.name
                 ));
             }
+        }
+        if self.max_connections == 0 {
+            return Err("max_connections must be at least 1".into());
+        }
+        if self.header_read_timeout_seconds == 0 || self.keep_alive_timeout_seconds == 0 {
+            return Err(
+                "header_read_timeout_seconds and keep_alive_timeout_seconds must be at least 1"
+                    .into(),
+            );
         }
         if self.pool.max_size == 0 {
             return Err("pool.max_size must be at least 1".into());

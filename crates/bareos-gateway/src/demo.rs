@@ -63,6 +63,9 @@ pub fn config(port: u16, secret: &str) -> GatewayConfig {
     GatewayConfig {
         listen: "127.0.0.1:8000".into(),
         max_body_bytes: 64 * 1024,
+        max_connections: 1024,
+        header_read_timeout_seconds: 10,
+        keep_alive_timeout_seconds: 60,
         cors_origins: Vec::new(),
         jwt: JwtConfig {
             secret: secret.into(),

@@ -6,13 +6,14 @@
 //!   connection, broken connections dropped, no command ever replayed.
 //! - [`command`]: injection-proof command lines.
 //! - [`auth`]: stateless HS256 tokens carrying the sealed console password.
-//! - [`server::serve`]: HTTP or HTTPS.
+//! - [`server::serve`]: HTTP or HTTPS, with connection limits ([`conn`]).
 #![deny(missing_docs)]
 
 pub mod api_models;
 pub mod auth;
 pub mod command;
 pub mod config;
+pub mod conn;
 #[cfg(feature = "demo")]
 pub mod demo;
 pub mod error;

@@ -13,7 +13,6 @@ use serde_json::json;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Instant;
-use tower::ServiceExt;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{AllowOrigin, Any, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
@@ -196,49 +195,29 @@ pub async fn serve(config: GatewayConfig) -> std::io::Result<()> {
     let addr: SocketAddr = config.listen.parse().map_err(|e| {
         std::io::Error::new(std::io::ErrorKind::InvalidInput, format!("listen: {e}"))
     })?;
-    let tls = config.tls.clone();
-    let state = Arc::new(AppState::new(config));
-    let router = router(state);
-    match tls {
-        Some(tls) => {
-            let _ = rustls::crypto::ring::default_provider().install_default();
-            let rustls_config =
-                axum_server::tls_rustls::RustlsConfig::from_pem_file(&tls.cert, &tls.key).await?;
-            let service =
-                tower::service_fn(move |request: axum::http::Request<hyper::body::Incoming>| {
-                    let router = router.clone();
-                    async move {
-                        router
-                            .oneshot(rewrite_prefix(request.map(axum::body::Body::new)))
-                            .await
-                    }
-                });
-            tracing::info!(%addr, "serving HTTPS");
-            axum_server::bind_rustls(addr, rustls_config)
-                .serve(tower::make::Shared::new(service))
-                .await
-        }
-        None => {
-            let listener = tokio::net::TcpListener::bind(addr).await?;
-            tracing::info!(%addr, "serving HTTP");
-            serve_router(listener, router).await
-        }
-    }
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    serve_listener(listener, config).await
 }
 
-async fn serve_router(listener: tokio::net::TcpListener, router: Router) -> std::io::Result<()> {
-    let service = tower::service_fn(move |request: Request| {
-        let router = router.clone();
-        async move { router.oneshot(rewrite_prefix(request)).await }
-    });
-    axum::serve(listener, tower::make::Shared::new(service)).await
-}
-
-/// Serves on an already bound listener (tests, `--demo`); HTTP only.
+/// Serves on an already bound listener (also tests, `--demo`); HTTPS when `[tls]` is
+/// configured. Connections are limited in number, header read time and idle time
+/// ([`crate::conn`]).
 pub async fn serve_listener(
     listener: tokio::net::TcpListener,
     config: GatewayConfig,
 ) -> std::io::Result<()> {
+    let addr = listener.local_addr()?;
+    let limits = crate::conn::Limits::of(&config);
+    let tls = match &config.tls {
+        Some(tls) => {
+            let _ = rustls::crypto::ring::default_provider().install_default();
+            let rustls_config =
+                axum_server::tls_rustls::RustlsConfig::from_pem_file(&tls.cert, &tls.key).await?;
+            Some(tokio_rustls::TlsAcceptor::from(rustls_config.get_inner()))
+        }
+        None => None,
+    };
+    tracing::info!(%addr, https = tls.is_some(), ?limits, "serving");
     let state = Arc::new(AppState::new(config));
-    serve_router(listener, router(state)).await
+    crate::conn::serve(listener, router(state), limits, tls).await
 }

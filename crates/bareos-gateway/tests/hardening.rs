@@ -398,3 +398,201 @@ async fn oversized_bodies_are_json_413() {
     .await;
     assert!(assert_json_413(&reply, "/token chunked")["detail"].is_string());
 }
+
+/// Reads until the server closes the connection; the time it took.
+async fn time_to_close(stream: &mut tokio::net::TcpStream, limit: Duration) -> Duration {
+    let started = std::time::Instant::now();
+    let mut sink = Vec::new();
+    tokio::time::timeout(limit, stream.read_to_end(&mut sink))
+        .await
+        .expect("the server kept the connection open")
+        .ok();
+    started.elapsed()
+}
+
+fn limited_config(port: u16) -> GatewayConfig {
+    let mut config = demo::config(port, SECRET);
+    config.header_read_timeout_seconds = 1;
+    config.keep_alive_timeout_seconds = 3;
+    config
+}
+
+/// Slowloris: a request head without its final CRLF, or nothing at all, is closed after
+/// the header timeout; an idle keep-alive connection after the keep-alive timeout (not
+/// after the shorter header timeout).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slow_and_idle_connections_are_closed() {
+    let director = demo::start_director().unwrap();
+    let addr = start_gateway(limited_config(director.port())).await;
+
+    let mut slow = tokio::net::TcpStream::connect(addr).await.unwrap();
+    slow.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .unwrap();
+    let mut silent = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let waited = time_to_close(&mut slow, Duration::from_secs(5)).await;
+    assert!(waited < Duration::from_millis(2500), "{waited:?}");
+    let waited = time_to_close(&mut silent, Duration::from_secs(5)).await;
+    assert!(waited < Duration::from_millis(2500), "{waited:?}");
+
+    // Trickling header bytes does not extend the header timeout.
+    let mut trickle = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let started = std::time::Instant::now();
+    let mut closed = false;
+    for _ in 0..40 {
+        if trickle.write_all(b"X-A: b\r\n").await.is_err() {
+            closed = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    if !closed {
+        time_to_close(&mut trickle, Duration::from_secs(5)).await;
+    }
+    assert!(started.elapsed() < Duration::from_millis(2500));
+
+    // Keep-alive: two requests 1.5 s apart on one connection (longer than the header
+    // timeout), then the idle connection is closed after about 3 s.
+    let mut alive = tokio::net::TcpStream::connect(addr).await.unwrap();
+    for _ in 0..2 {
+        alive
+            .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            .await
+            .unwrap();
+        let mut buf = vec![0u8; 4096];
+        let n = tokio::time::timeout(Duration::from_secs(5), alive.read(&mut buf))
+            .await
+            .unwrap()
+            .unwrap();
+        let text = String::from_utf8_lossy(&buf[..n]);
+        assert!(text.starts_with("HTTP/1.1 200"), "{text}");
+        assert!(text.contains(r#"{"status":"ok"}"#), "{text}");
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+    }
+    let waited = time_to_close(&mut alive, Duration::from_secs(6)).await;
+    assert!(waited < Duration::from_millis(2500), "{waited:?}");
+}
+
+/// At most `max_connections` connections are served at once; the next one is served as
+/// soon as one of them ends.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connections_are_capped() {
+    let director = demo::start_director().unwrap();
+    let mut config = demo::config(director.port(), SECRET);
+    config.max_connections = 2;
+    let addr = start_gateway(config).await;
+    let first = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let _second = tokio::net::TcpStream::connect(addr).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let mut third = tokio::net::TcpStream::connect(addr).await.unwrap();
+    third
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .await
+        .unwrap();
+    let mut buf = vec![0u8; 4096];
+    assert!(
+        tokio::time::timeout(Duration::from_millis(700), third.read(&mut buf))
+            .await
+            .is_err(),
+        "a third connection was served"
+    );
+    drop(first);
+    let n = tokio::time::timeout(Duration::from_secs(5), third.read(&mut buf))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&buf[..n]).starts_with("HTTP/1.1 200"));
+}
+
+/// A self-signed certificate and key for 127.0.0.1, as PEM files in a fresh folder.
+fn self_signed(dir: &std::path::Path) -> (std::path::PathBuf, std::path::PathBuf) {
+    use openssl::asn1::Asn1Time;
+    use openssl::bn::BigNum;
+    use openssl::hash::MessageDigest;
+    use openssl::pkey::PKey;
+    use openssl::rsa::Rsa;
+    use openssl::x509::extension::SubjectAlternativeName;
+    use openssl::x509::{X509NameBuilder, X509};
+    let key = PKey::from_rsa(Rsa::generate(2048).unwrap()).unwrap();
+    let mut name = X509NameBuilder::new().unwrap();
+    name.append_entry_by_text("CN", "localhost").unwrap();
+    let name = name.build();
+    let mut cert = X509::builder().unwrap();
+    cert.set_version(2).unwrap();
+    cert.set_serial_number(&BigNum::from_u32(1).unwrap().to_asn1_integer().unwrap())
+        .unwrap();
+    cert.set_subject_name(&name).unwrap();
+    cert.set_issuer_name(&name).unwrap();
+    cert.set_pubkey(&key).unwrap();
+    cert.set_not_before(&Asn1Time::days_from_now(0).unwrap())
+        .unwrap();
+    cert.set_not_after(&Asn1Time::days_from_now(1).unwrap())
+        .unwrap();
+    let san = SubjectAlternativeName::new()
+        .ip("127.0.0.1")
+        .build(&cert.x509v3_context(None, None))
+        .unwrap();
+    cert.append_extension(san).unwrap();
+    cert.sign(&key, MessageDigest::sha256()).unwrap();
+    let cert = cert.build();
+    std::fs::create_dir_all(dir).unwrap();
+    let (cert_path, key_path) = (dir.join("server.crt"), dir.join("server.key"));
+    std::fs::write(&cert_path, cert.to_pem().unwrap()).unwrap();
+    std::fs::write(&key_path, key.private_key_to_pem_pkcs8().unwrap()).unwrap();
+    (cert_path, key_path)
+}
+
+/// HTTPS has the same limits: a client that never completes the TLS handshake, or never
+/// completes its request head, is closed after the header timeout; requests work.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn https_has_the_same_limits() {
+    let director = demo::start_director().unwrap();
+    let dir = std::env::temp_dir().join(format!(
+        "bareos-gateway-https-{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    ));
+    let (cert, key) = self_signed(&dir);
+    let mut config = limited_config(director.port());
+    config.tls = Some(bareos_gateway::config::TlsConfig { cert, key });
+    let addr = start_gateway(config).await;
+
+    // No handshake at all.
+    let mut silent = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let waited = time_to_close(&mut silent, Duration::from_secs(5)).await;
+    assert!(waited < Duration::from_millis(2500), "{waited:?}");
+
+    // A TLS client: a complete request is answered, an incomplete one is closed.
+    let answers = tokio::task::spawn_blocking(move || {
+        use openssl::ssl::{SslConnector, SslMethod, SslVerifyMode};
+        use std::io::{Read, Write};
+        let mut connector = SslConnector::builder(SslMethod::tls_client()).unwrap();
+        connector.set_verify(SslVerifyMode::NONE);
+        let connector = connector.build();
+        let tls = |head: &[u8]| {
+            let tcp = std::net::TcpStream::connect(addr).unwrap();
+            tcp.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+            let mut stream = connector.connect("localhost", tcp).unwrap();
+            stream.write_all(head).unwrap();
+            let started = std::time::Instant::now();
+            let mut out = Vec::new();
+            let _ = stream.read_to_end(&mut out);
+            (String::from_utf8_lossy(&out).to_string(), started.elapsed())
+        };
+        (
+            tls(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
+            tls(b"GET /healthz HTTP/1.1\r\nHost: x\r\n"),
+        )
+    })
+    .await
+    .unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    let ((complete, _), (incomplete, waited)) = answers;
+    assert!(complete.starts_with("HTTP/1.1 200"), "{complete}");
+    assert!(complete.contains(r#"{"status":"ok"}"#), "{complete}");
+    assert_eq!(incomplete, "");
+    assert!(waited < Duration::from_millis(2500), "{waited:?}");
+}
