@@ -133,8 +133,9 @@ impl ConsoleConfig {
             vec![path.to_path_buf()]
         };
         let mut tokens = Vec::new();
+        let mut files_read = 0;
         for file in &files {
-            tokenize_file(file, &mut tokens, 0)?;
+            tokenize_file(file, &mut tokens, 0, &mut files_read)?;
         }
         parse(&tokens, files.last().map(PathBuf::as_path).unwrap_or(path))
     }
@@ -144,7 +145,7 @@ impl ConsoleConfig {
     #[cfg_attr(not(test), allow(dead_code))]
     pub fn parse_str(text: &str, name: &Path) -> Result<ConsoleConfig, ConfigError> {
         let mut tokens = Vec::new();
-        tokenize(text, name, &mut tokens, 0)?;
+        tokenize(text, name, &mut tokens, 0, &mut 0)?;
         parse(&tokens, name)
     }
 
@@ -181,11 +182,50 @@ fn collect_conf_files(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) -> Resul
     Ok(())
 }
 
-fn tokenize_file(path: &Path, out: &mut Vec<(Tok, Pos)>, depth: usize) -> Result<(), ConfigError> {
-    let bytes = std::fs::read(path)
+/// Largest configuration file read (bconsole configurations are a few kB).
+pub const MAX_FILE_SIZE: u64 = 1 << 20;
+/// Most configuration files read for one configuration (includes and directory form).
+pub const MAX_FILES: usize = 64;
+
+fn tokenize_file(
+    path: &Path,
+    out: &mut Vec<(Tok, Pos)>,
+    depth: usize,
+    files_read: &mut usize,
+) -> Result<(), ConfigError> {
+    *files_read += 1;
+    if *files_read > MAX_FILES {
+        return Err(ConfigError::file(
+            path,
+            format!("more than {MAX_FILES} configuration files (an include loop?)"),
+        ));
+    }
+    let bytes = read_capped(path, MAX_FILE_SIZE)
         .map_err(|e| ConfigError::file(path, format!("cannot read the configuration: {e}")))?;
     let text = String::from_utf8_lossy(&bytes);
-    tokenize(&text, path, out, depth)
+    tokenize(&text, path, out, depth, files_read)
+}
+
+/// Reads a regular file of at most `limit` bytes; anything else (a device, a FIFO, a
+/// directory, a bigger file) is refused with a reason.
+pub fn read_capped(path: &Path, limit: u64) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    let meta = file.metadata().map_err(|e| e.to_string())?;
+    if !meta.is_file() {
+        return Err("not a regular file".into());
+    }
+    if meta.len() > limit {
+        return Err(format!("larger than {limit} bytes"));
+    }
+    let mut bytes = Vec::new();
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| e.to_string())?;
+    if bytes.len() as u64 > limit {
+        return Err(format!("larger than {limit} bytes"));
+    }
+    Ok(bytes)
 }
 
 fn include(
@@ -193,6 +233,7 @@ fn include(
     pos: &Pos,
     out: &mut Vec<(Tok, Pos)>,
     depth: usize,
+    files_read: &mut usize,
 ) -> Result<(), ConfigError> {
     if depth >= MAX_INCLUDE_DEPTH {
         return Err(ConfigError::at(pos, "includes nested too deeply (a loop?)"));
@@ -206,7 +247,7 @@ fn include(
     let full_text = full.to_string_lossy().into_owned();
     let has_glob = pattern.contains(['*', '?', '[']);
     if !has_glob {
-        return tokenize_file(&full, out, depth + 1)
+        return tokenize_file(&full, out, depth + 1, files_read)
             .map_err(|e| ConfigError::at(pos, format!("in @include {pattern}: {e}")));
     }
     let paths = glob::glob(&full_text)
@@ -214,7 +255,7 @@ fn include(
     let mut matched: Vec<PathBuf> = paths.filter_map(Result::ok).collect();
     matched.sort();
     for path in matched {
-        tokenize_file(&path, out, depth + 1)?;
+        tokenize_file(&path, out, depth + 1, files_read)?;
     }
     Ok(())
 }
@@ -224,6 +265,7 @@ fn tokenize(
     file: &Path,
     out: &mut Vec<(Tok, Pos)>,
     depth: usize,
+    files_read: &mut usize,
 ) -> Result<(), ConfigError> {
     let chars: Vec<char> = text.chars().collect();
     let mut i = 0;
@@ -292,7 +334,7 @@ fn tokenize(
                 if target.is_empty() {
                     return Err(ConfigError::at(&pos(line), "@include without a file name"));
                 }
-                include(target, &pos(line), out, depth)?;
+                include(target, &pos(line), out, depth, files_read)?;
                 continue;
             }
             '=' => out.push((Tok::Eq, pos(line))),

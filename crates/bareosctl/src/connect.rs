@@ -135,11 +135,48 @@ pub fn apply_timeout(config: Config, opts: &GlobalOptions) -> Config {
     }
 }
 
-/// Reads the first line of a password file.
+/// Largest password file read.
+const MAX_PASSWORD_FILE: u64 = 4096;
+
+/// Reads the first line of a password file: a regular file of at most 4 KiB, or a FIFO
+/// (`/dev/stdin` piped, a process substitution) of which at most 4 KiB are read.
 fn read_password_file(path: &Path) -> CliResult<String> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
+    use std::io::Read;
+    use std::os::unix::fs::FileTypeExt;
+    let fail = |why: String| {
         CliError::usage(format!(
-            "cannot read the password file {}: {e}",
+            "cannot read the password file {}: {why}",
+            path.display()
+        ))
+    };
+    let file = std::fs::File::open(path).map_err(|e| fail(e.to_string()))?;
+    let kind = file
+        .metadata()
+        .map_err(|e| fail(e.to_string()))?
+        .file_type();
+    if kind.is_file() {
+        let bytes = crate::config_file::read_capped(path, MAX_PASSWORD_FILE).map_err(fail)?;
+        return first_line(path, &bytes);
+    }
+    if !(kind.is_fifo() || kind.is_socket()) {
+        return Err(fail("not a regular file or a pipe".into()));
+    }
+    let mut bytes = Vec::new();
+    let mut reader = std::io::BufReader::new(file.take(MAX_PASSWORD_FILE + 1));
+    std::io::BufRead::read_until(&mut reader, b'\n', &mut bytes)
+        .map_err(|e| fail(e.to_string()))?;
+    if bytes.len() as u64 > MAX_PASSWORD_FILE {
+        return Err(fail(format!(
+            "its first line is longer than {MAX_PASSWORD_FILE} bytes"
+        )));
+    }
+    first_line(path, &bytes)
+}
+
+fn first_line(path: &Path, bytes: &[u8]) -> CliResult<String> {
+    let text = std::str::from_utf8(bytes).map_err(|_| {
+        CliError::usage(format!(
+            "the password file {} is not valid UTF-8",
             path.display()
         ))
     })?;

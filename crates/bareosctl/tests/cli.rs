@@ -737,3 +737,63 @@ fn non_utf8_input_lines_are_rejected_one_by_one() {
         .stdout(contains("Version"))
         .stderr(contains("line 1 of standard input is not valid UTF-8"));
 }
+
+#[test]
+fn config_and_password_files_are_capped() {
+    let h = home();
+    let one_line_exit_2 = |cmd: &mut assert_cmd::Command, what: &str| {
+        let assert = cmd.timeout(Duration::from_secs(10)).assert().code(2);
+        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+        assert!(stderr.contains(what), "{stderr}");
+        assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+    };
+    one_line_exit_2(
+        bareosctl(h.path()).args(["-c", "/dev/zero", "-t"]),
+        "not a regular file",
+    );
+    let conf = h.path().join("zero.conf");
+    std::fs::write(&conf, "Director { Name = d; Password = x }\n@/dev/zero\n").unwrap();
+    one_line_exit_2(
+        bareosctl(h.path()).arg("-c").arg(&conf).arg("-t"),
+        "not a regular file",
+    );
+    let big = h.path().join("big.conf");
+    std::fs::write(&big, "#".repeat(2 << 20)).unwrap();
+    one_line_exit_2(
+        bareosctl(h.path()).arg("-c").arg(&big).arg("-t"),
+        "larger than",
+    );
+    // A file including itself: too many files, not a hang.
+    let looped = h.path().join("loop.conf");
+    std::fs::write(&looped, "@loop.conf\n@loop.conf\n@loop.conf\n").unwrap();
+    one_line_exit_2(bareosctl(h.path()).arg("-c").arg(&looped).arg("-t"), "loop");
+    one_line_exit_2(
+        bareosctl(h.path()).args([
+            "--address",
+            "127.0.0.1",
+            "--password-file",
+            "/dev/zero",
+            "call",
+            "version",
+        ]),
+        "password file",
+    );
+    let big_pw = h.path().join("pw");
+    std::fs::write(&big_pw, "x".repeat(10_000)).unwrap();
+    one_line_exit_2(
+        bareosctl(h.path())
+            .args(["--address", "127.0.0.1", "--password-file"])
+            .arg(&big_pw)
+            .args(["call", "version"]),
+        "larger than",
+    );
+    // A pipe is fine (its first line is read).
+    let dir = director();
+    bareosctl(h.path())
+        .args(["--address", "127.0.0.1", "--port", &dir.port().to_string()])
+        .args(["--password-file", "/dev/stdin", "call", "version"])
+        .write_stdin(format!("{DIR_PASSWORD}\n"))
+        .assert()
+        .success()
+        .stdout(contains("Version"));
+}
