@@ -72,9 +72,25 @@ pub struct GlobalOptions {
     #[arg(long, global = true, value_name = "USER")]
     pub pam_username: Option<String>,
 
-    /// PAM password.
-    #[arg(long, global = true, value_name = "PASSWORD", hide_env_values = true)]
+    /// PAM password (visible to other users in the process list: prefer
+    /// BAREOS_PAM_PASSWORD).
+    #[arg(
+        long,
+        env = "BAREOS_PAM_PASSWORD",
+        global = true,
+        value_name = "PASSWORD",
+        hide_env_values = true
+    )]
     pub pam_password: Option<String>,
+
+    /// Send the PAM credentials even over a cleartext connection (bconsole's -o); by
+    /// default PAM is refused without TLS-PSK.
+    #[arg(long, global = true)]
+    pub pam_allow_cleartext: bool,
+
+    /// Set by `main`: --pam-password was given on the command line.
+    #[arg(skip)]
+    pub pam_password_on_command_line: bool,
 
     /// Require TLS-PSK: never fall back to cleartext.
     #[arg(long, global = true, conflicts_with = "tls_psk_disable")]

@@ -279,7 +279,16 @@ pub fn director_plan(opts: &GlobalOptions, origin: PasswordOrigin) -> CliResult<
     config = config.tls(tls);
 
     match (&opts.pam_username, &opts.pam_password) {
-        (Some(user), Some(pass)) => config = config.pam(user.clone(), pass.clone()),
+        (Some(user), Some(pass)) => {
+            if opts.pam_password_on_command_line {
+                eprintln!(
+                    "warning: a PAM password on the command line is visible to other users; prefer BAREOS_PAM_PASSWORD"
+                );
+            }
+            config = config
+                .pam(user.clone(), pass.clone())
+                .allow_cleartext_pam(opts.pam_allow_cleartext);
+        }
         (None, None) => {}
         _ => {
             return Err(CliError::usage(

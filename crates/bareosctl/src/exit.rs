@@ -81,6 +81,9 @@ impl From<bareos::Error> for CliError {
                 message = format!("{message}: {source}");
             }
         }
+        if message.contains("explicitly allow cleartext PAM") {
+            message.push_str(" (with --pam-allow-cleartext)");
+        }
         CliError {
             code: code_of(&error),
             message: one_line(&message),

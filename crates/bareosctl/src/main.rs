@@ -38,7 +38,13 @@ fn main() {
         _ => PasswordOrigin::Elsewhere,
     };
     let cli = match Cli::from_arg_matches(&matches) {
-        Ok(cli) => cli,
+        Ok(mut cli) => {
+            cli.global.pam_password_on_command_line = matches!(
+                matches.value_source("pam_password"),
+                Some(clap::parser::ValueSource::CommandLine)
+            );
+            cli
+        }
         Err(e) => {
             let _ = e.print();
             std::process::exit(exit::USAGE);

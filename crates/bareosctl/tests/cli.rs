@@ -797,3 +797,51 @@ fn config_and_password_files_are_capped() {
         .success()
         .stdout(contains("Version"));
 }
+
+#[test]
+fn pam_over_cleartext_needs_the_flag_and_a_pam_password_option_warns() {
+    let dir = TestDirector::builder()
+        .password(DIR_PASSWORD)
+        .console(
+            bareos_testkit::ConsoleSpec::new("pamcon", "pamcon secret")
+                .pam(true)
+                .tls(TlsPolicy::None),
+        )
+        .pam_user("alice", "alice pw")
+        .start()
+        .unwrap();
+    let h = home();
+    let base = || {
+        let mut cmd = bareosctl(h.path());
+        cmd.args(["--address", "127.0.0.1", "--port", &dir.port().to_string()])
+            .args([
+                "--name",
+                "pamcon",
+                "--tls-psk-disable",
+                "--pam-username",
+                "alice",
+            ])
+            .env("BAREOS_PASSWORD", "pamcon secret");
+        cmd
+    };
+    base()
+        .args(["--pam-password", "alice pw", "call", "whoami"])
+        .assert()
+        .failure()
+        .stderr(contains("--pam-allow-cleartext"))
+        .stderr(contains("PAM password on the command line is visible"));
+    base()
+        .args(["--pam-password", "alice pw", "--pam-allow-cleartext"])
+        .args(["call", "whoami"])
+        .assert()
+        .success()
+        .stdout(contains("alice"))
+        .stderr(contains("PAM password on the command line is visible"));
+    base()
+        .env("BAREOS_PAM_PASSWORD", "alice pw")
+        .args(["--pam-allow-cleartext", "call", "whoami"])
+        .assert()
+        .success()
+        .stdout(contains("alice"))
+        .stderr(contains("visible").not());
+}

@@ -28,6 +28,7 @@ pub fn bareosctl(home: &Path) -> Command {
         "BAREOS_PORT",
         "BAREOS_NAME",
         "BAREOS_PASSWORD",
+        "BAREOS_PAM_PASSWORD",
         "RUST_LOG",
     ] {
         cmd.env_remove(var);
