@@ -19,8 +19,8 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
-/// Options shared by all subcommands.
-#[derive(Debug, Args, Clone, Default)]
+/// Options shared by all subcommands. `Debug` redacts the passwords.
+#[derive(Args, Clone, Default)]
 pub struct GlobalOptions {
     /// Director address (default: localhost, or the config file's Address).
     #[arg(long, env = "BAREOS_ADDRESS", global = true, value_name = "HOST")]
@@ -126,6 +126,37 @@ pub struct GlobalOptions {
     /// trace); RUST_LOG takes precedence.
     #[arg(short = 'd', long = "debug", global = true, value_name = "LEVEL")]
     pub debug: Option<u32>,
+}
+
+/// `Some("<redacted>")` for a secret that is set.
+pub fn redacted<T>(secret: &Option<T>) -> Option<&'static str> {
+    secret.as_ref().map(|_| "<redacted>")
+}
+
+impl std::fmt::Debug for GlobalOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GlobalOptions")
+            .field("address", &self.address)
+            .field("port", &self.port)
+            .field("name", &self.name)
+            .field("password", &redacted(&self.password))
+            .field("password_file", &self.password_file)
+            .field("timeout", &self.timeout)
+            .field("timeout_u", &self.timeout_u)
+            .field("protocolversion", &self.protocolversion)
+            .field("pam_username", &self.pam_username)
+            .field("pam_password", &redacted(&self.pam_password))
+            .field("pam_allow_cleartext", &self.pam_allow_cleartext)
+            .field("tls_psk_require", &self.tls_psk_require)
+            .field("tls_psk_disable", &self.tls_psk_disable)
+            .field("config", &self.config)
+            .field("director", &self.director)
+            .field("list_directors", &self.list_directors)
+            .field("test_config", &self.test_config)
+            .field("no_signals", &self.no_signals)
+            .field("debug", &self.debug)
+            .finish_non_exhaustive()
+    }
 }
 
 /// The subcommands.
@@ -244,6 +275,25 @@ mod tests {
     #[test]
     fn definition_is_valid() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn debug_redacts_passwords() {
+        let cli = Cli::try_parse_from([
+            "bareosctl",
+            "-p",
+            "top-secret-1",
+            "--pam-username",
+            "u",
+            "--pam-password",
+            "top-secret-2",
+            "call",
+            "x",
+        ])
+        .unwrap();
+        let text = format!("{cli:?} {:#?}", cli.global);
+        assert!(!text.contains("top-secret"), "{text}");
+        assert!(text.contains("<redacted>"), "{text}");
     }
 
     #[test]

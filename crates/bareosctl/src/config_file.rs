@@ -10,8 +10,8 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-/// A `Director` resource.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// A `Director` resource. `Debug` redacts the password.
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct DirectorResource {
     /// `Name`.
     pub name: String,
@@ -29,8 +29,8 @@ pub struct DirectorResource {
     pub description: Option<String>,
 }
 
-/// A `Console` resource.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// A `Console` resource. `Debug` redacts the password.
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct ConsoleResource {
     /// `Name`: the console name used to log in.
     pub name: String,
@@ -48,6 +48,35 @@ pub struct ConsoleResource {
     pub tls_enable: Option<bool>,
     /// `TlsRequire` / `TlsPskRequire`.
     pub tls_require: Option<bool>,
+}
+
+impl fmt::Debug for DirectorResource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DirectorResource")
+            .field("name", &self.name)
+            .field("address", &self.address)
+            .field("port", &self.port)
+            .field("password", &crate::cli::redacted(&self.password))
+            .field("tls_enable", &self.tls_enable)
+            .field("tls_require", &self.tls_require)
+            .field("description", &self.description)
+            .finish()
+    }
+}
+
+impl fmt::Debug for ConsoleResource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ConsoleResource")
+            .field("name", &self.name)
+            .field("password", &crate::cli::redacted(&self.password))
+            .field("director", &self.director)
+            .field("history_file", &self.history_file)
+            .field("history_length", &self.history_length)
+            .field("rc_file", &self.rc_file)
+            .field("tls_enable", &self.tls_enable)
+            .field("tls_require", &self.tls_require)
+            .finish()
+    }
 }
 
 /// A parsed configuration.
@@ -608,6 +637,17 @@ mod tests {
         assert!(e.to_string().contains("not closed"), "{e}");
         let e = parse("Director {\n Name = a\n DirPort = x\n}").unwrap_err();
         assert!(e.to_string().starts_with("test.conf:3:"), "{e}");
+    }
+
+    #[test]
+    fn debug_redacts_passwords() {
+        let c = parse(
+            "Director { Name = d; Password = \"dir-secret\" }\nConsole { Name = c; Password = con-secret }\n",
+        )
+        .unwrap();
+        let text = format!("{c:?} {:#?} {:?}", c.directors[0], c.consoles[0]);
+        assert!(!text.contains("secret"), "{text}");
+        assert!(text.contains("<redacted>"), "{text}");
     }
 
     #[test]

@@ -13,7 +13,8 @@ use std::time::Duration;
 pub const DEFAULT_CONFIG: &str = "/etc/bareos/bconsole.conf";
 
 /// Everything needed to connect, plus the console settings that matter to the REPL.
-#[derive(Debug, Clone)]
+/// `Debug` shows no secret.
+#[derive(Clone)]
 pub struct Plan {
     /// The library configuration.
     pub config: Config,
@@ -21,6 +22,19 @@ pub struct Plan {
     pub auto_protocol: bool,
     /// The Console resource in use, if any (history file, rc file).
     pub console: Option<ConsoleResource>,
+}
+
+impl std::fmt::Debug for Plan {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Plan")
+            .field("address", &self.config.address())
+            .field("port", &self.config.port_number())
+            .field("login_name", &self.config.login_name())
+            .field("tls", &self.config.tls_mode())
+            .field("auto_protocol", &self.auto_protocol)
+            .field("console", &self.console)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Whether a password was given where others can see it: decided by `main` from clap's
@@ -404,4 +418,31 @@ pub fn banner(director: &blocking::Director, out: &mut dyn Write) -> std::io::Re
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plan_debug_shows_no_secret() {
+        let opts = GlobalOptions {
+            address: Some("127.0.0.1".into()),
+            password: Some("plan-secret-1".into()),
+            pam_username: Some("u".into()),
+            pam_password: Some("plan-secret-2".into()),
+            ..GlobalOptions::default()
+        };
+        let mut plan = director_plan(&opts, PasswordOrigin::Elsewhere).unwrap();
+        plan.console = Some(ConsoleResource {
+            name: "c".into(),
+            password: Some("plan-secret-3".into()),
+            ..ConsoleResource::default()
+        });
+        let text = format!("{plan:?} {plan:#?}");
+        assert!(!text.contains("plan-secret"), "{text}");
+        let md5 = Password::new("plan-secret-1").md5_hex().to_string();
+        assert!(!text.contains(&md5), "{text}");
+        assert!(text.contains("127.0.0.1"), "{text}");
+    }
 }
