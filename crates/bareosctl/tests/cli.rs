@@ -845,3 +845,44 @@ fn pam_over_cleartext_needs_the_flag_and_a_pam_password_option_warns() {
         .stdout(contains("alice"))
         .stderr(contains("visible").not());
 }
+
+#[test]
+fn file_daemon_ending_the_session_after_an_unknown_command() {
+    let fd = TestFileDaemon::builder()
+        .director("bareos-dir", "fd_password", TlsPolicy::Required)
+        .start()
+        .unwrap();
+    let h = home();
+    let base = || {
+        let mut cmd = bareosctl(h.path());
+        cmd.args([
+            "fd",
+            "--address",
+            "127.0.0.1",
+            "--port",
+            &fd.port().to_string(),
+        ])
+        .args(["--name", "bareos-dir"])
+        .env("BAREOS_PASSWORD", "fd_password");
+        cmd
+    };
+    // One-shot: the reply text is shown, the end of the session explained, exit 1.
+    let assert = base().arg("estimate").assert().code(1);
+    let out = assert.get_output();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stdout.contains("2999 Invalid command"), "{stdout}");
+    assert!(stderr.contains("file daemon rejected 'estimate' and ended the session"), "{stderr}");
+    assert!(!stderr.contains("in the middle of a response"), "{stderr}");
+    // Interactive: the next command still runs (on a new session); exit status 1.
+    let assert = base().write_stdin("foo\nstatus\n").assert().code(1);
+    let out = assert.get_output();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stdout.contains("2999 Invalid command"), "{stdout}");
+    assert!(stdout.contains("Version"), "{stdout} {stderr}");
+    assert!(
+        stderr.contains("file daemon rejected 'foo' and ended the session"),
+        "{stderr}"
+    );
+}
