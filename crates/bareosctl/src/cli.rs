@@ -51,7 +51,7 @@ pub struct GlobalOptions {
     pub password_file: Option<PathBuf>,
 
     /// Timeout in seconds for connecting, logging in and each wait for the director.
-    #[arg(long, global = true, value_name = "SECONDS")]
+    #[arg(long, global = true, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=31_536_000))]
     pub timeout: Option<u64>,
 
     /// Same as --timeout (bconsole's spelling).
@@ -59,7 +59,8 @@ pub struct GlobalOptions {
         short = 'u',
         global = true,
         value_name = "SECONDS",
-        conflicts_with = "timeout"
+        conflicts_with = "timeout",
+        value_parser = clap::value_parser!(u64).range(1..=31_536_000)
     )]
     pub timeout_u: Option<u64>,
 

@@ -872,7 +872,10 @@ fn file_daemon_ending_the_session_after_an_unknown_command() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stdout.contains("2999 Invalid command"), "{stdout}");
-    assert!(stderr.contains("file daemon rejected 'estimate' and ended the session"), "{stderr}");
+    assert!(
+        stderr.contains("file daemon rejected 'estimate' and ended the session"),
+        "{stderr}"
+    );
     assert!(!stderr.contains("in the middle of a response"), "{stderr}");
     // Interactive: the next command still runs (on a new session); exit status 1.
     let assert = base().write_stdin("foo\nstatus\n").assert().code(1);
@@ -885,4 +888,21 @@ fn file_daemon_ending_the_session_after_an_unknown_command() {
         stderr.contains("file daemon rejected 'foo' and ended the session"),
         "{stderr}"
     );
+}
+
+#[test]
+fn timeout_must_be_a_positive_number() {
+    let h = home();
+    for option in ["--timeout", "-u"] {
+        for value in ["0", "-1", "abc", "1.5", ""] {
+            bareosctl(h.path())
+                .args(["call", "--demo", option, value, "version"])
+                .assert()
+                .code(2);
+        }
+    }
+    bareosctl(h.path())
+        .args(["call", "--demo", "--timeout", "5", "version"])
+        .assert()
+        .success();
 }
