@@ -166,8 +166,8 @@ pub enum Command {
     /// The interactive console (the default).
     ///
     /// With piped standard input, each line is echoed and run like bconsole does. A line
-    /// that is not valid UTF-8 (or longer than 4 MiB) is reported on stderr and skipped;
-    /// the other lines still run, and the exit status is then 2.
+    /// that is not valid UTF-8, or too long to be sent as a command, is reported on stderr
+    /// and skipped; the other lines still run, and the exit status is then 2.
     Console(ConsoleArgs),
     /// Run one command, print its result and exit (use --json for reliable error
     /// detection).

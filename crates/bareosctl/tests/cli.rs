@@ -906,3 +906,19 @@ fn timeout_must_be_a_positive_number() {
         .assert()
         .success();
 }
+
+#[test]
+fn too_long_console_line_is_an_error_of_that_line_only() {
+    let h = home();
+    let input = format!("version\n{}\nwhoami\n", "x".repeat(1_100_000));
+    let assert = bareosctl(h.path())
+        .args(["console", "--demo"])
+        .write_stdin(input)
+        .assert()
+        .code(2)
+        .stdout(contains("\nwhoami\nroot\n"))
+        .stderr(contains("longer than"))
+        .stderr(contains("reconnect").not());
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    assert_eq!(stderr.matches("error:").count(), 1, "{stderr}");
+}

@@ -477,6 +477,13 @@ impl Console {
 
     /// Reports an error; a lost connection is re-established once.
     fn library_error(&mut self, error: bareos::Error) {
+        if error.is_usage() {
+            // A line the library refuses to send (too long, a line break...): an error of
+            // that line only; the connection is fine.
+            eprintln!("error: {}", CliError::from(error));
+            self.rejected_input = true;
+            return;
+        }
         let message = CliError::from(error);
         eprintln!("error: {message}");
         if message.code == exit::CONNECTION || message.code == exit::TIMEOUT {
