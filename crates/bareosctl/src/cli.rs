@@ -182,6 +182,10 @@ pub enum Command {
     Fd(FdArgs),
     /// Serve REST (bareos-restapi compatible), JSON-RPC 2.0 and Prometheus metrics; the
     /// global --config names the server's TOML file here.
+    ///
+    /// The directors, their addresses and credentials come from that file: the
+    /// director-connection options (--address, --port, --name, -p, --password-file, the
+    /// PAM options, -D, --protocolversion, --timeout) are refused.
     Serve(ServeArgs),
     /// Print a shell completion script.
     Completions {

@@ -50,6 +50,14 @@ fn main() {
             std::process::exit(exit::USAGE);
         }
     };
+    if let Some(Command::Serve(_)) = &cli.command {
+        if let Some(option) = serve_ignored_option(&matches) {
+            eprintln!(
+                "bareosctl: {option} does not apply to serve: the directors, their addresses and credentials are in the server's configuration file (bareosctl serve --config FILE)"
+            );
+            std::process::exit(exit::USAGE);
+        }
+    }
     init_logging(cli.global.debug);
     let code = match run(cli, origin) {
         Ok(code) => code,
@@ -62,6 +70,30 @@ fn main() {
     };
     let _ = std::io::stdout().flush();
     std::process::exit(code);
+}
+
+/// The first director-connection option given on the command line: `serve` takes its
+/// directors from its configuration file instead.
+fn serve_ignored_option(matches: &clap::ArgMatches) -> Option<&'static str> {
+    const OPTIONS: [(&str, &str); 10] = [
+        ("address", "--address"),
+        ("port", "--port"),
+        ("name", "--name"),
+        ("password", "-p/--password"),
+        ("password_file", "--password-file"),
+        ("pam_username", "--pam-username"),
+        ("pam_password", "--pam-password"),
+        ("director", "-D/--director"),
+        ("protocolversion", "--protocolversion"),
+        ("timeout", "--timeout"),
+    ];
+    OPTIONS.iter().find_map(|(id, option)| {
+        matches!(
+            matches.value_source(id),
+            Some(clap::parser::ValueSource::CommandLine)
+        )
+        .then_some(*option)
+    })
 }
 
 /// `-d LEVEL` and `RUST_LOG` (which wins) select what is logged, on stderr.

@@ -922,3 +922,25 @@ fn too_long_console_line_is_an_error_of_that_line_only() {
     let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
     assert_eq!(stderr.matches("error:").count(), 1, "{stderr}");
 }
+
+#[test]
+fn serve_refuses_director_connection_options() {
+    let h = home();
+    for args in [
+        &["--address", "dir.example.com"][..],
+        &["--port", "9101"],
+        &["-p", "secret"],
+    ] {
+        let assert = bareosctl(h.path())
+            .arg("serve")
+            .args(args)
+            .args(["--listen", "127.0.0.1:0", "--demo"])
+            .timeout(Duration::from_secs(10))
+            .assert()
+            .code(2)
+            .stderr(contains("does not apply to serve"))
+            .stderr(contains("--config FILE"));
+        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+        assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+    }
+}
