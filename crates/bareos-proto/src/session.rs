@@ -799,10 +799,13 @@ impl ClientSession {
         if self.config.peer == Peer::FileDaemon {
             return match signal {
                 Signal::Eod => self.end(signal),
-                Signal::Terminate => self.fail(SessionError::ConnectionClosed {
-                    peer_short: "file daemon",
-                    during: "in the middle of a response",
-                }),
+                // The file daemon ends the session after an unknown or failed command
+                // (its reply, e.g. `2999 Invalid command`, came first): that ends this
+                // response and the session, it is not a lost connection.
+                Signal::Terminate => {
+                    self.state = SessionState::Closed;
+                    Ok(Event::Closed)
+                }
                 other => Ok(Event::Signal(other)),
             };
         }
@@ -1363,6 +1366,35 @@ mod tests {
 
         assert!(!session.close());
         assert_eq!(session.take_output(), [0xff, 0xff, 0xff, 0xfc]);
+    }
+
+    #[test]
+    fn file_daemon_ending_the_session_ends_the_response() {
+        let mut config = SessionConfig::file_daemon("bareos-dir", Password::new("secret"));
+        config.challenge_random = 3333333333;
+        config.unix_time = 1755750001;
+        let mut session = ClientSession::new(config);
+        session
+            .handle_frame(data(
+                b"auth cram-md5 <1804289383.1755750000@R_CLIENT::bareos-fd> ssl=2\n",
+            ))
+            .unwrap();
+        session.handle_frame(data(AUTH_OK)).unwrap();
+        session
+            .handle_frame(data(b"OT4chFJkn5/RGzwpK7JkSC\0"))
+            .unwrap();
+        session.handle_frame(data(b"2000 OK Hello 54\n")).unwrap();
+        session.send_command("estimate listing=0").unwrap();
+        assert_eq!(
+            session.handle_frame(data(b"2999 Invalid command\n")),
+            Ok(Event::Data(b"2999 Invalid command\n".to_vec()))
+        );
+        assert_eq!(
+            session.handle_frame(Frame::Signal(Signal::Terminate)),
+            Ok(Event::Closed)
+        );
+        assert_eq!(session.state(), SessionState::Closed);
+        assert!(session.send_command("status").is_err());
     }
 
     #[test]

@@ -147,6 +147,12 @@ impl Connection {
     }
 
     fn check_usable(&self) -> Result<()> {
+        if self.broken.is_none() && self.session.state() == SessionState::Closed {
+            return Err(Error::new(
+                Kind::ConnectionLost,
+                "the peer ended the session (a file daemon does after an unknown or failed command); reconnect",
+            ));
+        }
         match &self.broken {
             Some(reason) => Err(Error::new(
                 Kind::ConnectionLost,

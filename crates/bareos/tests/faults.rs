@@ -217,6 +217,17 @@ async fn file_daemon_faults_and_commands() {
     assert!(client.call("status").await.is_ok(), "still in sync");
     client.close().await;
 
+    // After an unknown command the file daemon answers and ends the session: the answer
+    // is kept, the next call says the session is over, a reconnect works.
+    let mut client = FileDaemon::connect(config("bareos-dir")).await.unwrap();
+    let reply = client.call("estimate listing=0").await.unwrap();
+    assert!(reply.text().starts_with("2999"), "{}", reply.text());
+    assert_eq!(reply.end(), &bareos::ResponseEnd::Closed);
+    let error = client.call("status").await.unwrap_err();
+    assert!(error.is_connection_lost(), "{error}");
+    client.reconnect().await.unwrap();
+    assert!(client.call("status").await.is_ok());
+
     // Cleartext only for a director resource without TLS, and only when asked for.
     let error = FileDaemon::connect(config("bareos-dir").tls(TlsMode::Disabled))
         .await
