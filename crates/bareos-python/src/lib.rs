@@ -133,6 +133,53 @@ impl<T: Send> Handle<T> {
     }
 }
 
+/// The low-level calls of both connection kinds (python-bareos's `send`/`recv`).
+trait LowLevel: Send {
+    fn send_line(&mut self, line: &str) -> bareos::Result<()>;
+    fn next_chunk(&mut self) -> bareos::Result<Option<Vec<u8>>>;
+    fn rest(&mut self) -> bareos::Result<Vec<u8>>;
+}
+
+impl LowLevel for blocking::Director {
+    fn send_line(&mut self, line: &str) -> bareos::Result<()> {
+        self.send(line)
+    }
+    fn next_chunk(&mut self) -> bareos::Result<Option<Vec<u8>>> {
+        self.read_chunk()
+    }
+    fn rest(&mut self) -> bareos::Result<Vec<u8>> {
+        Ok(self.read_response()?.into_bytes())
+    }
+}
+
+impl LowLevel for blocking::FileDaemon {
+    fn send_line(&mut self, line: &str) -> bareos::Result<()> {
+        self.send(line)
+    }
+    fn next_chunk(&mut self) -> bareos::Result<Option<Vec<u8>>> {
+        self.read_chunk()
+    }
+    fn rest(&mut self) -> bareos::Result<Vec<u8>> {
+        Ok(self.read_response()?.into_bytes())
+    }
+}
+
+impl<T: LowLevel> Handle<T> {
+    fn send(&self, py: Python<'_>, line: &str) -> PyResult<()> {
+        self.with(py, |c| c.send_line(line))
+    }
+
+    fn read_chunk<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyBytes>>> {
+        let chunk = self.with(py, |c| c.next_chunk())?;
+        Ok(chunk.map(|c| PyBytes::new(py, &c)))
+    }
+
+    fn read_response<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
+        let bytes = self.with(py, |c| c.rest())?;
+        Ok(PyBytes::new(py, &bytes))
+    }
+}
+
 /// Connection settings as the Python layer passes them.
 #[allow(clippy::too_many_arguments)]
 fn build_config(
@@ -309,19 +356,17 @@ impl Director {
 
     /// Sends one line without reading (the answer when a prompt is open).
     fn send(&self, py: Python<'_>, line: &str) -> PyResult<()> {
-        self.with(py, |d| d.send(line))
+        self.inner.send(py, line)
     }
 
     /// The next chunk of the response in progress, `None` at its end.
     fn read_chunk<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyBytes>>> {
-        let chunk = self.with(py, |d| d.read_chunk())?;
-        Ok(chunk.map(|c| PyBytes::new(py, &c)))
+        self.inner.read_chunk(py)
     }
 
     /// The rest of the response in progress.
     fn read_response<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
-        let bytes = self.with(py, |d| Ok(d.read_response()?.into_bytes()))?;
-        Ok(PyBytes::new(py, &bytes))
+        self.inner.read_response(py)
     }
 
     /// Whether the director waits for an answer at a prompt.
@@ -437,19 +482,17 @@ impl FileDaemon {
 
     /// Sends a command without reading its result.
     fn send(&self, py: Python<'_>, command: &str) -> PyResult<()> {
-        self.with(py, |fd| fd.send(command))
+        self.inner.send(py, command)
     }
 
     /// The next chunk of the result in progress, `None` at its end.
     fn read_chunk<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyBytes>>> {
-        let chunk = self.with(py, |fd| fd.read_chunk())?;
-        Ok(chunk.map(|c| PyBytes::new(py, &c)))
+        self.inner.read_chunk(py)
     }
 
     /// The rest of the result in progress.
     fn read_response<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
-        let bytes = self.with(py, |fd| Ok(fd.read_response()?.into_bytes()))?;
-        Ok(PyBytes::new(py, &bytes))
+        self.inner.read_response(py)
     }
 
     /// `(cipher, TLS version, secret bits)` or `None` on cleartext.
