@@ -324,11 +324,7 @@ impl TestDirectorBuilder {
                 let keys = keys.clone();
                 let recorder = recorder.clone();
                 async move {
-                    // A `once` TLS failure strikes the first connection only.
-                    let mut settings = config.tls;
-                    settings.fail = config
-                        .faults
-                        .login(&crate::fault::Fault::TlsHandshakeFailure);
+                    let settings = config.tls.for_connection(&config.faults);
                     let Some((conn, transport)) =
                         admission::admit(tcp, id, recorder, keys, settings).await
                     else {

@@ -151,12 +151,13 @@ impl TestFileDaemonBuilder {
                 let keys = keys.clone();
                 let recorder = recorder.clone();
                 async move {
-                    let Some((conn, transport)) = admission::admit(tcp, id, recorder, keys, {
-                        // A `once` TLS failure strikes the first connection only.
-                        let mut settings = config.tls;
-                        settings.fail = config.faults.login(&Fault::TlsHandshakeFailure);
-                        settings
-                    })
+                    let Some((conn, transport)) = admission::admit(
+                        tcp,
+                        id,
+                        recorder,
+                        keys,
+                        config.tls.for_connection(&config.faults),
+                    )
                     .await
                     else {
                         return;

@@ -35,6 +35,17 @@ impl Default for TlsSettings {
     }
 }
 
+impl TlsSettings {
+    /// The settings for one new connection: a configured TLS-failure fault strikes it
+    /// (only the first connection, for a `once` fault).
+    pub(crate) fn for_connection(self, faults: &crate::fault::Faults) -> TlsSettings {
+        TlsSettings {
+            fail: faults.login(&crate::fault::Fault::TlsHandshakeFailure),
+            ..self
+        }
+    }
+}
+
 /// A successful handshake: the stream, the identity the client used, and the cipher text
 /// (`<cipher> <version>`).
 pub(crate) struct Accepted {
