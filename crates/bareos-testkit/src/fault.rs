@@ -48,6 +48,9 @@ pub enum Fault {
     /// Close the connection after the client answered the challenge, before the verdict
     /// (the point is ignored).
     CloseMidLogin,
+    /// Think this long before answering, then answer normally (a long `wait`, a tape
+    /// `mount`, `status client` of an unreachable client).
+    Delay(Duration),
 }
 
 impl Fault {
@@ -191,6 +194,10 @@ pub(crate) async fn apply(conn: &mut crate::conn::Conn, fault: &Fault) -> bool {
         }
         Fault::SlowTrickle(pause) => {
             conn.trickle = Some(*pause);
+            true
+        }
+        Fault::Delay(pause) => {
+            tokio::time::sleep(*pause).await;
             true
         }
         _ => true,

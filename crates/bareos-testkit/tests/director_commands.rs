@@ -438,3 +438,56 @@ fn large_outputs_stream_in_frames() {
         "/var/lib/bareos-test/tmp/backup-data-numbered-files/1.txt"
     );
 }
+
+#[test]
+fn message_notice_once_per_batch_as_the_director_decides() {
+    let d = TestDirector::builder()
+        .console(ConsoleSpec::new("admin", "secret").tls(TlsPolicy::None))
+        .console(
+            ConsoleSpec::new("nomsg", "secret")
+                .tls(TlsPolicy::None)
+                .allow_commands(["version"]),
+        )
+        .message("26-Nov 17:44 bareos-dir JobId 0: hello\n")
+        .start()
+        .unwrap();
+    // Once, after the first command, then never again until they are read.
+    let mut c = logged_in(&d, "admin");
+    assert_eq!(
+        c.command("whoami", Signal::Eod),
+        vec![
+            data("admin\n"),
+            data("You have messages.\n"),
+            sig(Signal::Eod)
+        ]
+    );
+    assert_eq!(
+        c.command("whoami", Signal::Eod),
+        vec![data("admin\n"), sig(Signal::Eod)]
+    );
+    // `.messages` shows nothing while autodisplay is off.
+    assert_eq!(c.command(".messages", Signal::Eod), vec![sig(Signal::Eod)]);
+    // With autodisplay on they are shown after the command that turned it on.
+    assert_eq!(
+        c.command("autodisplay on", Signal::Eod),
+        vec![
+            data("26-Nov 17:44 bareos-dir JobId 0: hello\n"),
+            sig(Signal::Eod)
+        ]
+    );
+
+    // A console that may not run `messages` is never told.
+    let mut c = logged_in(&d, "nomsg");
+    assert_eq!(
+        c.command("whoami", Signal::Eod),
+        vec![data("nomsg\n"), sig(Signal::Eod)]
+    );
+
+    // gui on: no notice.
+    let mut c = logged_in(&d, "admin");
+    assert_eq!(c.command("gui on", Signal::Eod), vec![sig(Signal::Eod)]);
+    assert_eq!(
+        c.command("whoami", Signal::Eod),
+        vec![data("admin\n"), sig(Signal::Eod)]
+    );
+}

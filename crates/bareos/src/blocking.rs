@@ -3,6 +3,7 @@
 
 use crate::config::Config;
 use crate::connection::ResponseEnd;
+use crate::director::Part;
 use crate::error::{Error, Kind, Result};
 use crate::reply::Reply;
 use crate::transport::TlsInfo;
@@ -10,6 +11,8 @@ use bareos_proto::jsonrpc::JsonReply;
 use bareos_proto::message::Welcome;
 use bareos_proto::{ApiMode, ProtocolVersion};
 use serde_json::Value;
+use std::net::SocketAddr;
+use std::time::Duration;
 use tokio::runtime::Runtime;
 
 fn runtime() -> Result<Runtime> {
@@ -101,6 +104,34 @@ impl Director {
     /// See [`crate::Director::call_json_reply`].
     pub fn call_json_reply(&mut self, command: &str) -> Result<JsonReply> {
         self.runtime.block_on(self.inner.call_json_reply(command))
+    }
+
+    /// See [`crate::Director::set_call_timeout`].
+    pub fn set_call_timeout(&mut self, timeout: Option<Duration>) {
+        self.inner.set_call_timeout(timeout);
+    }
+
+    /// See [`crate::Director::addresses`].
+    pub fn addresses(&self) -> std::io::Result<(SocketAddr, SocketAddr)> {
+        self.inner.addresses()
+    }
+
+    /// See [`crate::Director::raw_fd`].
+    pub fn raw_fd(&self) -> i32 {
+        self.inner.raw_fd()
+    }
+
+    /// See [`crate::Director::has_data`].
+    pub fn has_data(&mut self, wait: Duration) -> Result<bool> {
+        self.runtime.block_on(self.inner.has_data(wait))
+    }
+
+    /// The next data frame or signal of the response in progress (see
+    /// [`crate::ResponseStream::next_part`]); `None` once it has ended or when none is
+    /// outstanding.
+    pub fn read_part(&mut self) -> Result<Option<Part>> {
+        self.runtime
+            .block_on(async { self.inner.response().next_part().await })
     }
 
     /// See [`crate::Director::reconnect`].
@@ -205,6 +236,34 @@ impl FileDaemon {
     /// See [`crate::FileDaemon::cipher`].
     pub fn cipher(&self) -> Option<&TlsInfo> {
         self.inner.cipher()
+    }
+
+    /// See [`crate::FileDaemon::set_call_timeout`].
+    pub fn set_call_timeout(&mut self, timeout: Option<Duration>) {
+        self.inner.set_call_timeout(timeout);
+    }
+
+    /// See [`crate::FileDaemon::addresses`].
+    pub fn addresses(&self) -> std::io::Result<(SocketAddr, SocketAddr)> {
+        self.inner.addresses()
+    }
+
+    /// See [`crate::FileDaemon::raw_fd`].
+    pub fn raw_fd(&self) -> i32 {
+        self.inner.raw_fd()
+    }
+
+    /// See [`crate::FileDaemon::has_data`].
+    pub fn has_data(&mut self, wait: Duration) -> Result<bool> {
+        self.runtime.block_on(self.inner.has_data(wait))
+    }
+
+    /// The next data frame or signal of the response in progress (see
+    /// [`crate::ResponseStream::next_part`]); `None` once it has ended or when none is
+    /// outstanding.
+    pub fn read_part(&mut self) -> Result<Option<Part>> {
+        self.runtime
+            .block_on(async { self.inner.response().next_part().await })
     }
 
     /// See [`crate::FileDaemon::reconnect`].

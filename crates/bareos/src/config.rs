@@ -9,6 +9,10 @@ pub const DIRECTOR_PORT: u16 = 9101;
 /// Default port of a File Daemon.
 pub const FILE_DAEMON_PORT: u16 = 9102;
 
+/// Idle time before the first TCP keepalive probe; with 3 probes 10 s apart a dead
+/// peer is detected in about a minute.
+pub const DEFAULT_KEEPALIVE: Duration = Duration::from_secs(30);
+
 /// Whether and how TLS-PSK is used.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum TlsMode {
@@ -59,6 +63,8 @@ pub struct Config {
     pub(crate) login_timeout: Duration,
     pub(crate) read_timeout: Option<Duration>,
     pub(crate) call_timeout: Option<Duration>,
+    pub(crate) keepalive: Option<Duration>,
+    pub(crate) protocol_fallback: bool,
     pub(crate) max_result_size: usize,
     pub(crate) text_input_quiet: Duration,
     pub(crate) json: bool,
@@ -66,8 +72,9 @@ pub struct Config {
 
 impl Config {
     /// Settings for `address` with defaults: port 9101, default console, protocol 2,
-    /// TLS-PSK required, connect timeout 10 s, login timeout 30 s, read timeout 120 s,
-    /// no overall call deadline, buffered results up to 1 GiB.
+    /// TLS-PSK required, connect timeout 10 s, login timeout 30 s, no limit on how long
+    /// a command may run (a dead peer is still detected within about a minute by TCP
+    /// keepalive), buffered results up to 1 GiB.
     pub fn new(address: impl Into<String>) -> Self {
         Config {
             address: address.into(),
@@ -82,8 +89,10 @@ impl Config {
             allow_cleartext_pam: false,
             connect_timeout: Duration::from_secs(10),
             login_timeout: Duration::from_secs(30),
-            read_timeout: Some(Duration::from_secs(120)),
+            read_timeout: None,
             call_timeout: None,
+            keepalive: Some(DEFAULT_KEEPALIVE),
+            protocol_fallback: false,
             max_result_size: 1 << 30,
             text_input_quiet: Duration::from_millis(200),
             json: false,
@@ -168,9 +177,38 @@ impl Config {
     }
 
     /// Longest silence allowed while waiting for the next frame of a response.
-    /// `None` waits forever (for commands like `wait` that may take hours).
+    /// `None` (the default) waits as long as the command runs (`wait`, `.bvfs_update`,
+    /// `mount`), with TCP keepalive to notice a dead peer.
     pub fn read_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
         self.read_timeout = timeout.into();
+        self
+    }
+
+    /// Sets every deadline at once: connect, login, and the longest silence while a
+    /// command runs (what a `--timeout` option means).
+    pub fn timeout(self, timeout: Duration) -> Self {
+        self.connect_timeout(timeout)
+            .login_timeout(timeout)
+            .read_timeout(timeout)
+    }
+
+    /// TCP keepalive: idle time before the first probe (default 30 s; then 3 probes
+    /// 10 s apart, and unacknowledged data is given up after the same minute). It
+    /// detects a dead peer or network while a command legitimately runs for hours.
+    /// `None` turns it off.
+    pub fn keepalive(mut self, idle: impl Into<Option<Duration>>) -> Self {
+        self.keepalive = idle.into();
+        self
+    }
+
+    /// Director connections: when a protocol-2 login in cleartext is refused before
+    /// authentication (a director older than 18.2, or a console whose TLS is enabled
+    /// but not required), log a warning and retry once with protocol 1 (12.4) in
+    /// cleartext, as python-bareos does with `protocolversion=None`. Never after a
+    /// wrong password, never after a TLS-PSK connection, never with
+    /// [`TlsMode::Required`]. Off by default.
+    pub fn protocol_fallback(mut self, fallback: bool) -> Self {
+        self.protocol_fallback = fallback;
         self
     }
 
@@ -217,6 +255,11 @@ impl Config {
     /// The TLS mode.
     pub fn tls_mode(&self) -> TlsMode {
         self.tls
+    }
+
+    /// The console protocol version asked for.
+    pub fn protocol_version(&self) -> ProtocolVersion {
+        self.protocol
     }
 
     pub(crate) fn validate(&self) -> crate::Result<&Password> {

@@ -7,7 +7,11 @@ use crate::redact::redact_command;
 use crate::transport::{connect_tcp, handshake_tls_psk, TlsInfo, Transport};
 use bareos_proto::hello::ResourceType;
 use bareos_proto::FrameDecoder;
-use bareos_proto::{ClientSession, Event, Frame, Peer, Prompt, SessionConfig, SessionState};
+use bareos_proto::{
+    ClientSession, Event, Frame, Password, Peer, Prompt, ProtocolVersion, SessionConfig,
+    SessionState,
+};
+use std::net::SocketAddr;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tracing::{debug, warn, Instrument};
@@ -25,6 +29,26 @@ pub enum ResponseEnd {
 
 const READ_BUFFER: usize = 64 * 1024;
 
+/// A failed connection attempt, and whether its login ran in cleartext.
+struct OpenFailure {
+    error: Error,
+    cleartext: bool,
+}
+
+impl OpenFailure {
+    /// Only a director's refusal of a cleartext protocol-2 hello, before any password
+    /// was checked, is a reason to try protocol 1 (never a wrong password, never after
+    /// TLS-PSK, never when TLS is required).
+    fn allows_protocol_fallback(&self, config: &Config, peer: Peer) -> bool {
+        config.protocol_fallback
+            && peer == Peer::Director
+            && config.protocol == ProtocolVersion::V2
+            && config.tls != TlsMode::Required
+            && self.cleartext
+            && self.error.is_refused_before_auth()
+    }
+}
+
 pub(crate) struct Connection {
     io: FrameReader,
     session: ClientSession,
@@ -35,7 +59,9 @@ pub(crate) struct Connection {
 }
 
 impl Connection {
-    /// Connects, runs TLS-PSK as configured, and logs in.
+    /// Connects, runs TLS-PSK as configured, and logs in; with
+    /// [`Config::protocol_fallback`], a refused cleartext protocol-2 login is retried
+    /// once with protocol 1.
     pub(crate) async fn open(config: &Config, peer: Peer) -> Result<Connection> {
         let password = config.validate()?.clone();
         let span = tracing::info_span!(
@@ -44,63 +70,100 @@ impl Connection {
             port = config.port,
             name = %config.login_name(),
         );
+        async {
+            match Connection::open_once(config, peer, &password).await {
+                Ok(connection) => Ok(connection),
+                Err(failure) if failure.allows_protocol_fallback(config, peer) => {
+                    warn!(
+                        "login with protocol version 2 in cleartext refused before authentication ({}); trying protocol version 1",
+                        failure.error
+                    );
+                    let mut retry = config.clone();
+                    retry.protocol = ProtocolVersion::V1;
+                    retry.tls = TlsMode::Disabled;
+                    Connection::open_once(&retry, peer, &password)
+                        .await
+                        .map_err(|second| {
+                            debug!("protocol version 1 failed too: {}", second.error);
+                            failure.error
+                        })
+                }
+                Err(failure) => Err(failure.error),
+            }
+        }
+        .instrument(span)
+        .await
+    }
+
+    async fn open_once(
+        config: &Config,
+        peer: Peer,
+        password: &Password,
+    ) -> std::result::Result<Connection, OpenFailure> {
         let kind = match peer {
             Peer::Director => ResourceType::Console,
             Peer::FileDaemon => ResourceType::Director,
         };
-        async {
-            let transport = match config.tls {
-                TlsMode::Disabled => Transport::Plain(connect_tcp(config).await?),
-                TlsMode::Required => {
-                    let tcp = connect_tcp(config).await?;
-                    handshake_tls_psk(tcp, config, kind, password.key()).await?
-                }
-                TlsMode::Prefer => {
-                    let tcp = connect_tcp(config).await?;
-                    match handshake_tls_psk(tcp, config, kind, password.key()).await {
-                        Ok(transport) => transport,
-                        Err(error) if error.kind() == Kind::Tls => {
-                            warn!(
-                                "TLS-PSK handshake failed ({error}); falling back to cleartext as TlsMode::Prefer allows: this connection is NOT encrypted"
-                            );
-                            Transport::Plain(connect_tcp(config).await?)
-                        }
-                        Err(error) => return Err(error),
-                    }
-                }
-            };
-            let tls = transport.tls_info();
-            match &tls {
-                Some(info) => debug!(cipher = %info.cipher, version = %info.version, "TLS-PSK established"),
-                None => debug!("cleartext connection"),
+        let before_login = |error| OpenFailure {
+            error,
+            cleartext: false,
+        };
+        let transport = match config.tls {
+            TlsMode::Disabled => Transport::Plain(connect_tcp(config).await.map_err(before_login)?),
+            TlsMode::Required => {
+                let tcp = connect_tcp(config).await.map_err(before_login)?;
+                handshake_tls_psk(tcp, config, kind, password.key())
+                    .await
+                    .map_err(before_login)?
             }
-            let now = SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .map_or(0, |d| d.as_secs());
-            let session = ClientSession::new(SessionConfig {
-                peer,
-                name: config.login_name().to_string(),
-                password,
-                protocol: config.protocol,
-                pam: config.pam.clone(),
-                encrypted: tls.is_some(),
-                allow_cleartext_pam: config.allow_cleartext_pam,
-                challenge_random: rand::random(),
-                unix_time: now,
-            });
-            let mut connection = Connection {
-                io: FrameReader::new(transport),
-                session,
-                config: config.clone(),
-                broken: None,
-                tls,
-                span: tracing::Span::current(),
-            };
-            connection.login().await?;
-            Ok(connection)
+            TlsMode::Prefer => {
+                let tcp = connect_tcp(config).await.map_err(before_login)?;
+                match handshake_tls_psk(tcp, config, kind, password.key()).await {
+                    Ok(transport) => transport,
+                    Err(error) if error.kind() == Kind::Tls => {
+                        warn!(
+                            "TLS-PSK handshake failed ({error}); falling back to cleartext as TlsMode::Prefer allows: this connection is NOT encrypted"
+                        );
+                        Transport::Plain(connect_tcp(config).await.map_err(before_login)?)
+                    }
+                    Err(error) => return Err(before_login(error)),
+                }
+            }
+        };
+        let tls = transport.tls_info();
+        match &tls {
+            Some(info) => {
+                debug!(cipher = %info.cipher, version = %info.version, "TLS-PSK established")
+            }
+            None => debug!("cleartext connection"),
         }
-        .instrument(span)
-        .await
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        let session = ClientSession::new(SessionConfig {
+            peer,
+            name: config.login_name().to_string(),
+            password: password.clone(),
+            protocol: config.protocol,
+            pam: config.pam.clone(),
+            encrypted: tls.is_some(),
+            allow_cleartext_pam: config.allow_cleartext_pam,
+            challenge_random: rand::random(),
+            unix_time: now,
+        });
+        let cleartext = tls.is_none();
+        let mut connection = Connection {
+            io: FrameReader::new(transport),
+            session,
+            config: config.clone(),
+            broken: None,
+            tls,
+            span: tracing::Span::current(),
+        };
+        match connection.login().await {
+            Ok(()) => Ok(connection),
+            Err(error) => Err(OpenFailure { error, cleartext }),
+        }
     }
 
     async fn login(&mut self) -> Result<()> {
@@ -144,6 +207,45 @@ impl Connection {
 
     pub(crate) fn config(&self) -> &Config {
         &self.config
+    }
+
+    /// Changes the deadline of the calls that follow.
+    pub(crate) fn set_call_timeout(&mut self, timeout: Option<Duration>) {
+        self.config.call_timeout = timeout;
+    }
+
+    /// The addresses of the TCP connection: (local, peer).
+    pub(crate) fn addresses(&self) -> std::io::Result<(SocketAddr, SocketAddr)> {
+        let tcp = self.io.transport.tcp();
+        Ok((tcp.local_addr()?, tcp.peer_addr()?))
+    }
+
+    /// The socket's file descriptor (for `select`-style waiting by low-level callers).
+    pub(crate) fn raw_fd(&self) -> i32 {
+        use std::os::fd::AsRawFd;
+        self.io.transport.tcp().as_raw_fd()
+    }
+
+    /// Whether data (or EOF) arrives within `wait`, without consuming it: bytes read
+    /// stay in the frame decoder.
+    pub(crate) async fn wait_readable(&mut self, wait: Duration) -> Result<bool> {
+        self.check_usable()?;
+        if self.io.decoder.buffered() > 0 {
+            return Ok(true);
+        }
+        let io = &mut self.io;
+        match tokio::time::timeout(wait, io.transport.read(&mut io.buffer)).await {
+            Err(_) => Ok(false),
+            Ok(Ok(n)) => {
+                io.decoder.push(&io.buffer[..n]);
+                Ok(true)
+            }
+            Ok(Err(error)) => {
+                let error = lost(error);
+                self.mark_broken(&error);
+                Err(error)
+            }
+        }
     }
 
     fn check_usable(&self) -> Result<()> {

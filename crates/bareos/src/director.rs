@@ -8,8 +8,10 @@ use crate::reply::Reply;
 use crate::transport::TlsInfo;
 use bareos_proto::jsonrpc::{parse_reply, JsonReply, JsonReplyError, API2_COMPACT_COMMAND};
 use bareos_proto::message::Welcome;
-use bareos_proto::{ApiMode, Event, Peer, ProtocolVersion, SessionState};
+use bareos_proto::{ApiMode, Event, Peer, ProtocolVersion, SessionState, Signal};
 use serde_json::Value;
+use std::net::SocketAddr;
+use std::time::Duration;
 use std::time::Instant;
 use tracing::{debug, Instrument};
 
@@ -268,9 +270,31 @@ impl Director {
         self.conn.config().protocol
     }
 
-    /// The configuration this connection was made with.
+    /// The configuration this connection was made with (after a protocol fallback, with
+    /// protocol 1 and cleartext).
     pub fn config(&self) -> &Config {
         self.conn.config()
+    }
+
+    /// Sets the deadline of each following call (see [`Config::call_timeout`]).
+    pub fn set_call_timeout(&mut self, timeout: Option<Duration>) {
+        self.conn.set_call_timeout(timeout);
+    }
+
+    /// The (local, peer) addresses of the TCP connection.
+    pub fn addresses(&self) -> std::io::Result<(SocketAddr, SocketAddr)> {
+        self.conn.addresses()
+    }
+
+    /// The file descriptor of the TCP socket (to wait for it with `poll`; read and write
+    /// only through this client).
+    pub fn raw_fd(&self) -> i32 {
+        self.conn.raw_fd()
+    }
+
+    /// Whether data from the director arrives within `wait` (nothing is consumed).
+    pub async fn has_data(&mut self, wait: Duration) -> Result<bool> {
+        self.conn.wait_readable(wait).await
     }
 
     /// Whether the director waits for an answer to a prompt.
@@ -343,6 +367,18 @@ pub(crate) async fn collect(conn: &mut Connection, deadline: Option<Instant>) ->
     }
 }
 
+/// One piece of a response as it came over the wire, for low-level callers that look
+/// at signals too (see [`ResponseStream::next_part`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Part {
+    /// A data frame.
+    Data(Vec<u8>),
+    /// A signal: informational, or the one that ended the response (then the stream
+    /// has ended). A prompt is reported as [`Signal::SubPrompt`], the end of the
+    /// session as [`Signal::Terminate`].
+    Signal(Signal),
+}
+
 /// A response being read chunk by chunk; see [`Director::stream`].
 pub struct ResponseStream<'a> {
     conn: &'a mut Connection,
@@ -383,6 +419,38 @@ impl<'a> ResponseStream<'a> {
                     return Ok(None);
                 }
             }
+        }
+    }
+
+    /// The next data frame or signal, or `None` once the response has ended.
+    pub async fn next_part(&mut self) -> Result<Option<Part>> {
+        if self.end.is_some() {
+            return Ok(None);
+        }
+        loop {
+            let event = self.conn.next_event(self.deadline).await?;
+            let part = match event {
+                Event::Data(data) => Part::Data(data),
+                Event::FinalData(data) => {
+                    self.end = Some(ResponseEnd::Complete);
+                    Part::Data(data)
+                }
+                Event::Signal(signal) => Part::Signal(signal),
+                Event::End(signal) => {
+                    self.end = Some(ResponseEnd::Complete);
+                    Part::Signal(signal)
+                }
+                Event::Prompt(prompt) => {
+                    self.end = Some(ResponseEnd::Prompt(prompt));
+                    Part::Signal(Signal::SubPrompt)
+                }
+                Event::Closed => {
+                    self.end = Some(ResponseEnd::Closed);
+                    Part::Signal(Signal::Terminate)
+                }
+                Event::Continue | Event::LoggedIn => continue,
+            };
+            return Ok(Some(part));
         }
     }
 

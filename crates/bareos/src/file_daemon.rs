@@ -7,7 +7,8 @@ use crate::error::Result;
 use crate::reply::Reply;
 use crate::transport::TlsInfo;
 use bareos_proto::{Peer, SessionState};
-use std::time::Instant;
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
 use tracing::Instrument;
 
 /// A connection to a Bareos File Daemon, authenticated as a director.
@@ -117,6 +118,26 @@ impl FileDaemon {
     /// The negotiated TLS cipher and version, `None` on cleartext.
     pub fn cipher(&self) -> Option<&TlsInfo> {
         self.conn.tls_info()
+    }
+
+    /// Sets the deadline of each following call (see [`Config::call_timeout`]).
+    pub fn set_call_timeout(&mut self, timeout: Option<Duration>) {
+        self.conn.set_call_timeout(timeout);
+    }
+
+    /// The (local, peer) addresses of the TCP connection.
+    pub fn addresses(&self) -> std::io::Result<(SocketAddr, SocketAddr)> {
+        self.conn.addresses()
+    }
+
+    /// The file descriptor of the TCP socket (to wait for it with `poll`).
+    pub fn raw_fd(&self) -> i32 {
+        self.conn.raw_fd()
+    }
+
+    /// Whether data from the file daemon arrives within `wait` (nothing is consumed).
+    pub async fn has_data(&mut self, wait: Duration) -> Result<bool> {
+        self.conn.wait_readable(wait).await
     }
 
     /// Re-establishes the session; never repeats a command.

@@ -7,9 +7,11 @@ use openssl::ssl::{Ssl, SslContext, SslMethod, SslMode, SslOptions, SslVerifyMod
 use std::io;
 use std::pin::Pin;
 use std::task::{Context, Poll};
+use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
 use tokio_openssl::SslStream;
+use tracing::debug;
 
 /// TLS 1.2 cipher list: every PSK suite OpenSSL offers, as the daemons configure it.
 /// TLS 1.2 cipher list: only suites authenticated by the pre-shared key (PSK, DHE-PSK,
@@ -82,6 +84,14 @@ impl AsyncWrite for QuickAckTcp {
 }
 
 impl Transport {
+    /// The TCP stream under the TLS layer, if any.
+    pub(crate) fn tcp(&self) -> &TcpStream {
+        match self {
+            Transport::Plain(tcp) => tcp,
+            Transport::Tls(stream) => &stream.get_ref().0,
+        }
+    }
+
     pub(crate) fn tls_info(&self) -> Option<TlsInfo> {
         match self {
             Transport::Plain(_) => None,
@@ -177,7 +187,29 @@ pub(crate) async fn connect_tcp(config: &Config) -> Result<TcpStream> {
     };
     // Every frame is written with one write, so Nagle's algorithm only adds delay.
     let _ = tcp.set_nodelay(true);
+    if let Some(idle) = config.keepalive {
+        set_keepalive(&tcp, idle);
+    }
     Ok(tcp)
+}
+
+/// TCP keepalive (3 probes, 10 s apart, after `idle`) and, on Linux, the same bound on
+/// unacknowledged data: a dead peer ends a long-running command within about a minute.
+fn set_keepalive(tcp: &TcpStream, idle: Duration) {
+    const PROBES: u32 = 3;
+    const INTERVAL: Duration = Duration::from_secs(10);
+    let socket = socket2::SockRef::from(tcp);
+    let keepalive = socket2::TcpKeepalive::new()
+        .with_time(idle)
+        .with_interval(INTERVAL)
+        .with_retries(PROBES);
+    if let Err(error) = socket.set_tcp_keepalive(&keepalive) {
+        debug!("cannot enable TCP keepalive: {error}");
+    }
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    if let Err(error) = socket.set_tcp_user_timeout(Some(idle + INTERVAL * PROBES)) {
+        debug!("cannot set TCP_USER_TIMEOUT: {error}");
+    }
 }
 
 fn ssl_version(version: TlsVersion) -> SslVersion {

@@ -398,3 +398,77 @@ async fn buffered_results_are_capped() {
         "a JSON document split over frames is reassembled"
     );
 }
+
+#[tokio::test]
+async fn protocol_fallback_only_from_a_refused_cleartext_hello() {
+    let td = start(
+        TestDirector::builder()
+            .console(ConsoleSpec::new("tlsopt", "secret").tls(TlsPolicy::Enabled))
+            .console(ConsoleSpec::new("notls", "secret").tls(TlsPolicy::None))
+            .fault(FaultSpec::login(Fault::TlsHandshakeFailure)),
+    );
+    // Cleartext protocol 2 to a console with TLS enabled (not required): refused before
+    // authentication; with the fallback, protocol 1 in cleartext gets in.
+    let cleartext = named(&td, "tlsopt", "secret").tls(TlsMode::Disabled);
+    let error = Director::connect(cleartext.clone()).await.unwrap_err();
+    assert!(error.is_refused_before_auth(), "{error}");
+    let mut director = Director::connect(cleartext.protocol_fallback(true))
+        .await
+        .unwrap();
+    assert_eq!(director.protocol_version(), ProtocolVersion::V1);
+    assert!(!director.is_encrypted());
+    assert_eq!(director.call_text("whoami").await.unwrap(), "tlsopt\n");
+    // A reconnect keeps what worked.
+    director.reconnect().await.unwrap();
+    assert_eq!(director.protocol_version(), ProtocolVersion::V1);
+    director.close().await;
+
+    // Prefer: the TLS handshake fails, cleartext protocol 2 is refused, protocol 1 works.
+    let prefer = named(&td, "tlsopt", "secret")
+        .tls(TlsMode::Prefer)
+        .protocol_fallback(true);
+    let director = Director::connect(prefer).await.unwrap();
+    assert_eq!(director.protocol_version(), ProtocolVersion::V1);
+    director.close().await;
+
+    // Never with TLS required, never after a wrong password.
+    let required = named(&td, "tlsopt", "secret")
+        .tls(TlsMode::Required)
+        .protocol_fallback(true);
+    let error = Director::connect(required).await.unwrap_err();
+    assert!(error.is_tls(), "{error}");
+    let wrong = named(&td, "notls", "wrong")
+        .tls(TlsMode::Disabled)
+        .protocol_fallback(true);
+    let error = Director::connect(wrong).await.unwrap_err();
+    assert!(
+        error.is_auth() && !error.is_refused_before_auth(),
+        "{error}"
+    );
+}
+
+#[tokio::test]
+async fn commands_may_run_longer_than_any_default_deadline() {
+    // No read timeout by default: the director may think for as long as it needs.
+    let td = start(
+        TestDirector::builder()
+            .console(ConsoleSpec::new("notls", "secret").tls(TlsPolicy::None))
+            .fault(FaultSpec::on_command(
+                "wait",
+                Fault::Delay(Duration::from_secs(3)),
+            )),
+    );
+    let config = Config::new("127.0.0.1")
+        .port(td.port())
+        .console("notls")
+        .password(Password::new("secret"))
+        .tls(TlsMode::Disabled);
+    let mut director = Director::connect(config).await.unwrap();
+    let started = Instant::now();
+    director.call("wait").await.unwrap();
+    assert!(started.elapsed() >= Duration::from_secs(3));
+    // An explicit deadline still applies.
+    director.set_call_timeout(Some(Duration::from_millis(500)));
+    let error = director.call("wait").await.unwrap_err();
+    assert!(error.is_timeout(), "{error}");
+}

@@ -51,6 +51,9 @@ pub struct GlobalOptions {
     pub password_file: Option<PathBuf>,
 
     /// Timeout in seconds for connecting, logging in and each wait for the director.
+    /// Without it: 10 s to connect, 30 s to log in, and a command runs as long as the
+    /// director needs (`wait`, `mount`, `.bvfs_update`); TCP keepalive notices a dead
+    /// director within about a minute.
     #[arg(long, global = true, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=31_536_000))]
     pub timeout: Option<u64>,
 

@@ -18,8 +18,6 @@ pub const DEFAULT_CONFIG: &str = "/etc/bareos/bconsole.conf";
 pub struct Plan {
     /// The library configuration.
     pub config: Config,
-    /// `--protocolversion 0`: try version 2, then 1 when the login is refused.
-    pub auto_protocol: bool,
     /// The Console resource in use, if any (history file, rc file).
     pub console: Option<ConsoleResource>,
 }
@@ -31,7 +29,6 @@ impl std::fmt::Debug for Plan {
             .field("port", &self.config.port_number())
             .field("login_name", &self.config.login_name())
             .field("tls", &self.config.tls_mode())
-            .field("auto_protocol", &self.auto_protocol)
             .field("console", &self.console)
             .finish_non_exhaustive()
     }
@@ -144,7 +141,7 @@ pub fn timeout(opts: &GlobalOptions) -> Option<Duration> {
 /// Applies `--timeout` to every deadline of a config.
 pub fn apply_timeout(config: Config, opts: &GlobalOptions) -> Config {
     match timeout(opts) {
-        Some(t) => config.connect_timeout(t).login_timeout(t).read_timeout(t),
+        Some(t) => config.timeout(t),
         None => config,
     }
 }
@@ -316,12 +313,11 @@ pub fn director_plan(opts: &GlobalOptions, origin: PasswordOrigin) -> CliResult<
         2 => (ProtocolVersion::V2, false),
         _ => (ProtocolVersion::V2, true),
     };
-    config = apply_timeout(config.protocol(protocol), opts);
-    Ok(Plan {
-        config,
-        auto_protocol,
-        console,
-    })
+    config = apply_timeout(
+        config.protocol(protocol).protocol_fallback(auto_protocol),
+        opts,
+    );
+    Ok(Plan { config, console })
 }
 
 /// Builds the config for a file daemon connection (`fd`).
@@ -361,8 +357,8 @@ pub fn fd_config(opts: &GlobalOptions, origin: PasswordOrigin) -> CliResult<Conf
     Ok(apply_timeout(config, opts))
 }
 
-/// Connects as planned; with protocol auto-detection, a refused version-2 login is retried
-/// with version 1 (the first error is reported if both fail).
+/// Connects as planned (with `--protocolversion 0`, the library retries a refused
+/// cleartext protocol-2 login once with protocol 1).
 pub fn connect(plan: &Plan) -> CliResult<blocking::Director> {
     tracing::info!(
         address = plan.config.address(),
@@ -370,17 +366,7 @@ pub fn connect(plan: &Plan) -> CliResult<blocking::Director> {
         console = plan.config.login_name(),
         "connecting"
     );
-    match blocking::Director::connect(plan.config.clone()) {
-        Ok(director) => Ok(director),
-        // Only a refusal before authentication can be a protocol question; a wrong
-        // password stays wrong with protocol 1 (and costs the director's delays).
-        Err(first) if plan.auto_protocol && first.is_refused_before_auth() => {
-            tracing::info!("login with protocol 2 refused ({first}); trying protocol 1");
-            blocking::Director::connect(plan.config.clone().protocol(ProtocolVersion::V1))
-                .map_err(|_| CliError::from(first))
-        }
-        Err(error) => Err(error.into()),
-    }
+    Ok(blocking::Director::connect(plan.config.clone())?)
 }
 
 /// The connect banner: director, version, and the link's protection. Cleartext is a

@@ -52,7 +52,6 @@ impl Demo {
         eprintln!("demo: a simulated director runs on 127.0.0.1:{}", self.port);
         Plan {
             config: crate::connect::apply_timeout(config, opts),
-            auto_protocol: false,
             console: None,
         }
     }

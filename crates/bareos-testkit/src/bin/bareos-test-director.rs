@@ -23,9 +23,12 @@ const USAGE: &str = "usage: bareos-test-director [options]
   --fault KIND[@COMMAND]          a fault (repeatable); with @COMMAND it strikes when that
                                   command arrives, without it right after the login:
                                   stall | oversized-header | garbage | close-mid-frame |
-                                  trickle | unknown-signal; login faults (no @COMMAND):
+                                  trickle | unknown-signal | delay=SECONDS;
+                                  login faults (no @COMMAND):
                                   stall-before-challenge | tls-failure | impostor |
                                   close-mid-login; stall-after-login = stall
+  --message TEXT                  a pending console message (repeatable): announced after
+                                  commands, shown by `messages`
   --script FILE                   scripted answers (JSON lines, see ScriptTable)
   --transcript FILE               answers taken from a recorded transcript (.jsonl)
   --fd-director NAME:PW[:POLICY]  the file daemon's director (default bareos-dir:secret:required)
@@ -63,6 +66,14 @@ fn fault(spec: &str) -> Result<FaultSpec, String> {
         }),
         "trickle" => at(Fault::SlowTrickle(Duration::from_millis(50))),
         "unknown-signal" => at(Fault::UnknownSignal(-99)),
+        delay if delay.starts_with("delay=") => {
+            let seconds: f64 = delay["delay=".len()..]
+                .parse()
+                .ok()
+                .filter(|s: &f64| s.is_finite() && *s >= 0.0)
+                .ok_or_else(|| format!("fault '{delay}': delay=SECONDS wants a number"))?;
+            at(Fault::Delay(Duration::from_secs_f64(seconds)))
+        }
         "stall-before-challenge" => FaultSpec::new(FaultPoint::BeforeChallenge, Fault::Stall),
         "tls-failure" => login_only(Fault::TlsHandshakeFailure)?,
         "impostor" => login_only(Fault::WrongCramAnswer)?,
@@ -134,6 +145,7 @@ fn run(args: Vec<String>) -> Result<(), String> {
                 director = director.pam_user(user, password);
             }
             "--fault" => director = director.fault(fault(&value()?)?),
+            "--message" => director = director.message(value()?),
             "--fd-director" => {
                 let spec = value()?;
                 let parts: Vec<&str> = spec.split(':').collect();

@@ -44,6 +44,7 @@ pub(crate) struct Session {
     pending_messages: Vec<String>,
     notified: bool,
     autodisplay: bool,
+    gui: bool,
     pub catalog_announced: bool,
     /// Messages of the current command, for the API 2 envelope.
     pub messages: Vec<(&'static str, String)>,
@@ -64,6 +65,7 @@ pub(crate) async fn run_session(conn: Conn, who: LoggedIn, config: Arc<DirectorC
         pending_messages,
         notified: false,
         autodisplay: false,
+        gui: false,
         catalog_announced: false,
         messages: Vec::new(),
     };
@@ -111,9 +113,13 @@ impl Session {
         self.conn.signal(signal).await
     }
 
-    /// Message notification or autodisplay after a command.
+    /// Message notification or autodisplay after every command, as `ua_server.cc` does:
+    /// only for consoles allowed to run `messages`; shown with autodisplay on, else
+    /// announced once (`You have messages.` in API 0, MSGS_PENDING in API 1/2) until
+    /// they are read, and never in gui mode.
     async fn after_command(&mut self) -> io::Result<()> {
-        if self.pending_messages.is_empty() {
+        let allowed = self.console.as_ref().map_or(true, |c| c.allows("messages"));
+        if self.pending_messages.is_empty() || !allowed {
             return Ok(());
         }
         if self.autodisplay {
@@ -122,7 +128,7 @@ impl Session {
             }
             return Ok(());
         }
-        if !self.notified {
+        if !self.gui && !self.notified {
             self.notified = true;
             if self.api == 0 {
                 self.conn.data("You have messages.\n").await?;
@@ -280,6 +286,19 @@ impl Session {
             "cancel" => jobs::cancel(self, args).await,
             ".jobs" | ".clients" | ".pools" | ".filesets" | ".storages" | ".schedule"
             | ".catalogs" | ".levels" => catalog::dot_list(self, command).await,
+            // `.messages` shows them only with autodisplay on (ua_output.cc).
+            ".messages" if !self.autodisplay => Ok((true, Json::obj())),
+            "gui" => {
+                if arg("on") {
+                    self.gui = true;
+                } else if arg("off") {
+                    self.gui = false;
+                } else {
+                    self.error_msg("ON or OFF keyword missing.\n").await?;
+                    return Ok((false, Json::obj()));
+                }
+                Ok((true, Json::obj()))
+            }
             "messages" | ".messages" => {
                 let lines = std::mem::take(&mut self.pending_messages);
                 self.notified = false;
