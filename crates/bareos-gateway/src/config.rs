@@ -6,11 +6,22 @@
 //! max_connections = 1024           # HTTP connections served at once; more wait
 //! header_read_timeout_seconds = 10 # a request head (and TLS handshake) must arrive in time
 //! keep_alive_timeout_seconds = 60  # an idle keep-alive connection is closed after this
+//! max_connections_per_address = 64 # connections of one client address at once
+//! body_read_timeout_seconds = 10   # a request body must arrive completely in time
+//! request_timeout_seconds = 120    # a request still in progress after this is closed
+//! shutdown_timeout_seconds = 30    # SIGTERM/SIGINT: time for requests in progress
 //! cors_origins = ["https://example.org"]
 //!
 //! [jwt]
 //! secret = "change me"            # or BAREOS_GATEWAY_JWT_SECRET
 //! expire_minutes = 30
+//!
+//! [login]                          # throttling of POST /token
+//! max_failures_per_address = 20    # failed logins of one client address ...
+//! max_failures_per_user = 5        # ... and of one user from one address ...
+//! failure_window_seconds = 60      # ... within this window, then 429 + Retry-After
+//! max_concurrent = 16              # logins checked with the director at once
+//! max_concurrent_per_address = 2   # of them from one client address
 //!
 //! [tls]                            # optional: HTTPS
 //! cert = "server.crt"
@@ -60,9 +71,26 @@ pub struct GatewayConfig {
     /// A keep-alive connection without a request for this many seconds is closed.
     #[serde(default = "default_keep_alive_timeout")]
     pub keep_alive_timeout_seconds: u64,
+    /// Most connections of one client address at once; further ones get a 503.
+    #[serde(default = "default_max_connections_per_address")]
+    pub max_connections_per_address: usize,
+    /// A request body must arrive completely within this many seconds after its head,
+    /// or the connection is closed (stalled bodies).
+    #[serde(default = "default_body_read_timeout")]
+    pub body_read_timeout_seconds: u64,
+    /// A request still in progress after this many seconds is abandoned and its
+    /// connection closed.
+    #[serde(default = "default_request_timeout")]
+    pub request_timeout_seconds: u64,
+    /// On SIGTERM/SIGINT, requests in progress get this many seconds to finish.
+    #[serde(default = "default_shutdown_timeout")]
+    pub shutdown_timeout_seconds: u64,
     /// Origins allowed by CORS (`*` for any); empty: no CORS headers.
     #[serde(default)]
     pub cors_origins: Vec<String>,
+    /// Throttling of logins.
+    #[serde(default)]
+    pub login: LoginConfig,
     /// Token settings.
     #[serde(default)]
     pub jwt: JwtConfig,
@@ -106,6 +134,42 @@ impl Default for JwtConfig {
         JwtConfig {
             secret: String::new(),
             expire_minutes: default_expire(),
+        }
+    }
+}
+
+/// Throttling of `POST /token`: failed logins are counted per client address and per
+/// (client address, user); past a limit that address (or that user from that address)
+/// gets 429 with `Retry-After` until the window has passed. Another address is never
+/// affected, so nobody can lock a user out for everyone.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoginConfig {
+    /// Failed logins of one client address within the window.
+    #[serde(default = "default_failures_per_address")]
+    pub max_failures_per_address: u32,
+    /// Failed logins of one user from one client address within the window.
+    #[serde(default = "default_failures_per_user")]
+    pub max_failures_per_user: u32,
+    /// The window of the failure counts, in seconds.
+    #[serde(default = "default_failure_window")]
+    pub failure_window_seconds: u64,
+    /// Logins checked with a director at once (further ones: 429).
+    #[serde(default = "default_concurrent_logins")]
+    pub max_concurrent: usize,
+    /// Logins of one client address checked at once (further ones: 429).
+    #[serde(default = "default_concurrent_logins_per_address")]
+    pub max_concurrent_per_address: usize,
+}
+
+impl Default for LoginConfig {
+    fn default() -> Self {
+        LoginConfig {
+            max_failures_per_address: default_failures_per_address(),
+            max_failures_per_user: default_failures_per_user(),
+            failure_window_seconds: default_failure_window(),
+            max_concurrent: default_concurrent_logins(),
+            max_concurrent_per_address: default_concurrent_logins_per_address(),
         }
     }
 }
@@ -241,6 +305,33 @@ fn default_header_read_timeout() -> u64 {
 fn default_keep_alive_timeout() -> u64 {
     60
 }
+fn default_max_connections_per_address() -> usize {
+    64
+}
+fn default_body_read_timeout() -> u64 {
+    10
+}
+fn default_request_timeout() -> u64 {
+    120
+}
+fn default_shutdown_timeout() -> u64 {
+    30
+}
+fn default_failures_per_address() -> u32 {
+    20
+}
+fn default_failures_per_user() -> u32 {
+    5
+}
+fn default_failure_window() -> u64 {
+    60
+}
+fn default_concurrent_logins() -> usize {
+    16
+}
+fn default_concurrent_logins_per_address() -> usize {
+    2
+}
 fn default_expire() -> u64 {
     30
 }
@@ -323,11 +414,27 @@ impl GatewayConfig {
         if self.max_connections == 0 {
             return Err("max_connections must be at least 1".into());
         }
-        if self.header_read_timeout_seconds == 0 || self.keep_alive_timeout_seconds == 0 {
+        if self.header_read_timeout_seconds == 0
+            || self.keep_alive_timeout_seconds == 0
+            || self.body_read_timeout_seconds == 0
+            || self.request_timeout_seconds == 0
+        {
             return Err(
-                "header_read_timeout_seconds and keep_alive_timeout_seconds must be at least 1"
+                "header_read_timeout_seconds, keep_alive_timeout_seconds, body_read_timeout_seconds and request_timeout_seconds must be at least 1"
                     .into(),
             );
+        }
+        if self.max_connections_per_address == 0 {
+            return Err("max_connections_per_address must be at least 1".into());
+        }
+        let l = &self.login;
+        if l.max_failures_per_address == 0
+            || l.max_failures_per_user == 0
+            || l.failure_window_seconds == 0
+            || l.max_concurrent == 0
+            || l.max_concurrent_per_address == 0
+        {
+            return Err("every [login] limit must be at least 1".into());
         }
         if self.pool.max_size == 0 {
             return Err("pool.max_size must be at least 1".into());

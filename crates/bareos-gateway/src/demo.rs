@@ -1,7 +1,9 @@
 //! `--demo`: a simulated director answering with real director replies (recorded API 2
 //! JSON, see `fixtures/demo-director.jsonl`), and a matching gateway configuration.
 
-use crate::config::{DirectorEntry, GatewayConfig, JwtConfig, MetricsConfig, PoolConfig};
+use crate::config::{
+    DirectorEntry, GatewayConfig, JwtConfig, LoginConfig, MetricsConfig, PoolConfig,
+};
 use bareos_testkit::{ConsoleSpec, ScriptTable, TestDirector, TlsPolicy};
 
 /// The scripted answers, made from the transcripts by `fixtures/make-demo-table.py`.
@@ -66,7 +68,12 @@ pub fn config(port: u16, secret: &str) -> GatewayConfig {
         max_connections: 1024,
         header_read_timeout_seconds: 10,
         keep_alive_timeout_seconds: 60,
+        max_connections_per_address: 64,
+        body_read_timeout_seconds: 10,
+        request_timeout_seconds: 120,
+        shutdown_timeout_seconds: 30,
         cors_origins: Vec::new(),
+        login: LoginConfig::default(),
         jwt: JwtConfig {
             secret: secret.into(),
             expire_minutes: 30,

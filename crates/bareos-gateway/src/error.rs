@@ -15,6 +15,8 @@ pub struct ApiError {
     pub detail: String,
     /// What the director said, if it said something.
     pub messages: Vec<String>,
+    /// Seconds for a `Retry-After` header (429, 503).
+    pub retry_after: Option<u64>,
 }
 
 impl ApiError {
@@ -24,6 +26,14 @@ impl ApiError {
             status,
             detail: detail.into(),
             messages: Vec::new(),
+            retry_after: None,
+        }
+    }
+    /// 429 with `Retry-After`.
+    pub fn too_many_requests(detail: impl Into<String>, retry_after_seconds: u64) -> Self {
+        ApiError {
+            retry_after: Some(retry_after_seconds.max(1)),
+            ..Self::new(StatusCode::TOO_MANY_REQUESTS, detail)
         }
     }
     /// 401.
@@ -86,6 +96,7 @@ impl ApiError {
                 status,
                 detail: detail.into(),
                 messages,
+                retry_after: None,
             };
         }
         if error.is_protocol() && error.to_string().contains("stopped at a prompt") {
@@ -96,9 +107,9 @@ impl ApiError {
         if error.is_too_large() {
             return Self::bad_gateway("the director's answer is larger than allowed");
         }
-        Self::bad_gateway(format!(
-            "director unreachable or connection broken: {error}"
-        ))
+        // The detail (addresses, system errors) is for the log, not for the client.
+        tracing::warn!("director unreachable or connection broken: {error}");
+        Self::bad_gateway("the director is unreachable or the connection to it broke")
     }
 }
 
@@ -119,6 +130,11 @@ impl IntoResponse for ApiError {
             response
                 .headers_mut()
                 .insert(header::WWW_AUTHENTICATE, "Bearer".parse().unwrap());
+        }
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, seconds.into());
         }
         response
     }

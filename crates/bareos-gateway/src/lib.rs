@@ -24,6 +24,7 @@ pub mod pool;
 pub mod routes;
 pub mod server;
 pub mod state;
+pub mod throttle;
 
 pub use config::GatewayConfig;
-pub use server::{serve, serve_listener};
+pub use server::{serve, serve_listener, serve_listener_until};

@@ -39,6 +39,10 @@ pub struct PoolStats {
     pub checkout_timeouts: AtomicU64,
     /// Commands run.
     pub commands: AtomicU64,
+    /// Commands abandoned before their answer was read (their connection was closed).
+    pub abandoned: AtomicU64,
+    /// Idle connections closed (with `quit`) because they expired.
+    pub expired: AtomicU64,
 }
 
 impl Pool {
@@ -68,11 +72,14 @@ impl Pool {
             )
         })?
         .map_err(|_| ApiError::bad_gateway("the pool is closed"))?;
-        let reused = {
-            let mut idle = self.idle.lock().unwrap();
-            let max_idle = self.settings.idle_timeout();
-            idle.retain(|(_, since)| since.elapsed() < max_idle);
-            idle.pop().map(|(d, _)| d)
+        let reused = loop {
+            let Some((director, since)) = self.idle.lock().unwrap().pop() else {
+                break None;
+            };
+            if since.elapsed() < self.settings.idle_timeout() {
+                break Some(director);
+            }
+            self.expire(director);
         };
         let director = match reused {
             Some(director) => director,
@@ -108,6 +115,25 @@ impl Pool {
         self.idle.lock().unwrap().len()
     }
 
+    /// Ends an expired idle connection with `quit`, in the background.
+    fn expire(&self, director: Director) {
+        self.stats.expired.fetch_add(1, Ordering::Relaxed);
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(quit(director));
+        }
+    }
+
+    /// Takes the idle connections out, the expired ones only unless `all`.
+    fn take_idle(&self, all: bool) -> Vec<Director> {
+        let mut idle = self.idle.lock().unwrap();
+        let max_idle = self.settings.idle_timeout();
+        let (gone, kept): (Vec<_>, Vec<_>) = idle
+            .drain(..)
+            .partition(|(_, since)| all || since.elapsed() >= max_idle);
+        *idle = kept;
+        gone.into_iter().map(|(d, _)| d).collect()
+    }
+
     fn give_back(&self, director: Director) {
         if director.at_prompt() || director.in_restore_tree() {
             self.stats.broken.fetch_add(1, Ordering::Relaxed);
@@ -122,6 +148,28 @@ impl Pool {
             && idle
                 .iter()
                 .all(|(_, since)| since.elapsed() >= self.settings.idle_timeout())
+    }
+}
+
+/// Ends a session with `quit`, waiting at most 2 seconds for the director.
+async fn quit(director: Director) {
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(2), director.close()).await;
+}
+
+/// Counts a command whose future was dropped before it finished.
+struct Abandoned(Arc<PoolStats>, bool);
+
+impl Abandoned {
+    fn finished(mut self) {
+        self.1 = false;
+    }
+}
+
+impl Drop for Abandoned {
+    fn drop(&mut self) {
+        if self.1 {
+            self.0.abandoned.fetch_add(1, Ordering::Relaxed);
+        }
     }
 }
 
@@ -145,10 +193,15 @@ impl PooledDirector {
     }
 
     async fn run(&mut self, command: &str, envelope: bool) -> Result<Value, ApiError> {
-        let Some(director) = self.director.as_mut() else {
+        // The connection is out of `self` while the command runs: if this future is
+        // dropped before the answer has been read completely (client gone, request
+        // deadline), the connection is dropped with it (closed), never given back to the
+        // pool with half a command sent or an answer still on the wire.
+        let Some(mut director) = self.director.take() else {
             return Err(ApiError::bad_gateway("the connection is gone"));
         };
         self.pool.stats.commands.fetch_add(1, Ordering::Relaxed);
+        let abandoned = Abandoned(self.pool.stats.clone(), true);
         let timeout = self.pool.settings.command_timeout();
         let outcome = if envelope {
             tokio::time::timeout(timeout, director.call_json_reply(command))
@@ -157,29 +210,29 @@ impl PooledDirector {
         } else {
             tokio::time::timeout(timeout, director.call_json(command)).await
         };
+        abandoned.finished();
         match outcome {
-            Ok(Ok(value)) => Ok(value),
+            Ok(Ok(value)) => {
+                self.director = Some(director);
+                Ok(value)
+            }
             Ok(Err(error)) => {
-                if !error.is_director_error() {
+                if error.is_director_error() {
+                    self.director = Some(director);
+                } else {
                     // Transport, protocol or timeout: this connection is not trusted
                     // again, and the command is not sent again.
-                    self.discard();
+                    self.pool.stats.broken.fetch_add(1, Ordering::Relaxed);
                 }
                 Err(ApiError::from_bareos(&error))
             }
             Err(_) => {
-                self.discard();
+                self.pool.stats.broken.fetch_add(1, Ordering::Relaxed);
                 Err(ApiError::new(
                     StatusCode::GATEWAY_TIMEOUT,
                     "the director did not answer in time",
                 ))
             }
-        }
-    }
-
-    fn discard(&mut self) {
-        if self.director.take().is_some() {
-            self.pool.stats.broken.fetch_add(1, Ordering::Relaxed);
         }
     }
 }
@@ -244,6 +297,28 @@ impl Pools {
                 ))
             })
             .clone()
+    }
+
+    /// Ends idle connections older than the idle timeout with `quit`.
+    pub async fn reap(&self) {
+        let pools: Vec<Arc<Pool>> = self.pools.lock().unwrap().values().cloned().collect();
+        for pool in pools {
+            for director in pool.take_idle(false) {
+                self.stats.expired.fetch_add(1, Ordering::Relaxed);
+                quit(director).await;
+            }
+        }
+    }
+
+    /// Ends every idle connection with `quit` (shutdown) and forgets the pools.
+    pub async fn close_all(&self) {
+        let pools: Vec<Arc<Pool>> = self.pools.lock().unwrap().drain().map(|(_, p)| p).collect();
+        for pool in pools {
+            pool.slots.close();
+            for director in pool.take_idle(true) {
+                quit(director).await;
+            }
+        }
     }
 
     /// Number of pools.

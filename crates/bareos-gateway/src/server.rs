@@ -23,7 +23,15 @@ pub async fn healthz() -> Json<serde_json::Value> {
     Json(json!({ "status": "ok" }))
 }
 
-/// Readiness: the metrics console (if configured) can reach its director.
+/// The last readiness answer and when it was read: calls within the metrics
+/// `cache_seconds` share one director command (like `/metrics`).
+#[derive(Default)]
+pub struct ReadinessCache {
+    cached: tokio::sync::Mutex<Option<(Instant, StatusCode, serde_json::Value)>>,
+}
+
+/// Readiness: the metrics console (if configured) can reach its director. Answers within
+/// `cache_seconds` of a reading share it.
 #[utoipa::path(get, path = "/readyz", tag = "health", responses((status = 200, body = Object), (status = 503, body = Object)))]
 pub async fn readyz(State(state): State<SharedState>) -> Response {
     let Some(m) = &state.config.metrics else {
@@ -36,15 +44,24 @@ pub async fn readyz(State(state): State<SharedState>) -> Response {
         )
             .into_response();
     };
+    let max_age = std::time::Duration::from_secs(m.cache_seconds);
+    // One reading at a time; waiting callers get its result.
+    let mut cached = state.readiness.cached.lock().await;
+    if let Some((at, status, body)) = cached.as_ref() {
+        if at.elapsed() < max_age {
+            return (*status, Json(body.clone())).into_response();
+        }
+    }
     let pool = state.pool(&director, &m.console, &m.password);
-    match pool.call_json(".").await {
-        Ok(_) => Json(json!({ "status": "ready" })).into_response(),
+    let (status, body) = match pool.call_json(".").await {
+        Ok(_) => (StatusCode::OK, json!({ "status": "ready" })),
         Err(e) => (
             StatusCode::SERVICE_UNAVAILABLE,
-            Json(json!({ "status": "not ready", "detail": e.detail })),
-        )
-            .into_response(),
-    }
+            json!({ "status": "not ready", "detail": e.detail }),
+        ),
+    };
+    *cached = Some((Instant::now(), status, body.clone()));
+    (status, Json(body)).into_response()
 }
 
 async fn not_found() -> ApiError {
@@ -190,21 +207,56 @@ pub fn rewrite_prefix(mut request: Request) -> Request {
     request
 }
 
-/// Serves until the process ends; HTTPS when `[tls]` is configured.
+/// Serves until SIGTERM or SIGINT (then shuts down gracefully, see
+/// [`serve_listener_until`]); HTTPS when `[tls]` is configured.
 pub async fn serve(config: GatewayConfig) -> std::io::Result<()> {
     let addr: SocketAddr = config.listen.parse().map_err(|e| {
         std::io::Error::new(std::io::ErrorKind::InvalidInput, format!("listen: {e}"))
     })?;
     let listener = tokio::net::TcpListener::bind(addr).await?;
-    serve_listener(listener, config).await
+    let signal = termination_signal()?;
+    serve_listener_until(listener, config, signal).await
 }
 
-/// Serves on an already bound listener (also tests, `--demo`); HTTPS when `[tls]` is
-/// configured. Connections are limited in number, header read time and idle time
-/// ([`crate::conn`]).
+/// Completes on the first SIGTERM or SIGINT.
+fn termination_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let mut term = signal(SignalKind::terminate())?;
+        let mut int = signal(SignalKind::interrupt())?;
+        Ok(async move {
+            tokio::select! {
+                _ = term.recv() => tracing::info!("SIGTERM"),
+                _ = int.recv() => tracing::info!("SIGINT"),
+            }
+        })
+    }
+    #[cfg(not(unix))]
+    {
+        Ok(async move {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+    }
+}
+
+/// Serves on an already bound listener (also tests, `--demo`) until the process ends;
+/// HTTPS when `[tls]` is configured. Connections are limited in number, header read time
+/// and idle time ([`crate::conn`]).
 pub async fn serve_listener(
     listener: tokio::net::TcpListener,
     config: GatewayConfig,
+) -> std::io::Result<()> {
+    serve_listener_until(listener, config, std::future::pending()).await
+}
+
+/// Serves on an already bound listener until `shutdown` completes, then shuts down
+/// gracefully: no new connections, requests in progress get `shutdown_timeout_seconds`
+/// to finish, then the idle pooled director connections are ended with `quit`.
+pub async fn serve_listener_until(
+    listener: tokio::net::TcpListener,
+    config: GatewayConfig,
+    shutdown: impl std::future::Future<Output = ()>,
 ) -> std::io::Result<()> {
     let addr = listener.local_addr()?;
     let limits = crate::conn::Limits::of(&config);
@@ -219,5 +271,24 @@ pub async fn serve_listener(
     };
     tracing::info!(%addr, https = tls.is_some(), ?limits, "serving");
     let state = Arc::new(AppState::new(config));
-    crate::conn::serve(listener, router(state), limits, tls).await
+    let reaper = tokio::spawn(reap_idle(Arc::downgrade(&state)));
+    let served = crate::conn::serve(listener, router(state.clone()), limits, tls, shutdown).await;
+    reaper.abort();
+    state.pools.close_all().await;
+    tracing::info!("stopped");
+    served
+}
+
+/// Ends expired idle director connections with `quit`, as long as the server runs.
+async fn reap_idle(state: std::sync::Weak<AppState>) {
+    loop {
+        let period = match state.upgrade() {
+            Some(state) => {
+                state.pools.reap().await;
+                (state.config.pool.idle_timeout() / 2).max(std::time::Duration::from_secs(1))
+            }
+            None => return,
+        };
+        tokio::time::sleep(period).await;
+    }
 }

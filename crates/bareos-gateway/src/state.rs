@@ -20,6 +20,10 @@ pub struct AppState {
     pub pools: Pools,
     /// `/metrics` cache.
     pub metrics: MetricsCache,
+    /// `/readyz` cache.
+    pub readiness: crate::server::ReadinessCache,
+    /// Login throttling.
+    pub logins: Arc<crate::throttle::LoginThrottle>,
 }
 
 /// Shared state handle.
@@ -36,6 +40,8 @@ impl AppState {
             tokens: TokenService::new(&config.jwt.secret, config.jwt.expire_minutes),
             pools: Pools::new(config.pool.clone()),
             metrics: MetricsCache::default(),
+            readiness: Default::default(),
+            logins: Arc::new(crate::throttle::LoginThrottle::new(&config.login)),
             config,
         }
     }
@@ -74,9 +80,10 @@ impl AppState {
         let from_query = parts.uri.query().and_then(query_director);
         let name = from_path.or(from_query);
         let name = name.as_deref().or(fallback);
-        self.config.director(name).ok_or_else(|| {
-            ApiError::not_found(format!("unknown director {:?}", name.unwrap_or_default()))
-        })
+        // The names of the configured directors are not told to the client.
+        self.config
+            .director(name)
+            .ok_or_else(|| ApiError::not_found("unknown director"))
     }
 }
 
@@ -111,9 +118,11 @@ impl FromRequestParts<SharedState> for Session {
             .get(axum::http::header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .ok_or_else(|| ApiError::unauthorized("Not authenticated"))?;
+        // The scheme is case-insensitive (RFC 9110, 11.1).
         let token = header
-            .strip_prefix("Bearer ")
-            .or_else(|| header.strip_prefix("bearer "))
+            .split_once(' ')
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+            .map(|(_, token)| token)
             .ok_or_else(|| ApiError::unauthorized("Not authenticated"))?;
         let claims = state.tokens.verify(token.trim())?;
         let director = state.director_for(parts, Some(&claims.dir))?.clone();

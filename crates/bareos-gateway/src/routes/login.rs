@@ -1,6 +1,7 @@
 //! `/token`, `/token/refresh`, `/users/me`.
 
 use crate::api_models::{Token, TokenForm, UserInfo};
+use crate::conn::ClientAddress;
 use crate::error::{ApiError, ApiResult};
 use crate::state::{Session, SharedState};
 use axum::extract::State;
@@ -25,6 +26,7 @@ pub fn router() -> Router<SharedState> {
     params(("director" = Option<String>, Query, description = "Director (default: the first configured)")),
     responses((status = 200, body = Token), (status = 401, body = crate::api_models::ErrorBody),
               (status = 413, body = crate::api_models::ErrorBody), (status = 422, body = crate::api_models::ErrorBody),
+              (status = 429, body = crate::api_models::ErrorBody, description = "too many failed logins from this address (or of this user from it), or too many logins at once: see Retry-After"),
               (status = 502, body = crate::api_models::ErrorBody)))]
 pub async fn login(
     State(state): State<SharedState>,
@@ -45,6 +47,17 @@ pub async fn login(
         return Err(ApiError::unauthorized("Incorrect username or password"));
     }
     let director = state.director_for(&parts, None)?.clone();
+    let address = parts
+        .extensions
+        .get::<ClientAddress>()
+        .copied()
+        .unwrap_or(ClientAddress(std::net::IpAddr::from([0, 0, 0, 0])));
+    let _permit = state.logins.begin(address, &form.username).map_err(|t| {
+        ApiError::too_many_requests(
+            "too many login attempts; try again later",
+            t.retry_after_seconds,
+        )
+    })?;
     let config = state.connection(&director, &form.username, &form.password);
     // A dedicated login, not a pooled connection: a wrong password never occupies a
     // pool slot, and the connection is closed once the password is known to be right.
@@ -52,6 +65,7 @@ pub async fn login(
         let mapped = ApiError::from_bareos(&e);
         // A name the library refuses (forbidden characters) cannot be a console either.
         if mapped.status == 401 || e.is_config() {
+            state.logins.failed(address, &form.username);
             ApiError::unauthorized("Incorrect username or password")
         } else {
             mapped
