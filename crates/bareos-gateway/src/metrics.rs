@@ -1,7 +1,9 @@
-//! `/metrics` in Prometheus text format, read through the console protocol with a
+//! `/metrics` in the OpenMetrics text format (the `prometheus-client` crate), read through the console protocol with a
 //! (read-only) named console, so its ACLs apply and no catalog credentials are needed.
-//! One reading is shared by all scrapes within `cache_seconds`.
+//! One reading is shared by all scrapes within `cache_seconds`; the gateway's own
+//! counters (director connection pools) are current at each scrape.
 
+use crate::pool::PoolStats;
 use crate::state::SharedState;
 use axum::extract::State;
 use axum::http::header;
@@ -9,28 +11,33 @@ use axum::response::{IntoResponse, Response};
 use bareos::models::{
     from_result, DirectorStatus, JobList, JobTotals, VersionResult, VolumesByPool,
 };
+use prometheus_client::encoding::text::encode;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::info::Info;
+use prometheus_client::registry::Registry;
 use std::collections::BTreeMap;
-use std::fmt::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 use tokio::sync::Mutex;
 
-/// The cached text and its age, plus error counters.
+/// The last reading of the director and its age, plus error counters.
 #[derive(Default)]
 pub struct MetricsCache {
-    cached: Mutex<Option<(Instant, String)>>,
+    cached: Mutex<Option<Cached>>,
     scrape_errors: AtomicU64,
     scrapes: AtomicU64,
 }
 
-/// Escapes a label value.
-fn label(value: &str) -> String {
-    value
-        .replace('\\', "\\\\")
-        .replace('"', "\\\"")
-        .replace('\n', "\\n")
+/// A reading (or its failure) and when it was made.
+struct Cached {
+    at: Instant,
+    reading: Option<Reading>,
+    duration: Duration,
 }
 
+/// One reading of the director (shared by the scrapes within `cache_seconds`).
 struct Reading {
     version: Option<String>,
     jobs: JobList,
@@ -74,53 +81,145 @@ fn parse<T: serde::de::DeserializeOwned>(
     from_result(&value).map_err(|e| format!("unexpected director answer: {e}"))
 }
 
-fn render(
-    reading: Option<&Reading>,
+/// Labels of a series, in order.
+type Labels = Vec<(String, String)>;
+
+fn labels(pairs: &[(&str, &str)]) -> Labels {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+/// A gauge family (integer values) filled from `series`.
+fn gauges(
+    registry: &mut Registry,
+    name: &str,
+    help: &str,
+    series: impl IntoIterator<Item = (Labels, i64)>,
+) {
+    let family = Family::<Labels, Gauge>::default();
+    for (l, v) in series {
+        family.get_or_create(&l).set(v);
+    }
+    registry.register(name, help, family);
+}
+
+/// A counter family (`_total` is appended to the name) filled from `series`.
+fn counters(
+    registry: &mut Registry,
+    name: &str,
+    help: &str,
+    series: impl IntoIterator<Item = (Labels, u64)>,
+) {
+    let family = Family::<Labels, Counter>::default();
+    for (l, v) in series {
+        family.get_or_create(&l).inc_by(v);
+    }
+    registry.register(name, help, family);
+}
+
+fn signed(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+/// What a scrape shows: the (cached) reading of the director and the gateway's own
+/// counters (read at each scrape).
+struct Snapshot<'a> {
+    reading: Option<&'a Reading>,
     window_hours: u64,
     duration: Duration,
     errors: u64,
-    director: &str,
-) -> String {
+    director: &'a str,
+    pools: &'a PoolStats,
+    pool_count: usize,
+}
+
+fn render(s: &Snapshot<'_>) -> String {
+    let mut registry = Registry::default();
+    let d = s.director;
+    let dl = || labels(&[("director", d)]);
+    gauges(
+        &mut registry,
+        "bareos_director_up",
+        "Whether the director answered the last reading",
+        [(dl(), i64::from(s.reading.is_some()))],
+    );
+    let duration = Family::<Labels, Gauge<f64, AtomicU64>>::default();
+    duration.get_or_create(&dl()).set(s.duration.as_secs_f64());
+    registry.register(
+        "bareos_scrape_duration_seconds",
+        "Time spent reading the director",
+        duration,
+    );
+    counters(
+        &mut registry,
+        "bareos_scrape_errors",
+        "Readings of the director that failed",
+        [(dl(), s.errors)],
+    );
+    let p = s.pools;
+    let load = |a: &AtomicU64| a.load(Ordering::Relaxed);
+    for (name, help, value) in [
+        (
+            "bareos_gateway_pool_connections_opened",
+            "Director connections opened by the pools",
+            load(&p.opened),
+        ),
+        (
+            "bareos_gateway_pool_connections_broken",
+            "Pooled director connections dropped after an error or timeout",
+            load(&p.broken),
+        ),
+        (
+            "bareos_gateway_pool_connections_expired",
+            "Idle pooled director connections ended with quit after the idle timeout",
+            load(&p.expired),
+        ),
+        (
+            "bareos_gateway_pool_checkout_timeouts",
+            "Requests that found no free director connection in time",
+            load(&p.checkout_timeouts),
+        ),
+        (
+            "bareos_gateway_pool_commands",
+            "Commands run on pooled director connections",
+            load(&p.commands),
+        ),
+        (
+            "bareos_gateway_pool_commands_abandoned",
+            "Commands abandoned before their answer was read (their connection was closed)",
+            load(&p.abandoned),
+        ),
+    ] {
+        let counter = Counter::<u64>::default();
+        counter.inc_by(value);
+        registry.register(name, help, counter);
+    }
+    let pools = Gauge::<i64>::default();
+    pools.set(signed(s.pool_count as u64));
+    registry.register(
+        "bareos_gateway_pools",
+        "Connection pools (director, console) in use",
+        pools,
+    );
+    if let Some(r) = s.reading {
+        render_reading(&mut registry, r, s.window_hours, d);
+    }
     let mut out = String::new();
-    let d = label(director);
-    let _ = writeln!(
-        out,
-        "# HELP bareos_director_up Whether the director answered the last reading."
-    );
-    let _ = writeln!(out, "# TYPE bareos_director_up gauge");
-    let _ = writeln!(
-        out,
-        "bareos_director_up{{director=\"{d}\"}} {}",
-        u8::from(reading.is_some())
-    );
-    let _ = writeln!(
-        out,
-        "# HELP bareos_scrape_duration_seconds Time spent reading the director."
-    );
-    let _ = writeln!(out, "# TYPE bareos_scrape_duration_seconds gauge");
-    let _ = writeln!(
-        out,
-        "bareos_scrape_duration_seconds{{director=\"{d}\"}} {:.6}",
-        duration.as_secs_f64()
-    );
-    let _ = writeln!(
-        out,
-        "# HELP bareos_scrape_errors_total Readings of the director that failed."
-    );
-    let _ = writeln!(out, "# TYPE bareos_scrape_errors_total counter");
-    let _ = writeln!(
-        out,
-        "bareos_scrape_errors_total{{director=\"{d}\"}} {errors}"
-    );
-    let Some(r) = reading else {
-        return out;
-    };
-    let _ = writeln!(out, "# HELP bareos_director_info Director version.");
-    let _ = writeln!(out, "# TYPE bareos_director_info gauge");
-    let _ = writeln!(
-        out,
-        "bareos_director_info{{director=\"{d}\",version=\"{}\"}} 1",
-        label(r.version.as_deref().unwrap_or(""))
+    // Writing to a String cannot fail.
+    let _ = encode(&mut out, &registry);
+    out
+}
+
+fn render_reading(registry: &mut Registry, r: &Reading, window_hours: u64, d: &str) {
+    registry.register(
+        "bareos_director",
+        "Director version",
+        Info::new(labels(&[
+            ("director", d),
+            ("version", r.version.as_deref().unwrap_or("")),
+        ])),
     );
     let mut by_status: BTreeMap<(String, String), u64> = BTreeMap::new();
     let mut last_success: BTreeMap<String, u64> = BTreeMap::new();
@@ -135,57 +234,49 @@ fn render(
             }
         }
     }
-    let _ = writeln!(
-        out,
-        "# HELP bareos_jobs Jobs of the last {window_hours} hours by status and level."
+    gauges(
+        registry,
+        "bareos_jobs",
+        &format!("Jobs of the last {window_hours} hours by status and level"),
+        by_status.iter().map(|((status, level), n)| {
+            (
+                labels(&[("director", d), ("status", status), ("level", level)]),
+                signed(*n),
+            )
+        }),
     );
-    let _ = writeln!(out, "# TYPE bareos_jobs gauge");
-    for ((status, level), n) in &by_status {
-        let _ = writeln!(
-            out,
-            "bareos_jobs{{director=\"{d}\",status=\"{}\",level=\"{}\"}} {n}",
-            label(status),
-            label(level)
-        );
-    }
-    let _ = writeln!(out, "# HELP bareos_last_successful_backup_timestamp_seconds End of the last successful backup per job name (within the window).");
-    let _ = writeln!(
-        out,
-        "# TYPE bareos_last_successful_backup_timestamp_seconds gauge"
+    gauges(
+        registry,
+        "bareos_last_successful_backup_timestamp_seconds",
+        "End of the last successful backup per job name (within the window)",
+        last_success
+            .iter()
+            .map(|(name, t)| (labels(&[("director", d), ("job", name)]), signed(*t))),
     );
-    for (name, t) in &last_success {
-        let _ = writeln!(
-            out,
-            "bareos_last_successful_backup_timestamp_seconds{{director=\"{d}\",job=\"{}\"}} {t}",
-            label(name)
-        );
-    }
-    let _ = writeln!(
-        out,
-        "# HELP bareos_job_bytes_total Bytes of all catalogued jobs per job name."
+    // Sums over the catalogued jobs: they go down when jobs are pruned, so gauges
+    // (without a counter's `_total`).
+    gauges(
+        registry,
+        "bareos_job_bytes",
+        "Bytes of all catalogued jobs per job name",
+        r.totals.jobs.iter().map(|row| {
+            (
+                labels(&[("director", d), ("job", row.job.as_deref().unwrap_or(""))]),
+                signed(row.bytes.unwrap_or(0)),
+            )
+        }),
     );
-    let _ = writeln!(out, "# TYPE bareos_job_bytes_total gauge");
-    for row in &r.totals.jobs {
-        let _ = writeln!(
-            out,
-            "bareos_job_bytes_total{{director=\"{d}\",job=\"{}\"}} {}",
-            label(row.job.as_deref().unwrap_or("")),
-            row.bytes.unwrap_or(0)
-        );
-    }
-    let _ = writeln!(
-        out,
-        "# HELP bareos_job_files_total Files of all catalogued jobs per job name."
+    gauges(
+        registry,
+        "bareos_job_files",
+        "Files of all catalogued jobs per job name",
+        r.totals.jobs.iter().map(|row| {
+            (
+                labels(&[("director", d), ("job", row.job.as_deref().unwrap_or(""))]),
+                signed(row.files.unwrap_or(0)),
+            )
+        }),
     );
-    let _ = writeln!(out, "# TYPE bareos_job_files_total gauge");
-    for row in &r.totals.jobs {
-        let _ = writeln!(
-            out,
-            "bareos_job_files_total{{director=\"{d}\",job=\"{}\"}} {}",
-            label(row.job.as_deref().unwrap_or("")),
-            row.files.unwrap_or(0)
-        );
-    }
     let waiting = r
         .status
         .running
@@ -198,16 +289,21 @@ fn render(
                 .contains("wait")
         })
         .count();
-    let _ = writeln!(out, "# HELP bareos_jobs_running Jobs running now.");
-    let _ = writeln!(out, "# TYPE bareos_jobs_running gauge");
-    let _ = writeln!(
-        out,
-        "bareos_jobs_running{{director=\"{d}\"}} {}",
-        r.status.running.len() - waiting
+    gauges(
+        registry,
+        "bareos_jobs_running",
+        "Jobs running now",
+        [(
+            labels(&[("director", d)]),
+            signed((r.status.running.len() - waiting) as u64),
+        )],
     );
-    let _ = writeln!(out, "# HELP bareos_jobs_waiting Jobs waiting now.");
-    let _ = writeln!(out, "# TYPE bareos_jobs_waiting gauge");
-    let _ = writeln!(out, "bareos_jobs_waiting{{director=\"{d}\"}} {waiting}");
+    gauges(
+        registry,
+        "bareos_jobs_waiting",
+        "Jobs waiting now",
+        [(labels(&[("director", d)]), signed(waiting as u64))],
+    );
     let mut vols: BTreeMap<(String, String), (u64, u64)> = BTreeMap::new();
     for (pool_key, list) in &r.volumes.volumes {
         for v in list {
@@ -219,48 +315,37 @@ fn render(
             e.1 += v.volbytes.unwrap_or(0);
         }
     }
-    let _ = writeln!(out, "# HELP bareos_volumes Volumes per pool and status.");
-    let _ = writeln!(out, "# TYPE bareos_volumes gauge");
-    for ((pool, status), (n, _)) in &vols {
-        let _ = writeln!(
-            out,
-            "bareos_volumes{{director=\"{d}\",pool=\"{}\",status=\"{}\"}} {n}",
-            label(pool),
-            label(status)
-        );
-    }
-    let _ = writeln!(
-        out,
-        "# HELP bareos_volume_bytes Bytes on volumes per pool and status."
+    let vol_labels =
+        |pool: &str, status: &str| labels(&[("director", d), ("pool", pool), ("status", status)]);
+    gauges(
+        registry,
+        "bareos_volumes",
+        "Volumes per pool and status",
+        vols.iter()
+            .map(|((pool, status), (n, _))| (vol_labels(pool, status), signed(*n))),
     );
-    let _ = writeln!(out, "# TYPE bareos_volume_bytes gauge");
-    for ((pool, status), (_, bytes)) in &vols {
-        let _ = writeln!(
-            out,
-            "bareos_volume_bytes{{director=\"{d}\",pool=\"{}\",status=\"{}\"}} {bytes}",
-            label(pool),
-            label(status)
-        );
-    }
-    out
+    gauges(
+        registry,
+        "bareos_volume_bytes",
+        "Bytes on volumes per pool and status",
+        vols.iter()
+            .map(|((pool, status), (_, bytes))| (vol_labels(pool, status), signed(*bytes))),
+    );
 }
+
+/// The content type of the exposition (OpenMetrics text, which Prometheus reads).
+const CONTENT_TYPE: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
 
 /// `GET /metrics`.
 #[utoipa::path(get, path = "/metrics", tag = "metrics", operation_id = "metrics",
-    responses((status = 200, description = "Prometheus text format", content_type = "text/plain")))]
+    responses((status = 200, description = "OpenMetrics text format", content_type = "application/openmetrics-text")))]
 pub async fn handle(State(state): State<SharedState>) -> Response {
     let text = scrape(&state).await;
-    (
-        [(
-            header::CONTENT_TYPE,
-            "text/plain; version=0.0.4; charset=utf-8",
-        )],
-        text,
-    )
-        .into_response()
+    ([(header::CONTENT_TYPE, CONTENT_TYPE)], text).into_response()
 }
 
-/// The metrics text: cached, or read now (one reading at a time).
+/// The metrics text: the director reading cached (or read now, one reading at a time),
+/// the gateway's counters as they are now.
 pub async fn scrape(state: &SharedState) -> String {
     let cache_for = Duration::from_secs(
         state
@@ -270,32 +355,38 @@ pub async fn scrape(state: &SharedState) -> String {
             .map_or(15, |m| m.cache_seconds),
     );
     let mut cached = state.metrics.cached.lock().await;
-    if let Some((at, text)) = cached.as_ref() {
-        if at.elapsed() < cache_for {
-            return text.clone();
+    let fresh = cached.as_ref().is_some_and(|c| c.at.elapsed() < cache_for);
+    if !fresh {
+        state.metrics.scrapes.fetch_add(1, Ordering::Relaxed);
+        let started = Instant::now();
+        let reading = read(state).await;
+        if let Err(e) = &reading {
+            tracing::warn!(error = %e, "metrics reading failed");
+            state.metrics.scrape_errors.fetch_add(1, Ordering::Relaxed);
         }
+        *cached = Some(Cached {
+            at: Instant::now(),
+            reading: reading.ok(),
+            duration: started.elapsed(),
+        });
     }
-    state.metrics.scrapes.fetch_add(1, Ordering::Relaxed);
-    let started = Instant::now();
-    let reading = read(state).await;
-    if let Err(e) = &reading {
-        tracing::warn!(error = %e, "metrics reading failed");
-        state.metrics.scrape_errors.fetch_add(1, Ordering::Relaxed);
-    }
+    let Some(c) = cached.as_ref() else {
+        return String::new();
+    };
     let m = state.config.metrics.as_ref();
     let director = m
         .and_then(|m| state.config.director(m.director.as_deref()))
         .map(|d| d.name.clone())
         .unwrap_or_default();
-    let text = render(
-        reading.as_ref().ok(),
-        m.map_or(24, |m| m.window_hours),
-        started.elapsed(),
-        state.metrics.scrape_errors.load(Ordering::Relaxed),
-        &director,
-    );
-    *cached = Some((Instant::now(), text.clone()));
-    text
+    render(&Snapshot {
+        reading: c.reading.as_ref(),
+        window_hours: m.map_or(24, |m| m.window_hours),
+        duration: c.duration,
+        errors: state.metrics.scrape_errors.load(Ordering::Relaxed),
+        director: &director,
+        pools: &state.pools.stats,
+        pool_count: state.pools.len(),
+    })
 }
 
 impl MetricsCache {

@@ -558,3 +558,38 @@ async fn cancelled_calls_never_leave_a_connection_mid_answer() {
         .load(std::sync::atomic::Ordering::Relaxed);
     assert!(abandoned > 0);
 }
+
+/// An idle pooled connection older than the idle timeout is ended with `quit` (without
+/// a request coming along), and `/metrics` counts it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn expired_idle_connections_get_quit() {
+    let director = director(|b| b);
+    let mut config = config(director.port());
+    config.pool.idle_timeout_seconds = 1;
+    let addr = start_gateway(config).await;
+    let t = token(addr).await;
+    let reply = get_with_token(addr, "/control/clients", &t, Duration::from_secs(10)).await;
+    assert_eq!(reply.status, 200);
+    assert_eq!(count_commands(&director, "quit"), 0);
+    let started = Instant::now();
+    while count_commands(&director, "quit") == 0 && started.elapsed() < Duration::from_secs(5) {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(count_commands(&director, "quit"), 1);
+    let metrics = request_from(
+        CLIENT,
+        addr,
+        "GET",
+        "/metrics",
+        None,
+        Duration::from_secs(10),
+    )
+    .await;
+    assert!(
+        metrics
+            .body
+            .contains("bareos_gateway_pool_connections_expired_total 1"),
+        "{}",
+        metrics.body
+    );
+}

@@ -746,17 +746,27 @@ async fn metrics_health_openapi_docs() {
         "bareos_director_info{director=\"bareos-dir\",version=\"26.0.0~pre1298.eda204c31\"} 1",
         "bareos_jobs{director=\"bareos-dir\",status=\"T\",level=\"F\"} 3",
         "bareos_last_successful_backup_timestamp_seconds{director=\"bareos-dir\",job=\"backup-bareos-fd\"}",
-        "bareos_job_bytes_total{director=\"bareos-dir\",job=\"backup-bareos-fd\"} 144903",
-        "bareos_job_files_total{director=\"bareos-dir\",job=\"backup-test2-fd\"} 86",
+        "# TYPE bareos_job_bytes gauge",
+        "bareos_job_bytes{director=\"bareos-dir\",job=\"backup-bareos-fd\"} 144903",
+        "# TYPE bareos_job_files gauge",
+        "bareos_job_files{director=\"bareos-dir\",job=\"backup-test2-fd\"} 86",
         "bareos_jobs_running{director=\"bareos-dir\"} 0",
         "bareos_jobs_waiting{director=\"bareos-dir\"} 0",
         "bareos_volumes{director=\"bareos-dir\",pool=\"Full\",status=\"Append\"} 1",
         "bareos_volume_bytes{director=\"bareos-dir\",pool=\"Full\",status=\"Append\"} 527139",
         "bareos_scrape_duration_seconds",
         "bareos_scrape_errors_total{director=\"bareos-dir\"} 0",
+        "# TYPE bareos_gateway_pool_commands counter",
+        "bareos_gateway_pool_connections_opened_total 1",
+        "bareos_gateway_pool_commands_abandoned_total 0",
+        "# EOF",
     ] {
         assert!(text.contains(needle), "missing {needle}\n{text}");
     }
+    assert!(
+        !text.contains("_total gauge"),
+        "a gauge named like a counter\n{text}"
+    );
     let before = s._director.received_commands().len();
     for _ in 0..5 {
         assert_eq!(request(s.addr, "GET", "/metrics", None, None).await.0, 200);
