@@ -142,7 +142,7 @@ const DIRECTOR_COMMANDS: &[&str] = &[
 ];
 
 /// Commands that change the session of a (pooled, shared) connection: end it, switch its
-/// output mode or message display, or its catalog.
+/// output mode, message display, automatic mounting after `label`, or its catalog.
 const SESSION_COMMANDS: &[&str] = &[
     "quit",
     "exit",
@@ -151,6 +151,7 @@ const SESSION_COMMANDS: &[&str] = &[
     ".api",
     "gui",
     "autodisplay",
+    "automount",
     "use",
 ];
 
@@ -270,6 +271,9 @@ mod tests {
             "@exec /bin/sh",
             "@output /tmp/x",
             "\"\" version",
+            "automount on",
+            "AUTOMOUNT off",
+            "autom off",
         ] {
             assert!(check_free_command(refused).is_err(), "{refused:?}");
         }
@@ -281,7 +285,6 @@ mod tests {
             ".jobs",
             ".api_x",
             "quitx",
-            "automount on",
             "query",
             "update volume",
             "status dir",

@@ -10,6 +10,7 @@
 //! body_read_timeout_seconds = 10   # a request body must arrive completely in time
 //! request_timeout_seconds = 120    # a request still in progress after this is closed
 //! shutdown_timeout_seconds = 30    # SIGTERM/SIGINT: time for requests in progress
+//! jsonrpc_batch_timeout_seconds = 90 # a JSON-RPC batch as a whole
 //! cors_origins = ["https://example.org"]
 //!
 //! [jwt]
@@ -82,6 +83,10 @@ pub struct GatewayConfig {
     /// connection closed.
     #[serde(default = "default_request_timeout")]
     pub request_timeout_seconds: u64,
+    /// A JSON-RPC batch must be done within this many seconds: the command running then
+    /// is abandoned and the rest are not run (each answered with an error).
+    #[serde(default = "default_batch_timeout")]
+    pub jsonrpc_batch_timeout_seconds: u64,
     /// On SIGTERM/SIGINT, requests in progress get this many seconds to finish.
     #[serde(default = "default_shutdown_timeout")]
     pub shutdown_timeout_seconds: u64,
@@ -314,6 +319,9 @@ fn default_body_read_timeout() -> u64 {
 fn default_request_timeout() -> u64 {
     120
 }
+fn default_batch_timeout() -> u64 {
+    90
+}
 fn default_shutdown_timeout() -> u64 {
     30
 }
@@ -418,9 +426,10 @@ impl GatewayConfig {
             || self.keep_alive_timeout_seconds == 0
             || self.body_read_timeout_seconds == 0
             || self.request_timeout_seconds == 0
+            || self.jsonrpc_batch_timeout_seconds == 0
         {
             return Err(
-                "header_read_timeout_seconds, keep_alive_timeout_seconds, body_read_timeout_seconds and request_timeout_seconds must be at least 1"
+                "header_read_timeout_seconds, keep_alive_timeout_seconds, body_read_timeout_seconds, request_timeout_seconds and jsonrpc_batch_timeout_seconds must be at least 1"
                     .into(),
             );
         }

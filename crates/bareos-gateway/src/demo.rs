@@ -72,6 +72,7 @@ pub fn config(port: u16, secret: &str) -> GatewayConfig {
         body_read_timeout_seconds: 10,
         request_timeout_seconds: 120,
         shutdown_timeout_seconds: 30,
+        jsonrpc_batch_timeout_seconds: 90,
         cors_origins: Vec::new(),
         login: LoginConfig::default(),
         jwt: JwtConfig {

@@ -107,6 +107,8 @@ pub struct Session {
     pub director: DirectorEntry,
     /// The pool of this console on that director.
     pub pool: Arc<Pool>,
+    /// The deadline of a JSON-RPC batch.
+    pub batch_timeout: std::time::Duration,
 }
 
 impl FromRequestParts<SharedState> for Session {
@@ -140,6 +142,9 @@ impl FromRequestParts<SharedState> for Session {
             claims,
             director,
             pool,
+            batch_timeout: std::time::Duration::from_secs(
+                state.config.jsonrpc_batch_timeout_seconds.max(1),
+            ),
         })
     }
 }

@@ -235,6 +235,8 @@ async fn jsonrpc_refuses_abbreviated_session_commands() {
         ".qu",
         "gu",
         "aut on",
+        "automount off",
+        "autom on",
         "\"quit\"",
         "q\\uit",
         ".api=0",
@@ -595,4 +597,115 @@ async fn https_has_the_same_limits() {
     assert!(complete.contains(r#"{"status":"ok"}"#), "{complete}");
     assert_eq!(incomplete, "");
     assert!(waited < Duration::from_millis(2500), "{waited:?}");
+}
+
+/// JSON-RPC ids come back exactly as sent: big integers, fractions, strings; the answer
+/// text has the id's own digits.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn jsonrpc_ids_are_echoed_exactly() {
+    let director = demo::start_director().unwrap();
+    let addr = start_gateway(demo::config(director.port(), SECRET)).await;
+    let t = login(addr, "/token").await;
+    for id in [
+        "123456789012345678901234567890",
+        "-12345678901234567890.000000000000000000001",
+        "1e400",
+        "7",
+        "\"x\\u00e9\"",
+        "null",
+    ] {
+        let body = format!(
+            r#"{{"jsonrpc": "2.0", "id": {id}, "method": "execute", "params": ["version"]}}"#
+        );
+        let reply = request(
+            addr,
+            "POST",
+            "/jsonrpc",
+            Some(&t),
+            Some(("application/json", body.clone())),
+        )
+        .await;
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        assert!(
+            reply.body.ends_with(&format!(r#""id":{id}}}"#)),
+            "{id}: {}",
+            reply.body
+        );
+        let batch = format!("[{body}, {body}]");
+        let reply = request(
+            addr,
+            "POST",
+            "/jsonrpc",
+            Some(&t),
+            Some(("application/json", batch)),
+        )
+        .await;
+        assert_eq!(
+            reply.body.matches(&format!(r#""id":{id}}}"#)).count(),
+            2,
+            "{id}: {}",
+            reply.body
+        );
+    }
+    // Not a string, number or null: an invalid request with a null id.
+    let body = r#"{"jsonrpc": "2.0", "id": [1], "method": "execute", "params": ["version"]}"#;
+    let reply = request(
+        addr,
+        "POST",
+        "/jsonrpc",
+        Some(&t),
+        Some(("application/json", body.into())),
+    )
+    .await;
+    assert_eq!(reply.json()["error"]["code"], -32600);
+    assert_eq!(reply.json()["id"], Value::Null);
+}
+
+/// A batch has an overall deadline: with a director that answers `version` very slowly,
+/// a batch of three is answered within the deadline, each entry an error (504).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn jsonrpc_batches_have_a_deadline() {
+    let table = bareos_testkit::ScriptTable::parse(demo::DEMO_TABLE).unwrap();
+    let director = bareos_testkit::TestDirector::builder()
+        .script(table)
+        .console(
+            bareos_testkit::ConsoleSpec::new(demo::DEMO_CONSOLE.0, demo::DEMO_CONSOLE.1)
+                .tls(bareos_testkit::TlsPolicy::Required),
+        )
+        .fault(bareos_testkit::FaultSpec::on_command(
+            "version",
+            bareos_testkit::Fault::SlowTrickle(Duration::from_millis(50)),
+        ))
+        .start()
+        .unwrap();
+    let mut config = demo::config(director.port(), SECRET);
+    config.jsonrpc_batch_timeout_seconds = 1;
+    let addr = start_gateway(config).await;
+    let t = login(addr, "/token").await;
+    let item =
+        |id: u32| json!({"jsonrpc": "2.0", "id": id, "method": "execute", "params": ["version"]});
+    let batch = json!([item(1), item(2), item(3)]).to_string();
+    let started = std::time::Instant::now();
+    let reply = request(
+        addr,
+        "POST",
+        "/jsonrpc",
+        Some(&t),
+        Some(("application/json", batch)),
+    )
+    .await;
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let answers = reply.json();
+    let answers = answers.as_array().unwrap();
+    assert_eq!(answers.len(), 3);
+    for (i, a) in answers.iter().enumerate() {
+        assert_eq!(a["id"], i + 1);
+        assert_eq!(a["error"]["code"], -32000, "{a}");
+        assert_eq!(a["error"]["data"]["status"], 504, "{a}");
+    }
 }
