@@ -297,10 +297,77 @@ impl Drop for TrackedBody {
     }
 }
 
-/// A stream that tells its tracker when bytes arrive.
+/// A stream that tells its tracker when bytes arrive, and gives the answers hyper makes
+/// itself (a request head it cannot parse: 400, an over-long URI: 414, too many or too
+/// large headers: 431) the JSON error body every other error has.
+///
+/// An answer head written when every request handed to the router already has its
+/// answer (counting heads, without the informational `1xx` ones) can only be one of
+/// hyper's own; it is replaced by the same status with a JSON body. The gateway's own
+/// bodies are JSON, HTML or metrics text, so a body never starts with `HTTP/1.`.
 struct Watched<T> {
     inner: T,
     tracker: Tracker,
+    /// Answer heads written so far (without `1xx`).
+    heads_written: u64,
+    /// Bytes of a replaced answer still to be written.
+    pending: Vec<u8>,
+}
+
+impl<T> Watched<T> {
+    fn new(inner: T, tracker: Tracker) -> Self {
+        Watched {
+            inner,
+            tracker,
+            heads_written: 0,
+            pending: Vec::new(),
+        }
+    }
+
+    /// Counts an answer head at the start of `buf`; if it is one of hyper's own errors,
+    /// the JSON answer that replaces it.
+    fn replacement(&mut self, buf: &[u8]) -> Option<Vec<u8>> {
+        if !buf.starts_with(b"HTTP/1.") || buf.get(9) == Some(&b'1') {
+            return None;
+        }
+        let begun = self.tracker.lock().next_request;
+        self.heads_written += 1;
+        if self.heads_written <= begun {
+            return None;
+        }
+        let status = std::str::from_utf8(buf.get(9..12)?)
+            .ok()?
+            .parse::<u16>()
+            .ok()?;
+        let status = axum::http::StatusCode::from_u16(status).ok()?;
+        let detail = status.canonical_reason().unwrap_or("error");
+        let body = serde_json::json!({ "detail": detail }).to_string();
+        Some(
+            format!(
+                "HTTP/1.1 {} {detail}\r\ncontent-type: application/json\r\nx-content-type-options: nosniff\r\nconnection: close\r\ncontent-length: {}\r\n\r\n{body}",
+                status.as_u16(),
+                body.len()
+            )
+            .into_bytes(),
+        )
+    }
+}
+
+impl<T: AsyncWrite + Unpin> Watched<T> {
+    /// Writes what is left of a replaced answer.
+    fn poll_pending(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        while !self.pending.is_empty() {
+            match Pin::new(&mut self.inner).poll_write(cx, &self.pending) {
+                Poll::Ready(Ok(0)) => return Poll::Ready(Err(io::ErrorKind::WriteZero.into())),
+                Poll::Ready(Ok(n)) => {
+                    self.pending.drain(..n);
+                }
+                Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
+                Poll::Pending => return Poll::Pending,
+            }
+        }
+        Poll::Ready(Ok(()))
+    }
 }
 
 impl<T: AsyncRead + Unpin> AsyncRead for Watched<T> {
@@ -324,23 +391,56 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for Watched<T> {
         cx: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.inner).poll_write(cx, buf)
+        let this = &mut *self;
+        match this.poll_pending(cx) {
+            Poll::Ready(Ok(())) => {}
+            Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
+            Poll::Pending => return Poll::Pending,
+        }
+        if let Some(answer) = this.replacement(buf) {
+            // hyper's own answer (a head without a body) is taken as written.
+            this.pending = answer;
+            let _ = this.poll_pending(cx);
+            return Poll::Ready(Ok(buf.len()));
+        }
+        Pin::new(&mut this.inner).poll_write(cx, buf)
     }
     fn poll_write_vectored(
         mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,
         bufs: &[io::IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.inner).poll_write_vectored(cx, bufs)
+        // The first non-empty slice decides whether an answer head starts here.
+        match bufs.iter().find(|b| !b.is_empty()) {
+            Some(first) if first.starts_with(b"HTTP/1.") => {
+                let first: &[u8] = first;
+                self.poll_write(cx, first)
+            }
+            _ => {
+                let this = &mut *self;
+                match this.poll_pending(cx) {
+                    Poll::Ready(Ok(())) => {}
+                    Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
+                    Poll::Pending => return Poll::Pending,
+                }
+                Pin::new(&mut this.inner).poll_write_vectored(cx, bufs)
+            }
+        }
     }
     fn is_write_vectored(&self) -> bool {
         self.inner.is_write_vectored()
     }
     fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.inner).poll_flush(cx)
+        match self.poll_pending(cx) {
+            Poll::Ready(Ok(())) => Pin::new(&mut self.inner).poll_flush(cx),
+            other => other,
+        }
     }
     fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.inner).poll_shutdown(cx)
+        match self.poll_pending(cx) {
+            Poll::Ready(Ok(())) => Pin::new(&mut self.inner).poll_shutdown(cx),
+            other => other,
+        }
     }
 }
 
@@ -453,7 +553,7 @@ enum Phase {
 }
 
 /// The answer to a client over the per-address limit (plain HTTP only).
-const TOO_MANY_CONNECTIONS: &[u8] = b"HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\nretry-after: 1\r\nconnection: close\r\ncontent-length: 53\r\n\r\n{\"detail\":\"too many connections from your address\"}\r\n";
+const TOO_MANY_CONNECTIONS: &[u8] = b"HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\nretry-after: 1\r\nx-content-type-options: nosniff\r\nconnection: close\r\ncontent-length: 53\r\n\r\n{\"detail\":\"too many connections from your address\"}\r\n";
 
 /// Accepts connections until `shutdown` completes (then drains them, see the module
 /// documentation) or the listener fails for good; HTTPS when `tls` is given.
@@ -586,10 +686,7 @@ impl Served {
     {
         let limits = self.limits;
         let tracker = registration.tracker.clone();
-        let io = TokioIo::new(Watched {
-            inner: stream,
-            tracker: tracker.clone(),
-        });
+        let io = TokioIo::new(Watched::new(stream, tracker.clone()));
         let requests = tracker.clone();
         let router = self.router.clone();
         let address = self.address;
@@ -614,11 +711,18 @@ impl Served {
                         .await
                     {
                         Ok(response) => response,
-                        Err(_) => Ok(crate::error::ApiError::new(
-                            axum::http::StatusCode::SERVICE_UNAVAILABLE,
-                            "the request took too long",
-                        )
-                        .into_response()),
+                        Err(_) => {
+                            let mut response = crate::error::ApiError::new(
+                                axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                                "the request took too long",
+                            )
+                            .into_response();
+                            response.headers_mut().insert(
+                                axum::http::header::X_CONTENT_TYPE_OPTIONS,
+                                axum::http::HeaderValue::from_static("nosniff"),
+                            );
+                            Ok(response)
+                        }
                     };
                 drop(in_progress);
                 response

@@ -57,7 +57,17 @@ pub async fn openapi_json() -> impl IntoResponse {
 }
 
 /// `GET /docs`: a small, self-contained page (no external assets) that lists the
-/// operations of `/openapi.json` and lets you try them with a token.
+/// operations of `/openapi.json` and lets you try them with a token. It may not be framed
+/// by another page (clickjacking).
 pub async fn docs() -> impl IntoResponse {
-    Html(include_str!("../assets/docs.html"))
+    (
+        [
+            (axum::http::header::X_FRAME_OPTIONS, "DENY"),
+            (
+                axum::http::header::CONTENT_SECURITY_POLICY,
+                "frame-ancestors 'none'",
+            ),
+        ],
+        Html(include_str!("../assets/docs.html")),
+    )
 }

@@ -16,6 +16,7 @@ use std::time::Instant;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{AllowOrigin, Any, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
 
 /// Liveness: the process answers.
 #[utoipa::path(get, path = "/healthz", tag = "health", responses((status = 200, body = Object)))]
@@ -74,13 +75,16 @@ fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
 
 /// The router with all routes and middleware (without the prefix rewrite).
 pub fn router(state: SharedState) -> Router {
+    // `Access-Control-Allow-Headers: *` does not cover `Authorization` (Fetch standard):
+    // the headers the API reads are listed.
+    let allowed_headers = [header::AUTHORIZATION, header::CONTENT_TYPE, header::ACCEPT];
     let cors = if state.config.cors_origins.is_empty() {
         None
     } else if state.config.cors_origins.iter().any(|o| o == "*") {
         Some(
             CorsLayer::new()
                 .allow_origin(Any)
-                .allow_headers(Any)
+                .allow_headers(allowed_headers.clone())
                 .allow_methods(Any),
         )
     } else {
@@ -93,7 +97,7 @@ pub fn router(state: SharedState) -> Router {
         Some(
             CorsLayer::new()
                 .allow_origin(AllowOrigin::list(origins))
-                .allow_headers(Any)
+                .allow_headers(allowed_headers)
                 .allow_methods([
                     Method::GET,
                     Method::POST,
@@ -104,6 +108,7 @@ pub fn router(state: SharedState) -> Router {
         )
     };
     let limit = state.config.max_body_bytes;
+    let https = state.config.tls.is_some();
     let mut router = Router::new()
         .merge(crate::routes::router())
         .merge(crate::jsonrpc::router())
@@ -122,7 +127,17 @@ pub fn router(state: SharedState) -> Router {
             json_errors(request, next, limit)
         }))
         .layer(CatchPanicLayer::custom(panic_response))
-        .layer(axum::middleware::from_fn(access_log));
+        .layer(axum::middleware::from_fn(access_log))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ));
+    if https {
+        router = router.layer(SetResponseHeaderLayer::overriding(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        ));
+    }
     if let Some(cors) = cors {
         router = router.layer(cors);
     }

@@ -595,6 +595,12 @@ async fn https_has_the_same_limits() {
     let ((complete, _), (incomplete, waited)) = answers;
     assert!(complete.starts_with("HTTP/1.1 200"), "{complete}");
     assert!(complete.contains(r#"{"status":"ok"}"#), "{complete}");
+    assert!(
+        complete
+            .to_ascii_lowercase()
+            .contains("strict-transport-security: max-age="),
+        "{complete}"
+    );
     assert_eq!(incomplete, "");
     assert!(waited < Duration::from_millis(2500), "{waited:?}");
 }
@@ -708,4 +714,138 @@ async fn jsonrpc_batches_have_a_deadline() {
         assert_eq!(a["error"]["code"], -32000, "{a}");
         assert_eq!(a["error"]["data"]["status"], 504, "{a}");
     }
+}
+
+fn header_of(reply: &Reply, name: &str) -> Option<String> {
+    reply.headers.lines().find_map(|line| {
+        let (k, v) = line.split_once(':')?;
+        k.trim()
+            .eq_ignore_ascii_case(name)
+            .then(|| v.trim().to_string())
+    })
+}
+
+/// `nosniff` on every answer (errors too), `no-store` on token answers, no framing of
+/// `/docs`, CORS preflights allow `Authorization` by name, and the `Bearer` scheme in any
+/// case.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn security_headers_and_cors() {
+    let director = demo::start_director().unwrap();
+    let mut config = demo::config(director.port(), SECRET);
+    config.cors_origins = vec!["https://example.org".into()];
+    let addr = start_gateway(config).await;
+    for path in [
+        "/healthz",
+        "/docs",
+        "/openapi.json",
+        "/nope",
+        "/control/clients",
+    ] {
+        let reply = request(addr, "GET", path, None, None).await;
+        assert_eq!(
+            header_of(&reply, "x-content-type-options").as_deref(),
+            Some("nosniff"),
+            "{path}"
+        );
+        assert_eq!(
+            header_of(&reply, "strict-transport-security"),
+            None,
+            "{path}: plain HTTP"
+        );
+    }
+    let docs = request(addr, "GET", "/docs", None, None).await;
+    assert_eq!(header_of(&docs, "x-frame-options").as_deref(), Some("DENY"));
+    assert!(header_of(&docs, "content-security-policy")
+        .unwrap()
+        .contains("frame-ancestors 'none'"));
+    let (user, password) = demo::DEMO_CONSOLE;
+    let form = format!("username={user}&password={password}&grant_type=password");
+    let reply = request(
+        addr,
+        "POST",
+        "/token",
+        None,
+        Some(("application/x-www-form-urlencoded", form)),
+    )
+    .await;
+    assert_eq!(reply.status, 200);
+    assert_eq!(
+        header_of(&reply, "cache-control").as_deref(),
+        Some("no-store")
+    );
+    let token = reply.json()["access_token"].as_str().unwrap().to_string();
+    let refreshed = request(addr, "POST", "/token/refresh", Some(&token), None).await;
+    assert_eq!(refreshed.status, 200, "{}", refreshed.body);
+    assert_eq!(
+        header_of(&refreshed, "cache-control").as_deref(),
+        Some("no-store")
+    );
+    for scheme in ["BEARER", "bearer", "Bearer", "bEaReR"] {
+        let head = format!("GET /users/me HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: {scheme} {token}\r\n\r\n");
+        let reply = raw(addr, head.as_bytes()).await;
+        assert_eq!(reply.status, 200, "{scheme}: {}", reply.body);
+    }
+    let preflight = raw(
+        addr,
+        b"OPTIONS /control/clients HTTP/1.1\r\nHost: x\r\nConnection: close\r\nOrigin: https://example.org\r\nAccess-Control-Request-Method: GET\r\nAccess-Control-Request-Headers: authorization\r\n\r\n",
+    )
+    .await;
+    let allowed = header_of(&preflight, "access-control-allow-headers")
+        .unwrap_or_default()
+        .to_lowercase();
+    assert!(allowed.contains("authorization"), "{}", preflight.headers);
+    assert_eq!(
+        header_of(&preflight, "access-control-allow-origin").as_deref(),
+        Some("https://example.org")
+    );
+}
+
+/// The answers the HTTP layer makes itself (a head it cannot parse, a 70 KB URI, 2,000
+/// headers) have the same JSON error body as the others; requests before and after on
+/// other connections are unaffected, and a pipelined good request is answered as usual.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn http_layer_errors_have_json_bodies() {
+    let director = demo::start_director().unwrap();
+    let addr = start_gateway(demo::config(director.port(), SECRET)).await;
+    let long_uri = format!("GET /{} HTTP/1.1\r\nHost: x\r\n\r\n", "a".repeat(70_000));
+    let mut many_headers = String::from("GET /healthz HTTP/1.1\r\nHost: x\r\n");
+    for i in 0..2000 {
+        many_headers.push_str(&format!("X-H{i}: v\r\n"));
+    }
+    many_headers.push_str("\r\n");
+    for (what, bytes, status) in [
+        (
+            "malformed",
+            b"GET / HTTP/1.1\r\nHost x\r\n\r\n".to_vec(),
+            400,
+        ),
+        ("garbage", b"\x01\x02\x03 nonsense\r\n\r\n".to_vec(), 400),
+        ("70 KB URI", long_uri.into_bytes(), 414),
+        ("2,000 headers", many_headers.into_bytes(), 431),
+    ] {
+        let reply = raw(addr, &bytes).await;
+        assert_eq!(reply.status, status, "{what}: {}", reply.headers);
+        assert!(
+            reply
+                .headers
+                .to_ascii_lowercase()
+                .contains("content-type: application/json"),
+            "{what}: {}",
+            reply.headers
+        );
+        assert!(reply.json()["detail"].is_string(), "{what}: {}", reply.body);
+    }
+    // Pipelined: two good requests, then a broken one; the good ones are answered as
+    // they are (a 404 of the router among them), then the JSON 400.
+    let reply = raw(
+        addr,
+        b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /nope HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost x\r\n\r\n",
+    )
+    .await;
+    let all = format!("{}\r\n\r\n{}", reply.headers, reply.body);
+    assert!(all.contains(r#"{"status":"ok"}"#), "{all}");
+    assert!(all.contains("HTTP/1.1 404"), "{all}");
+    assert!(all.contains(r#"{"detail":"Not Found"}"#), "{all}");
+    assert!(all.contains("HTTP/1.1 400"), "{all}");
+    assert!(all.contains(r#"{"detail":"Bad Request"}"#), "{all}");
 }

@@ -5,7 +5,9 @@ use crate::conn::ClientAddress;
 use crate::error::{ApiError, ApiResult};
 use crate::state::{Session, SharedState};
 use axum::extract::State;
+use axum::http::header;
 use axum::http::request::Parts;
+use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{Form, Json, Router};
 use bareos::Director;
@@ -32,7 +34,7 @@ pub async fn login(
     State(state): State<SharedState>,
     parts: Parts,
     form: Result<Form<TokenForm>, axum::extract::rejection::FormRejection>,
-) -> ApiResult<Json<Token>> {
+) -> ApiResult<impl IntoResponse> {
     let Form(form) = form.map_err(|e| {
         let status = match e.status() {
             axum::http::StatusCode::PAYLOAD_TOO_LARGE => e.status(),
@@ -75,23 +77,37 @@ pub async fn login(
     let access_token = state
         .tokens
         .issue(&form.username, &form.password, &director.name)?;
-    Ok(Json(Token {
+    Ok(no_store(Json(Token {
         access_token,
         token_type: "bearer".into(),
         expires_in: state.tokens.lifetime_seconds(),
-    }))
+    })))
+}
+
+/// A token answer: never stored by a cache (RFC 6749, 5.1).
+fn no_store(token: Json<Token>) -> impl IntoResponse {
+    (
+        [
+            (header::CACHE_CONTROL, "no-store"),
+            (header::PRAGMA, "no-cache"),
+        ],
+        token,
+    )
 }
 
 /// A new token with a new expiry, for a still valid one.
 #[utoipa::path(post, path = "/token/refresh", tag = "auth", security(("bearer" = [])),
     responses((status = 200, body = Token), (status = 401, body = crate::api_models::ErrorBody)))]
-pub async fn refresh(State(state): State<SharedState>, session: Session) -> ApiResult<Json<Token>> {
+pub async fn refresh(
+    State(state): State<SharedState>,
+    session: Session,
+) -> ApiResult<impl IntoResponse> {
     let access_token = state.tokens.refresh(&session.claims)?;
-    Ok(Json(Token {
+    Ok(no_store(Json(Token {
         access_token,
         token_type: "bearer".into(),
         expires_in: state.tokens.lifetime_seconds(),
-    }))
+    })))
 }
 
 /// Who the token belongs to.
