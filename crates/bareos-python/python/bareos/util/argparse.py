@@ -1,7 +1,10 @@
 """``ArgumentParser`` that reads config files too when ``configargparse`` is installed.
 
 With ``configargparse`` it adds ``-c/--config`` (a config file path); otherwise it is the
-standard library's ``argparse.ArgumentParser``.
+standard library's ``argparse.ArgumentParser``. ``format_values()`` (the ``--debug``
+output of the tools) never shows a password: the values of options whose destination
+contains ``password`` are shown as ``****``, wherever they came from (command line,
+config file, environment).
 """
 
 from pprint import pformat
@@ -15,6 +18,8 @@ except ImportError:
 
     HAVE_CONFIG_ARG_PARSE_MODULE = False
 
+_REDACTED = "****"
+
 
 class ArgumentParser(_argparse.ArgumentParser):
     """An ``ArgumentParser`` with optional config file support."""
@@ -26,13 +31,85 @@ class ArgumentParser(_argparse.ArgumentParser):
                 "-c", "--config", is_config_file=True, help="Config file path."
             )
 
+    def _password_actions(self):
+        return [
+            action
+            for action in self._actions
+            if action.dest and "password" in action.dest.lower()
+        ]
+
     def format_values(self):
-        """The parsed values, for ``--debug`` output (passwords hidden)."""
-        try:
-            return super().format_values()
-        except AttributeError:
-            values = dict(vars(self.parse_args()))
-            for key in list(values):
-                if "password" in key.lower() and values[key] is not None:
-                    values[key] = "****"
-            return pformat(values)
+        """The parsed values and where they came from (passwords shown as ``****``)."""
+        settings = getattr(self, "_source_to_settings", None)
+        if HAVE_CONFIG_ARG_PARSE_MODULE and settings is not None:
+            try:
+                self._source_to_settings = self._redacted_settings(settings)
+                return super().format_values()
+            finally:
+                self._source_to_settings = settings
+        values = dict(vars(self.parse_args()))
+        for key in list(values):
+            if "password" in key.lower() and values[key] is not None:
+                values[key] = _REDACTED
+        return pformat(values)
+
+    def _redacted_settings(self, settings):
+        actions = self._password_actions()
+        secrets = set()
+        for source in settings.values():
+            for action, value in source.values():
+                if action in actions and isinstance(value, str) and value:
+                    secrets.add(value)
+        redacted = type(settings)()
+        for name, source in settings.items():
+            entries = type(source)()
+            for key, (action, value) in source.items():
+                if action in actions:
+                    value = _REDACTED
+                elif not key and isinstance(value, list):
+                    value = self._redacted_command_line(value, actions, secrets)
+                elif isinstance(value, str):
+                    value = _hide(value, secrets)
+                entries[key] = (action, value)
+            redacted[name] = entries
+        return redacted
+
+    def _redacted_command_line(self, words, actions, secrets):
+        long_options = [
+            option for action in actions for option in action.option_strings
+            if option.startswith("--")
+        ]
+        short_options = [
+            option for action in actions for option in action.option_strings
+            if not option.startswith("--")
+        ]
+        result = []
+        hide_next = False
+        for word in words:
+            if hide_next:
+                result.append(_REDACTED)
+                hide_next = False
+                continue
+            name, equals, _ = word.partition("=")
+            if word.startswith("--") and len(name) > 2 and any(
+                option.startswith(name) for option in long_options
+            ):
+                if equals:
+                    result.append(name + "=" + _REDACTED)
+                else:
+                    result.append(word)
+                    hide_next = True
+                continue
+            if word in short_options:
+                result.append(word)
+                hide_next = True
+                continue
+            result.append(_hide(word, secrets))
+        return result
+
+
+def _hide(text, secrets):
+    """``text`` with every occurrence of a secret replaced by ``****``."""
+    for secret in sorted(secrets, key=len, reverse=True):
+        text = text.replace(secret, _REDACTED)
+    return text

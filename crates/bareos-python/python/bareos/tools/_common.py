@@ -1,0 +1,141 @@
+"""Parts shared by the command-line tools: options, logging, connecting, input."""
+
+import logging
+import sys
+
+import bareos.exceptions
+from bareos.util import argparse
+
+#: The log format of python-bareos's tools.
+LOG_FORMAT = "%(levelname)s %(module)s.%(funcName)s: %(message)s"
+#: What a password is shown as in ``--debug`` output.
+REDACTED = "****"
+
+
+def setup_logging():
+    """Root logger at INFO with the tools' format (``--debug`` lowers it to DEBUG)."""
+    logging.basicConfig(format=LOG_FORMAT, level=logging.INFO)
+    return logging.getLogger()
+
+
+def new_parser(description):
+    """An argument parser (config files too with ``configargparse``) with ``-d/--debug``."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument(
+        "-d", "--debug", action="store_true", help="enable debugging output"
+    )
+    return parser
+
+
+def add_positional_address(parser):
+    """Lets the address be given as the one positional argument too."""
+    parser.add_argument(
+        "positional_address",
+        nargs="?",
+        metavar="address",
+        help="Bareos Director network address (the same as --address).",
+    )
+
+
+def take_positional_address(parser, args):
+    """Moves a positional address into ``BAREOS_address`` (``--address``)."""
+    address = getattr(args, "positional_address", None)
+    if hasattr(args, "positional_address"):
+        del args.positional_address
+    if address is None:
+        return
+    option = getattr(args, "BAREOS_address", None)
+    if option not in (None, "localhost", address):
+        parser.error(
+            "two addresses given ({0} and --address {1}): give one".format(
+                address, option
+            )
+        )
+    args.BAREOS_address = address
+
+
+def redacted(parameters):
+    """A copy of connection keywords with every password replaced by ``****``."""
+    return {
+        key: (REDACTED if "password" in key.lower() and value is not None else value)
+        for key, value in parameters.items()
+    }
+
+
+def connect(cls, parameters):
+    """Opens the connection; on failure prints the error and exits with status 1."""
+    try:
+        return cls(**parameters)
+    except (bareos.exceptions.Error, ValueError, TypeError, OSError) as error:
+        print(str(error))
+        sys.exit(1)
+
+
+class LineInput:
+    """Mixin for a connection class: ``interactive()`` skips lines that are not UTF-8.
+
+    Standard input is read as python-bareos does (``input(">>")``, so piped input works
+    and the ``>>`` prompt is printed), but a line with bytes that are not UTF-8 is
+    reported on standard error and skipped instead of ending the program with a
+    traceback; the rest of the input still runs, and ``skipped_lines`` counts them.
+    """
+
+    skipped_lines = 0
+
+    def _get_input(self):
+        while True:
+            line = input(">>")
+            try:
+                line.encode("utf-8")
+            except UnicodeEncodeError:
+                self.skipped_lines += 1
+                print("input line is not valid UTF-8: skipped", file=sys.stderr)
+                continue
+            return line
+
+
+def with_line_input(cls):
+    """``cls`` with :py:class:`LineInput`'s reading of standard input."""
+    return type(cls.__name__, (LineInput, cls), {"__module__": cls.__module__})
+
+
+def prepare_stdin():
+    """Undecodable input bytes become surrogates (found and skipped by LineInput)."""
+    reconfigure = getattr(sys.stdin, "reconfigure", None)
+    if reconfigure is not None:
+        try:
+            reconfigure(errors="surrogateescape")
+        except (ValueError, OSError):
+            pass
+
+
+def run_interactive(connection):
+    """Runs ``connection.interactive()``; returns the exit status.
+
+    0 at ``exit``/``quit`` or end of input; 1 if a line had to be skipped or the
+    connection failed (the error is printed on standard error).
+    """
+    try:
+        connection.interactive()
+    except bareos.exceptions.Error as error:
+        print(str(error), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(file=sys.stderr)
+        return 130
+    return 1 if getattr(connection, "skipped_lines", 0) else 0
+
+
+def exit_quietly_on_broken_pipe(main):
+    """Runs ``main()`` and exits with its status; a closed standard output ends quietly."""
+    try:
+        status = main()
+        sys.stdout.flush()
+    except BrokenPipeError:
+        import os
+
+        # Python flushes stdout again at exit: point it at /dev/null first.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        status = 1
+    sys.exit(status)
