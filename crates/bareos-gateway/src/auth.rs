@@ -1,7 +1,14 @@
 //! Stateless tokens: HS256 JWTs like bareos-restapi's (`sub`, `exp`), plus the console
-//! password sealed with AES-256-GCM under a key derived from the same secret. Any server
-//! process with the secret accepts a token; no process stores a session; the client
-//! cannot read the password out of its token, and the server never sends it back.
+//! password sealed with AES-256-GCM. The signing key and the sealing key are derived
+//! separately from the configured secret with HKDF-SHA256. Any server process with the
+//! secret accepts a token; no process stores a session; the client cannot read the
+//! password out of its token (nor its length: it is padded), and the server never sends it
+//! back.
+//!
+//! A session (one login) has an absolute lifetime: refreshed tokens keep the time of the
+//! login (`auth`) and the session id (`sid`), and no token of the session is valid after
+//! `auth + max_session`. A session can be revoked (logout); revocation is kept in the
+//! memory of the process that received it, until the session's end.
 
 use crate::error::ApiError;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
@@ -9,7 +16,14 @@ use base64::Engine;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use openssl::symm::{decrypt_aead, encrypt_aead, Cipher};
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::sync::Mutex;
 use std::time::{SystemTime, UNIX_EPOCH};
+
+/// Sealed passwords are padded to a multiple of this many bytes (with a 2-byte length).
+const PAD_BLOCK: usize = 256;
+/// Most revoked sessions remembered at once.
+const MAX_REVOKED: usize = 100_000;
 
 /// The claims of a token.
 #[derive(Clone, Serialize, Deserialize)]
@@ -20,6 +34,10 @@ pub struct Claims {
     pub exp: u64,
     /// Issued at.
     pub iat: u64,
+    /// When the session began (the login), seconds since the epoch.
+    pub auth: u64,
+    /// The session id (random, kept by refreshes).
+    pub sid: String,
     /// The director logged in to.
     pub dir: String,
     /// The sealed console password (nonce + ciphertext + tag, base64url).
@@ -31,6 +49,7 @@ impl std::fmt::Debug for Claims {
         f.debug_struct("Claims")
             .field("sub", &self.sub)
             .field("exp", &self.exp)
+            .field("auth", &self.auth)
             .field("dir", &self.dir)
             .finish_non_exhaustive()
     }
@@ -42,6 +61,9 @@ pub struct TokenService {
     decoding: DecodingKey,
     seal_key: [u8; 32],
     lifetime_seconds: u64,
+    max_session_seconds: u64,
+    /// Revoked session ids and the end of their session.
+    revoked: Mutex<HashMap<String, u64>>,
 }
 
 fn now() -> u64 {
@@ -51,16 +73,27 @@ fn now() -> u64 {
         .unwrap_or(0)
 }
 
+/// A 32-byte key for one purpose, derived from the secret with HKDF-SHA256.
+fn derive_key(secret: &[u8], purpose: &str) -> [u8; 32] {
+    let hkdf = hkdf::Hkdf::<sha2::Sha256>::new(Some(b"bareos-gateway token keys v1"), secret);
+    let mut key = [0u8; 32];
+    hkdf.expand(purpose.as_bytes(), &mut key)
+        .expect("32 bytes is a valid HKDF-SHA256 output length");
+    key
+}
+
 impl TokenService {
-    /// From the shared secret and the token lifetime.
-    pub fn new(secret: &str, lifetime_minutes: u64) -> Self {
-        let digest =
-            openssl::sha::sha256(&[b"bareos-gateway credential key\0", secret.as_bytes()].concat());
+    /// From the shared secret, the token lifetime and the absolute session lifetime.
+    pub fn new(secret: &str, lifetime_minutes: u64, max_session_minutes: u64) -> Self {
+        let signing = derive_key(secret.as_bytes(), "jwt hs256 signing");
+        let lifetime_seconds = lifetime_minutes.max(1) * 60;
         TokenService {
-            encoding: EncodingKey::from_secret(secret.as_bytes()),
-            decoding: DecodingKey::from_secret(secret.as_bytes()),
-            seal_key: digest,
-            lifetime_seconds: lifetime_minutes.max(1) * 60,
+            encoding: EncodingKey::from_secret(&signing),
+            decoding: DecodingKey::from_secret(&signing),
+            seal_key: derive_key(secret.as_bytes(), "console password sealing aes-256-gcm"),
+            lifetime_seconds,
+            max_session_seconds: (max_session_minutes * 60).max(lifetime_seconds),
+            revoked: Mutex::new(HashMap::new()),
         }
     }
 
@@ -69,13 +102,28 @@ impl TokenService {
         self.lifetime_seconds
     }
 
-    /// A new token for a console that just logged in.
+    /// A new token for a console that just logged in (a new session).
     pub fn issue(&self, console: &str, password: &str, director: &str) -> Result<String, ApiError> {
+        let mut sid = [0u8; 16];
+        openssl::rand::rand_bytes(&mut sid).map_err(|_| ApiError::bad_gateway("no randomness"))?;
+        self.sign(console, password, director, now(), B64.encode(sid))
+    }
+
+    fn sign(
+        &self,
+        console: &str,
+        password: &str,
+        director: &str,
+        auth: u64,
+        sid: String,
+    ) -> Result<String, ApiError> {
         let iat = now();
         let claims = Claims {
             sub: console.to_string(),
-            exp: iat + self.lifetime_seconds,
+            exp: (iat + self.lifetime_seconds).min(auth + self.max_session_seconds),
             iat,
+            auth,
+            sid,
             dir: director.to_string(),
             cred: self.seal(password, console)?,
         };
@@ -83,20 +131,72 @@ impl TokenService {
             .map_err(|_| ApiError::bad_gateway("cannot sign the token"))
     }
 
-    /// A fresh token with the same identity and a new expiry.
-    pub fn refresh(&self, claims: &Claims) -> Result<String, ApiError> {
-        let password = self.password(claims)?;
-        self.issue(&claims.sub, &password, &claims.dir)
+    /// Seconds until a token of these claims expires (what `expires_in` says).
+    pub fn expires_in(&self, token: &str) -> u64 {
+        self.verify(token)
+            .map(|c| c.exp.saturating_sub(now()))
+            .unwrap_or(0)
     }
 
-    /// Checks signature and expiry.
+    /// A fresh token of the same session with a new expiry, never past the session's
+    /// absolute end.
+    pub fn refresh(&self, claims: &Claims) -> Result<String, ApiError> {
+        if now() >= claims.auth + self.max_session_seconds {
+            return Err(ApiError::unauthorized(
+                "the session has ended; log in again",
+            ));
+        }
+        let password = self.password(claims)?;
+        self.sign(
+            &claims.sub,
+            &password,
+            &claims.dir,
+            claims.auth,
+            claims.sid.clone(),
+        )
+    }
+
+    /// Checks signature, expiry, the session's absolute end and revocation.
     pub fn verify(&self, token: &str) -> Result<Claims, ApiError> {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.leeway = 0;
         validation.set_required_spec_claims(&["exp", "sub"]);
-        jsonwebtoken::decode::<Claims>(token, &self.decoding, &validation)
+        let invalid = || ApiError::unauthorized("Could not validate credentials");
+        let claims = jsonwebtoken::decode::<Claims>(token, &self.decoding, &validation)
             .map(|data| data.claims)
-            .map_err(|_| ApiError::unauthorized("Could not validate credentials"))
+            .map_err(|_| invalid())?;
+        if now() >= claims.auth + self.max_session_seconds {
+            return Err(invalid());
+        }
+        if self.lock_revoked().contains_key(&claims.sid) {
+            return Err(invalid());
+        }
+        Ok(claims)
+    }
+
+    /// Revokes the session of these claims (every token of it, refreshed ones too).
+    pub fn revoke(&self, claims: &Claims) {
+        let end = claims.auth + self.max_session_seconds;
+        let mut revoked = self.lock_revoked();
+        if revoked.len() >= MAX_REVOKED {
+            let t = now();
+            revoked.retain(|_, until| *until > t);
+            if revoked.len() >= MAX_REVOKED {
+                // Full of live sessions: forget the one that ends first.
+                if let Some(first) = revoked
+                    .iter()
+                    .min_by_key(|(_, until)| **until)
+                    .map(|(sid, _)| sid.clone())
+                {
+                    revoked.remove(&first);
+                }
+            }
+        }
+        revoked.insert(claims.sid.clone(), end);
+    }
+
+    fn lock_revoked(&self) -> std::sync::MutexGuard<'_, HashMap<String, u64>> {
+        self.revoked.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// The console password of a verified token.
@@ -108,13 +208,23 @@ impl TokenService {
         let mut nonce = [0u8; 12];
         openssl::rand::rand_bytes(&mut nonce)
             .map_err(|_| ApiError::bad_gateway("no randomness"))?;
+        let bytes = password.as_bytes();
+        let length = u16::try_from(bytes.len())
+            .map_err(|_| ApiError::unprocessable("the password is too long"))?;
+        // Length, password, zeros: a multiple of PAD_BLOCK bytes, so the sealed form does
+        // not tell the password's length.
+        let padded_len = (2 + bytes.len()).div_ceil(PAD_BLOCK) * PAD_BLOCK;
+        let mut plain = Vec::with_capacity(padded_len);
+        plain.extend_from_slice(&length.to_be_bytes());
+        plain.extend_from_slice(bytes);
+        plain.resize(padded_len, 0);
         let mut tag = [0u8; 16];
         let ciphertext = encrypt_aead(
             Cipher::aes_256_gcm(),
             &self.seal_key,
             Some(&nonce),
             console.as_bytes(),
-            password.as_bytes(),
+            &plain,
             &mut tag,
         )
         .map_err(|_| ApiError::bad_gateway("cannot seal the credentials"))?;
@@ -124,7 +234,7 @@ impl TokenService {
     fn open(&self, sealed: &str, console: &str) -> Result<String, ApiError> {
         let invalid = || ApiError::unauthorized("Could not validate credentials");
         let bytes = B64.decode(sealed).map_err(|_| invalid())?;
-        if bytes.len() < 28 {
+        if bytes.len() < 28 + 2 {
             return Err(invalid());
         }
         let (nonce, rest) = bytes.split_at(12);
@@ -138,7 +248,9 @@ impl TokenService {
             tag,
         )
         .map_err(|_| invalid())?;
-        String::from_utf8(plain).map_err(|_| invalid())
+        let length = usize::from(u16::from_be_bytes([plain[0], plain[1]]));
+        let password = plain.get(2..2 + length).ok_or_else(invalid)?;
+        String::from_utf8(password.to_vec()).map_err(|_| invalid())
     }
 }
 
@@ -146,22 +258,106 @@ impl TokenService {
 mod tests {
     use super::*;
 
+    const SECRET: &str = "0123456789abcdef0123456789abcdef-secret";
+
     #[test]
     fn issue_verify_refresh_and_tamper() {
-        let a = TokenService::new("0123456789abcdef-secret", 5);
-        let b = TokenService::new("0123456789abcdef-secret", 5);
+        let a = TokenService::new(SECRET, 5, 60);
+        let b = TokenService::new(SECRET, 5, 60);
         let token = a.issue("admin", "pw\"x", "bareos-dir").unwrap();
         assert!(!token.contains("pw"));
         let claims = b.verify(&token).unwrap();
         assert_eq!(claims.sub, "admin");
         assert_eq!(b.password(&claims).unwrap(), "pw\"x");
         let again = b.refresh(&claims).unwrap();
-        assert_eq!(a.password(&a.verify(&again).unwrap()).unwrap(), "pw\"x");
-        let other = TokenService::new("another-secret-0123456789", 5);
+        let refreshed = a.verify(&again).unwrap();
+        assert_eq!(a.password(&refreshed).unwrap(), "pw\"x");
+        assert_eq!(refreshed.sid, claims.sid);
+        assert_eq!(refreshed.auth, claims.auth);
+        let other = TokenService::new("another-secret-0123456789-0123456789", 5, 60);
         assert_eq!(other.verify(&token).unwrap_err().status, 401);
         let mut forged = claims.clone();
         forged.sub = "root".into();
         assert!(a.password(&forged).is_err());
         assert!(a.verify("garbage").is_err());
+    }
+
+    /// The signing key is not the secret (a token signed with the bare secret, as before
+    /// HKDF, is refused) and not the sealing key.
+    #[test]
+    fn keys_are_derived_separately() {
+        let service = TokenService::new(SECRET, 5, 60);
+        let t = now();
+        let claims = Claims {
+            sub: "admin".into(),
+            exp: t + 60,
+            iat: t,
+            auth: t,
+            sid: "s".into(),
+            dir: "d".into(),
+            cred: String::new(),
+        };
+        let header = Header::new(Algorithm::HS256);
+        let with_secret = jsonwebtoken::encode(
+            &header,
+            &claims,
+            &EncodingKey::from_secret(SECRET.as_bytes()),
+        )
+        .unwrap();
+        assert!(service.verify(&with_secret).is_err());
+        let with_seal_key = jsonwebtoken::encode(
+            &header,
+            &claims,
+            &EncodingKey::from_secret(&service.seal_key),
+        )
+        .unwrap();
+        assert!(service.verify(&with_seal_key).is_err());
+        assert_ne!(
+            derive_key(SECRET.as_bytes(), "jwt hs256 signing"),
+            service.seal_key
+        );
+    }
+
+    #[test]
+    fn sealed_passwords_do_not_tell_their_length() {
+        let service = TokenService::new(SECRET, 5, 60);
+        let short = service.seal("x", "admin").unwrap();
+        let long = service.seal(&"y".repeat(200), "admin").unwrap();
+        assert_eq!(short.len(), long.len());
+        assert_eq!(service.open(&short, "admin").unwrap(), "x");
+        assert_eq!(service.open(&long, "admin").unwrap(), "y".repeat(200));
+        assert_eq!(
+            service.open(&service.seal("", "a").unwrap(), "a").unwrap(),
+            ""
+        );
+        let longer = service.seal(&"z".repeat(300), "admin").unwrap();
+        assert!(longer.len() > long.len());
+        assert_eq!(service.open(&longer, "admin").unwrap(), "z".repeat(300));
+    }
+
+    #[test]
+    fn sessions_end_and_can_be_revoked() {
+        let service = TokenService::new(SECRET, 5, 60);
+        let token = service.issue("admin", "pw", "d").unwrap();
+        let claims = service.verify(&token).unwrap();
+        // A session that began 61 minutes ago: its tokens and refreshes are refused.
+        let mut old = claims.clone();
+        old.auth -= 61 * 60;
+        assert!(service.refresh(&old).is_err());
+        let old_token =
+            jsonwebtoken::encode(&Header::new(Algorithm::HS256), &old, &service.encoding).unwrap();
+        assert!(service.verify(&old_token).is_err());
+        // A refreshed token never outlives the session.
+        let mut late = claims.clone();
+        late.auth -= 58 * 60;
+        let refreshed = service.verify(&service.refresh(&late).unwrap()).unwrap();
+        assert_eq!(refreshed.exp, late.auth + 60 * 60);
+        // Revocation: the token and its refreshed tokens.
+        let refreshed = service.refresh(&claims).unwrap();
+        service.revoke(&claims);
+        assert!(service.verify(&token).is_err());
+        assert!(service.verify(&refreshed).is_err());
+        let other = service.issue("admin", "pw", "d").unwrap();
+        assert!(service.verify(&other).is_ok());
     }
 }

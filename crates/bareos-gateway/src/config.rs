@@ -14,8 +14,10 @@
 //! cors_origins = ["https://example.org"]
 //!
 //! [jwt]
-//! secret = "change me"            # or BAREOS_GATEWAY_JWT_SECRET
+//! secret = "..."                   # 32+ random bytes, or BAREOS_GATEWAY_JWT_SECRET; or:
+//! secret_file = "jwt.secret"       # read; made (mode 0600, 32 random bytes) if missing
 //! expire_minutes = 30
+//! max_session_minutes = 720        # refreshed tokens end this long after the login
 //!
 //! [login]                          # throttling of POST /token
 //! max_failures_per_address = 20    # failed logins of one client address ...
@@ -117,19 +119,30 @@ pub struct GatewayConfig {
 #[derive(Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct JwtConfig {
-    /// HS256 secret shared by all server processes (tokens are stateless).
+    /// The secret shared by all server processes (tokens are stateless); the signing
+    /// and sealing keys are derived from it. At least 32 random bytes' worth.
     #[serde(default)]
     pub secret: String,
+    /// A file holding the secret instead; created with 32 random bytes (hex, mode 0600)
+    /// on the first start if it does not exist. Relative to the configuration file.
+    #[serde(default)]
+    pub secret_file: Option<PathBuf>,
     /// Token lifetime.
     #[serde(default = "default_expire")]
     pub expire_minutes: u64,
+    /// Absolute lifetime of a session: no token of a login, refreshed or not, is valid
+    /// after this.
+    #[serde(default = "default_max_session")]
+    pub max_session_minutes: u64,
 }
 
 impl std::fmt::Debug for JwtConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("JwtConfig")
             .field("secret", &"<redacted>")
+            .field("secret_file", &self.secret_file)
             .field("expire_minutes", &self.expire_minutes)
+            .field("max_session_minutes", &self.max_session_minutes)
             .finish()
     }
 }
@@ -138,7 +151,9 @@ impl Default for JwtConfig {
     fn default() -> Self {
         JwtConfig {
             secret: String::new(),
+            secret_file: None,
             expire_minutes: default_expire(),
+            max_session_minutes: default_max_session(),
         }
     }
 }
@@ -343,6 +358,9 @@ fn default_concurrent_logins_per_address() -> usize {
 fn default_expire() -> u64 {
     30
 }
+fn default_max_session() -> u64 {
+    12 * 60
+}
 fn default_pool_size() -> usize {
     8
 }
@@ -380,6 +398,12 @@ impl GatewayConfig {
             .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         let mut config = Self::parse(&text)?;
         config.apply_env(|k| std::env::var(k).ok());
+        if config.jwt.secret.is_empty() {
+            if let Some(file) = &config.jwt.secret_file {
+                let file = path.parent().unwrap_or(Path::new(".")).join(file);
+                config.jwt.secret = crate::secret::load_or_create(&file)?;
+            }
+        }
         config.check()?;
         Ok(config)
     }
@@ -403,11 +427,7 @@ impl GatewayConfig {
 
     /// Checks what serde cannot.
     pub fn check(&self) -> Result<(), String> {
-        if self.jwt.secret.len() < 16 {
-            return Err(
-                "jwt.secret (or BAREOS_GATEWAY_JWT_SECRET) must have at least 16 characters".into(),
-            );
-        }
+        crate::secret::check_strength(&self.jwt.secret)?;
         if self.directors.is_empty() {
             return Err("at least one [[directors]] entry is needed".into());
         }
@@ -471,13 +491,20 @@ mod tests {
                 .unwrap();
         assert!(c.check().is_err());
         c.apply_env(|k| match k {
-            "BAREOS_GATEWAY_JWT_SECRET" => Some("0123456789abcdef".into()),
+            "BAREOS_GATEWAY_JWT_SECRET" => Some("0123456789abcdef0123456789abcdef".into()),
             "BAREOS_GATEWAY_METRICS_PASSWORD" => Some("pw".into()),
             _ => None,
         });
         c.check().unwrap();
         assert_eq!(c.metrics.as_ref().unwrap().password, "pw");
         assert!(!format!("{c:?}").contains("0123456789abcdef"));
+        // A short or regular secret is refused.
+        let strong = c.jwt.secret.clone();
+        for weak in ["0123456789abcdef", &"x".repeat(40)] {
+            c.jwt.secret = weak.to_string();
+            assert!(c.check().is_err(), "{weak}");
+        }
+        c.jwt.secret = strong;
         assert!(GatewayConfig::parse("bogus = 1").is_err());
         // TLS-PSK is required unless a director entry says otherwise.
         assert_eq!(c.directors[0].tls_psk, "require");

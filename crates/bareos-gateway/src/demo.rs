@@ -77,7 +77,7 @@ pub fn config(port: u16, secret: &str) -> GatewayConfig {
         login: LoginConfig::default(),
         jwt: JwtConfig {
             secret: secret.into(),
-            expire_minutes: 30,
+            ..JwtConfig::default()
         },
         tls: None,
         pool: PoolConfig::default(),

@@ -5,7 +5,8 @@
 //! - [`pool`]: connection pools per (director, console); one command at a time per
 //!   connection, broken connections dropped, no command ever replayed.
 //! - [`command`]: injection-proof command lines.
-//! - [`auth`]: stateless HS256 tokens carrying the sealed console password.
+//! - [`auth`]: stateless HS256 tokens carrying the sealed console password, with keys
+//!   derived from the secret ([`secret`]) by HKDF.
 //! - [`server::serve`]: HTTP or HTTPS, with connection limits ([`conn`]).
 #![deny(missing_docs)]
 
@@ -22,6 +23,7 @@ pub mod metrics;
 pub mod openapi;
 pub mod pool;
 pub mod routes;
+pub mod secret;
 pub mod server;
 pub mod state;
 pub mod throttle;

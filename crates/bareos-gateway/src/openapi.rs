@@ -28,7 +28,7 @@ impl Modify for Security {
     info(title = "Bareos REST API (bareos-rs gateway)", description = "bareos-restapi 25 compatible REST, JSON-RPC 2.0 and Prometheus metrics over pooled director console connections. Every route also works under /directors/{name}/... or with ?director=NAME."),
     modifiers(&Security),
     paths(
-        routes::login::login, routes::login::refresh, routes::login::me,
+        routes::login::login, routes::login::refresh, routes::login::revoke, routes::login::me,
         routes::configuration::list_resources, routes::configuration::get_resource,
         routes::configuration::add_resource, routes::configuration::add_jobdefs_alias,
         routes::configuration::add_storage_alias,

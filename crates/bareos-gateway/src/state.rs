@@ -37,7 +37,11 @@ impl AppState {
     /// Builds the state.
     pub fn new(config: GatewayConfig) -> Self {
         AppState {
-            tokens: TokenService::new(&config.jwt.secret, config.jwt.expire_minutes),
+            tokens: TokenService::new(
+                &config.jwt.secret,
+                config.jwt.expire_minutes,
+                config.jwt.max_session_minutes,
+            ),
             pools: Pools::new(config.pool.clone()),
             metrics: MetricsCache::default(),
             readiness: Default::default(),

@@ -8,7 +8,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-const SECRET: &str = "test-secret-0123456789abcdef";
+const SECRET: &str = "test-secret-0123456789abcdef-0123456789";
 
 async fn start_gateway(config: GatewayConfig) -> SocketAddr {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -848,4 +848,60 @@ async fn http_layer_errors_have_json_bodies() {
     assert!(all.contains(r#"{"detail":"Not Found"}"#), "{all}");
     assert!(all.contains("HTTP/1.1 400"), "{all}");
     assert!(all.contains(r#"{"detail":"Bad Request"}"#), "{all}");
+}
+
+/// Logout: `POST /token/revoke` ends the session: the token and the tokens refreshed
+/// from it are refused afterwards; a new login works. Refreshing keeps the session's
+/// absolute end: `expires_in` never goes past `max_session_minutes` after the login.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sessions_can_be_revoked_and_end() {
+    let director = demo::start_director().unwrap();
+    let mut config = demo::config(director.port(), SECRET);
+    config.jwt.expire_minutes = 30;
+    config.jwt.max_session_minutes = 31;
+    let addr = start_gateway(config).await;
+    let (user, password) = demo::DEMO_CONSOLE;
+    let form = format!("username={user}&password={password}&grant_type=password");
+    let reply = request(
+        addr,
+        "POST",
+        "/token",
+        None,
+        Some(("application/x-www-form-urlencoded", form)),
+    )
+    .await;
+    let first = reply.json();
+    assert!(first["expires_in"].as_u64().unwrap() <= 30 * 60);
+    let t = first["access_token"].as_str().unwrap().to_string();
+    let refreshed = request(addr, "POST", "/token/refresh", Some(&t), None).await;
+    assert_eq!(refreshed.status, 200, "{}", refreshed.body);
+    let t2 = refreshed.json()["access_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let again = request(addr, "POST", "/token/refresh", Some(&t2), None).await;
+    let expires = again.json()["expires_in"].as_u64().unwrap();
+    assert!(expires <= 31 * 60 && expires > 30 * 60 - 5, "{expires}");
+
+    assert_eq!(
+        request(addr, "GET", "/users/me", Some(&t2), None)
+            .await
+            .status,
+        200
+    );
+    let revoked = request(addr, "POST", "/token/revoke", Some(&t2), None).await;
+    assert_eq!(revoked.status, 204, "{}", revoked.body);
+    for token in [&t, &t2] {
+        let reply = request(addr, "GET", "/users/me", Some(token), None).await;
+        assert_eq!(reply.status, 401, "{}", reply.body);
+        let reply = request(addr, "POST", "/token/refresh", Some(token), None).await;
+        assert_eq!(reply.status, 401, "{}", reply.body);
+    }
+    let t3 = login(addr, "/token").await;
+    assert_eq!(
+        request(addr, "GET", "/users/me", Some(&t3), None)
+            .await
+            .status,
+        200
+    );
 }

@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-const SECRET: &str = "test-secret-0123456789abcdef";
+const SECRET: &str = "test-secret-0123456789abcdef-0123456789";
 
 struct Server {
     addr: SocketAddr,

@@ -16,6 +16,7 @@ pub fn router() -> Router<SharedState> {
     Router::new()
         .route("/token", post(login))
         .route("/token/refresh", post(refresh))
+        .route("/token/revoke", post(revoke))
         .route("/users/me", get(me))
         .route("/users/me/", get(me))
 }
@@ -78,9 +79,9 @@ pub async fn login(
         .tokens
         .issue(&form.username, &form.password, &director.name)?;
     Ok(no_store(Json(Token {
+        expires_in: state.tokens.expires_in(&access_token),
         access_token,
         token_type: "bearer".into(),
-        expires_in: state.tokens.lifetime_seconds(),
     })))
 }
 
@@ -95,7 +96,8 @@ fn no_store(token: Json<Token>) -> impl IntoResponse {
     )
 }
 
-/// A new token with a new expiry, for a still valid one.
+/// A new token with a new expiry, for a still valid one; never past the absolute end of
+/// the session (`max_session_minutes` after the login).
 #[utoipa::path(post, path = "/token/refresh", tag = "auth", security(("bearer" = [])),
     responses((status = 200, body = Token), (status = 401, body = crate::api_models::ErrorBody)))]
 pub async fn refresh(
@@ -104,10 +106,20 @@ pub async fn refresh(
 ) -> ApiResult<impl IntoResponse> {
     let access_token = state.tokens.refresh(&session.claims)?;
     Ok(no_store(Json(Token {
+        expires_in: state.tokens.expires_in(&access_token),
         access_token,
         token_type: "bearer".into(),
-        expires_in: state.tokens.lifetime_seconds(),
     })))
+}
+
+/// Logout: revokes the token's session (the token and every token refreshed from it or
+/// that it was refreshed from). Kept by the server process that received it until the
+/// session would have ended.
+#[utoipa::path(post, path = "/token/revoke", tag = "auth", security(("bearer" = [])),
+    responses((status = 204, description = "the session is revoked"), (status = 401, body = crate::api_models::ErrorBody)))]
+pub async fn revoke(State(state): State<SharedState>, session: Session) -> axum::http::StatusCode {
+    state.tokens.revoke(&session.claims);
+    axum::http::StatusCode::NO_CONTENT
 }
 
 /// Who the token belongs to.
