@@ -350,7 +350,13 @@ def jsonrpc(user1):
                            "--port", str(user1.port))
     yield server
     stderr = server.stop()
-    assert SECRET not in stderr + "\n".join(server.banner)
+    # --debug logs each command, but no password of any kind
+    assert "DEBUG jsonrpc_server.execute: list pools" in stderr
+    for secret in [SECRET, COMMAND_SECRET]:
+        assert secret not in stderr + "\n".join(server.banner)
+
+
+COMMAND_SECRET = "Cmd-Secret-31x"
 
 
 def test_jsonrpc_server_banner(jsonrpc):
@@ -393,6 +399,13 @@ def test_jsonrpc_director_error(jsonrpc):
     assert answer["error"]["message"] == "failed: foo: is an invalid command."
     # the connection is still usable
     assert "pools" in jsonrpc.rpc("execute", "list pools")["result"]
+
+
+def test_jsonrpc_command_with_a_password(jsonrpc):
+    answer = jsonrpc.rpc(
+        "execute", "configure add console name=x password={0}".format(COMMAND_SECRET))
+    assert "result" in answer or answer["error"]["code"] == -32603
+    # the fixture checks that the password was not logged
 
 
 def test_jsonrpc_protocol_errors(jsonrpc):

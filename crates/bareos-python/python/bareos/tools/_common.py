@@ -1,6 +1,7 @@
 """Parts shared by the command-line tools: options, logging, connecting, input."""
 
 import logging
+import re
 import sys
 
 import bareos.exceptions
@@ -60,6 +61,16 @@ def redacted(parameters):
         key: (REDACTED if "password" in key.lower() and value is not None else value)
         for key, value in parameters.items()
     }
+
+
+_PASSWORD_ARGUMENT = re.compile(r"""(password\s*=\s*)("[^"]*"?|'[^']*'?|\S+)""", re.IGNORECASE)
+
+
+def redacted_command(command):
+    """A console command for a log line: ``password=...`` values shown as ``****``."""
+    if isinstance(command, (list, tuple)):
+        command = " ".join(str(word) for word in command)
+    return _PASSWORD_ARGUMENT.sub(lambda m: m.group(1) + REDACTED, str(command))
 
 
 def connect(cls, parameters):

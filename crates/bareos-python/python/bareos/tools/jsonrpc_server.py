@@ -73,14 +73,14 @@ class BconsoleMethods:
 
     def execute(self, command):
         """Runs any console command and returns its result."""
-        self.logger.debug(command)
+        self.logger.debug(_common.redacted_command(command))
         _check_command(command)
         with self._lock:
             return self.conn.call(command)
 
     def execute_fullresult(self, command):
         """Runs any console command and returns the director's whole JSON-RPC answer."""
-        self.logger.debug(command)
+        self.logger.debug(_common.redacted_command(command))
         _check_command(command)
         with self._lock:
             return self.conn.call_fullresult(command)
