@@ -9,11 +9,12 @@
 //! the secrets of every open connection scrubbed.
 
 use bareos::blocking;
-use bareos::{Config, Password, ProtocolVersion, TlsMode, TlsVersion};
+use bareos::{Config, Part, Password, ProtocolVersion, TlsMode, TlsVersion};
 use pyo3::create_exception;
 use pyo3::exceptions::{PyException, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
+use std::net::SocketAddr;
 use std::sync::{Mutex, MutexGuard, Once};
 use std::time::Duration;
 
@@ -137,30 +138,62 @@ impl<T: Send> Handle<T> {
 trait LowLevel: Send {
     fn send_line(&mut self, line: &str) -> bareos::Result<()>;
     fn next_chunk(&mut self) -> bareos::Result<Option<Vec<u8>>>;
+    fn next_part(&mut self) -> bareos::Result<Option<Part>>;
     fn rest(&mut self) -> bareos::Result<Vec<u8>>;
+    fn data_within(&mut self, wait: Duration) -> bareos::Result<bool>;
+    fn socket_addresses(&self) -> std::io::Result<(SocketAddr, SocketAddr)>;
+    fn socket_fd(&self) -> i32;
+    fn call_deadline(&mut self, timeout: Option<Duration>);
 }
 
-impl LowLevel for blocking::Director {
-    fn send_line(&mut self, line: &str) -> bareos::Result<()> {
-        self.send(line)
-    }
-    fn next_chunk(&mut self) -> bareos::Result<Option<Vec<u8>>> {
-        self.read_chunk()
-    }
-    fn rest(&mut self) -> bareos::Result<Vec<u8>> {
-        Ok(self.read_response()?.into_bytes())
-    }
+macro_rules! low_level {
+    ($type:ty) => {
+        impl LowLevel for $type {
+            fn send_line(&mut self, line: &str) -> bareos::Result<()> {
+                self.send(line)
+            }
+            fn next_chunk(&mut self) -> bareos::Result<Option<Vec<u8>>> {
+                self.read_chunk()
+            }
+            fn next_part(&mut self) -> bareos::Result<Option<Part>> {
+                self.read_part()
+            }
+            fn rest(&mut self) -> bareos::Result<Vec<u8>> {
+                Ok(self.read_response()?.into_bytes())
+            }
+            fn data_within(&mut self, wait: Duration) -> bareos::Result<bool> {
+                self.has_data(wait)
+            }
+            fn socket_addresses(&self) -> std::io::Result<(SocketAddr, SocketAddr)> {
+                self.addresses()
+            }
+            fn socket_fd(&self) -> i32 {
+                self.raw_fd()
+            }
+            fn call_deadline(&mut self, timeout: Option<Duration>) {
+                self.set_call_timeout(timeout)
+            }
+        }
+    };
 }
 
-impl LowLevel for blocking::FileDaemon {
-    fn send_line(&mut self, line: &str) -> bareos::Result<()> {
-        self.send(line)
-    }
-    fn next_chunk(&mut self) -> bareos::Result<Option<Vec<u8>>> {
-        self.read_chunk()
-    }
-    fn rest(&mut self) -> bareos::Result<Vec<u8>> {
-        Ok(self.read_response()?.into_bytes())
+low_level!(blocking::Director);
+low_level!(blocking::FileDaemon);
+
+type Address = (String, u16);
+
+fn address(addr: SocketAddr) -> Address {
+    (addr.ip().to_string(), addr.port())
+}
+
+/// A positive, finite number of seconds, or `None`.
+fn seconds(value: Option<f64>, what: &str) -> PyResult<Option<Duration>> {
+    match value {
+        None => Ok(None),
+        Some(s) if s.is_finite() && s > 0.0 && s < 1e9 => Ok(Some(Duration::from_secs_f64(s))),
+        Some(_) => Err(PyValueError::new_err(format!(
+            "{what} must be a positive number of seconds"
+        ))),
     }
 }
 
@@ -174,60 +207,107 @@ impl<T: LowLevel> Handle<T> {
         Ok(chunk.map(|c| PyBytes::new(py, &c)))
     }
 
+    /// The next frame: `bytes` for data, an `int` for a signal, `None` at the end.
+    fn read_part(&self, py: Python<'_>) -> PyResult<Option<PyObject>> {
+        let part = self.with(py, |c| c.next_part())?;
+        Ok(part.map(|part| match part {
+            Part::Data(data) => PyBytes::new(py, &data).into_any().unbind(),
+            Part::Signal(signal) => signal
+                .code()
+                .into_pyobject(py)
+                .expect("an int converts")
+                .into_any()
+                .unbind(),
+        }))
+    }
+
     fn read_response<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
         let bytes = self.with(py, |c| c.rest())?;
         Ok(PyBytes::new(py, &bytes))
     }
+
+    fn has_data(&self, py: Python<'_>, wait: f64) -> PyResult<bool> {
+        let wait = if wait.is_finite() && wait > 0.0 {
+            Duration::from_secs_f64(wait.min(1e9))
+        } else {
+            Duration::ZERO
+        };
+        self.with(py, |c| c.data_within(wait))
+    }
+
+    fn addresses(&self) -> PyResult<(Address, Address)> {
+        match self.peek(|c| c.socket_addresses()) {
+            Some(Ok((local, peer))) => Ok((address(local), address(peer))),
+            Some(Err(error)) => Err(pyo3::exceptions::PyOSError::new_err(error.to_string())),
+            None => Err(closed_error()),
+        }
+    }
+
+    fn fileno(&self) -> i32 {
+        self.peek(|c| c.socket_fd()).unwrap_or(-1)
+    }
+
+    fn set_call_timeout(&self, py: Python<'_>, timeout: Option<f64>) -> PyResult<()> {
+        let timeout = seconds(timeout, "call_timeout")?;
+        self.with(py, |c| {
+            c.call_deadline(timeout);
+            Ok(())
+        })
+    }
 }
 
 /// Connection settings as the Python layer passes them.
-#[allow(clippy::too_many_arguments)]
-fn build_config(
-    address: &str,
+struct Settings<'a> {
+    address: &'a str,
     port: u16,
     name: Option<String>,
-    password_md5: &str,
-    tls: &str,
-    tls_max_version: Option<&str>,
+    password_md5: &'a str,
+    tls: &'a str,
+    tls_max_version: Option<&'a str>,
     pam: Option<(String, String)>,
+    allow_cleartext_pam: bool,
+    /// Bounds connecting and logging in (python-bareos's `timeout`).
     timeout: Option<f64>,
-) -> PyResult<Config> {
-    let password = Password::from_md5(password_md5)
-        .ok_or_else(|| PyValueError::new_err("the password's MD5 form is not 32 hex digits"))?;
-    let mut config = Config::new(address).port(port).password(password);
-    if let Some(name) = name {
-        config = config.console(name);
-    }
-    config = config.tls(match tls {
-        "required" => TlsMode::Required,
-        "prefer" => TlsMode::Prefer,
-        "disabled" => TlsMode::Disabled,
-        other => return Err(PyValueError::new_err(format!("unknown TLS mode {other:?}"))),
-    });
-    match tls_max_version {
-        None => {}
-        Some("1.2") => config = config.tls_max_version(TlsVersion::Tls12),
-        Some("1.3") => config = config.tls_max_version(TlsVersion::Tls13),
-        Some(other) => {
-            return Err(PyValueError::new_err(format!(
-                "unsupported TLS version {other:?} (1.2 or 1.3)"
-            )))
+    /// Bounds each call (none by default: a command runs as long as it needs).
+    call_timeout: Option<f64>,
+}
+
+impl Settings<'_> {
+    fn config(self) -> PyResult<Config> {
+        let password = Password::from_md5(self.password_md5).ok_or_else(|| {
+            PyValueError::new_err("the password's MD5 form is not 32 hex digits")
+        })?;
+        let mut config = Config::new(self.address)
+            .port(self.port)
+            .password(password);
+        if let Some(name) = self.name {
+            config = config.console(name);
         }
-    }
-    if let Some((user, pass)) = pam {
-        config = config.pam(user, pass);
-    }
-    if let Some(seconds) = timeout {
-        if !(seconds.is_finite() && seconds > 0.0) {
-            return Err(PyValueError::new_err("timeout must be a positive number"));
+        config = config.tls(match self.tls {
+            "required" => TlsMode::Required,
+            "prefer" => TlsMode::Prefer,
+            "disabled" => TlsMode::Disabled,
+            other => return Err(PyValueError::new_err(format!("unknown TLS mode {other:?}"))),
+        });
+        match self.tls_max_version {
+            None => {}
+            Some("1.2") => config = config.tls_max_version(TlsVersion::Tls12),
+            Some("1.3") => config = config.tls_max_version(TlsVersion::Tls13),
+            Some(other) => {
+                return Err(PyValueError::new_err(format!(
+                    "unsupported TLS version {other:?} (1.2 or 1.3)"
+                )))
+            }
         }
-        let limit = Duration::from_secs_f64(seconds);
-        config = config
-            .connect_timeout(limit)
-            .login_timeout(limit)
-            .read_timeout(limit);
+        if let Some((user, pass)) = self.pam {
+            config = config.pam(user, pass);
+        }
+        config = config.allow_cleartext_pam(self.allow_cleartext_pam);
+        if let Some(limit) = seconds(self.timeout, "timeout")? {
+            config = config.connect_timeout(limit).login_timeout(limit);
+        }
+        Ok(config.call_timeout(seconds(self.call_timeout, "call_timeout")?))
     }
-    Ok(config)
 }
 
 /// The secrets of one connection, scrubbed from log records while it exists.
@@ -282,8 +362,11 @@ impl Director {
 #[pymethods]
 impl Director {
     /// Connects and logs in (GIL released). `password_md5` is the MD5 hex form.
+    /// `timeout` bounds connecting and logging in; `call_timeout` each call (none by
+    /// default). With `protocol_fallback`, a refused cleartext protocol-2 login is
+    /// retried once with protocol 1.
     #[new]
-    #[pyo3(signature = (address, port, name, password_md5, protocol, tls, tls_max_version=None, pam=None, timeout=None, json=false))]
+    #[pyo3(signature = (address, port, name, password_md5, protocol, tls, tls_max_version=None, pam=None, timeout=None, json=false, protocol_fallback=false, call_timeout=None, allow_cleartext_pam=false))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -297,6 +380,9 @@ impl Director {
         pam: Option<(String, String)>,
         timeout: Option<f64>,
         json: bool,
+        protocol_fallback: bool,
+        call_timeout: Option<f64>,
+        allow_cleartext_pam: bool,
     ) -> PyResult<Director> {
         let secrets = Secrets::register(password_md5, pam.as_ref().map(|p| p.1.as_str()));
         let protocol = match protocol {
@@ -308,7 +394,7 @@ impl Director {
                 )))
             }
         };
-        let config = build_config(
+        let config = Settings {
             address,
             port,
             name,
@@ -316,9 +402,13 @@ impl Director {
             tls,
             tls_max_version,
             pam,
+            allow_cleartext_pam,
             timeout,
-        )?
+            call_timeout,
+        }
+        .config()?
         .protocol(protocol)
+        .protocol_fallback(protocol_fallback)
         .json(json);
         let director = without_gil(py, || blocking::Director::connect(config))
             .map_err(|e| native_error(&e))?;
@@ -341,17 +431,24 @@ impl Director {
         Ok(PyBytes::new(py, &bytes))
     }
 
-    /// Runs a command in JSON mode: (envelope as JSON text, text before the envelope).
+    /// Runs a command in JSON mode: (envelope as JSON text, text before the envelope),
+    /// or, when the director stopped at a prompt, `(None, the prompt's text)` with the
+    /// prompt cancelled, so the connection is ready for the next call.
     fn call_json<'py>(
         &self,
         py: Python<'py>,
         command: &str,
-    ) -> PyResult<(String, Bound<'py, PyBytes>)> {
-        let (envelope, leading) = self.with(py, |d| {
-            let reply = d.call_json_reply(command)?;
-            Ok((reply.envelope.to_string(), reply.leading_text))
+    ) -> PyResult<(Option<String>, Bound<'py, PyBytes>)> {
+        let (envelope, bytes) = self.with(py, |d| match d.call_json_reply(command) {
+            Ok(reply) => Ok((Some(reply.envelope.to_string()), reply.leading_text)),
+            Err(error) if d.at_prompt() => {
+                let text = error.raw_reply().map(<[u8]>::to_vec).unwrap_or_default();
+                d.cancel_prompt()?;
+                Ok((None, text))
+            }
+            Err(error) => Err(error),
         })?;
-        Ok((envelope, PyBytes::new(py, &leading)))
+        Ok((envelope, PyBytes::new(py, &bytes)))
     }
 
     /// Sends one line without reading (the answer when a prompt is open).
@@ -367,6 +464,33 @@ impl Director {
     /// The rest of the response in progress.
     fn read_response<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
         self.inner.read_response(py)
+    }
+
+    /// The next frame of the response in progress: `bytes` (data), `int` (a signal;
+    /// the end signal ends it), or `None` when nothing is outstanding.
+    fn read_part(&self, py: Python<'_>) -> PyResult<Option<PyObject>> {
+        self.inner.read_part(py)
+    }
+
+    /// Whether data arrives within `wait` seconds (nothing is consumed).
+    fn has_data(&self, py: Python<'_>, wait: f64) -> PyResult<bool> {
+        self.inner.has_data(py, wait)
+    }
+
+    /// `((local host, port), (peer host, port))` of the TCP connection.
+    fn addresses(&self) -> PyResult<(Address, Address)> {
+        self.inner.addresses()
+    }
+
+    /// The socket's file descriptor (-1 when closed).
+    fn fileno(&self) -> i32 {
+        self.inner.fileno()
+    }
+
+    /// Sets (or with `None` lifts) the deadline of each following call, in seconds.
+    #[pyo3(signature = (timeout=None))]
+    fn set_call_timeout(&self, py: Python<'_>, timeout: Option<f64>) -> PyResult<()> {
+        self.inner.set_call_timeout(py, timeout)
     }
 
     /// Whether the director waits for an answer at a prompt.
@@ -441,9 +565,10 @@ impl FileDaemon {
 
 #[pymethods]
 impl FileDaemon {
-    /// Connects and authenticates as director `name` (GIL released).
+    /// Connects and authenticates as director `name` (GIL released); `timeout` bounds
+    /// connecting and the authentication, `call_timeout` each call (none by default).
     #[new]
-    #[pyo3(signature = (address, port, name, password_md5, tls, tls_max_version=None, timeout=None))]
+    #[pyo3(signature = (address, port, name, password_md5, tls, tls_max_version=None, timeout=None, call_timeout=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -454,18 +579,22 @@ impl FileDaemon {
         tls: &str,
         tls_max_version: Option<&str>,
         timeout: Option<f64>,
+        call_timeout: Option<f64>,
     ) -> PyResult<FileDaemon> {
         let secrets = Secrets::register(password_md5, None);
-        let config = build_config(
+        let config = Settings {
             address,
             port,
             name,
             password_md5,
             tls,
             tls_max_version,
-            None,
+            pam: None,
+            allow_cleartext_pam: false,
             timeout,
-        )?;
+            call_timeout,
+        }
+        .config()?;
         let fd = without_gil(py, || blocking::FileDaemon::connect(config))
             .map_err(|e| native_error(&e))?;
         Ok(FileDaemon {
@@ -493,6 +622,33 @@ impl FileDaemon {
     /// The rest of the result in progress.
     fn read_response<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
         self.inner.read_response(py)
+    }
+
+    /// The next frame of the response in progress: `bytes` (data), `int` (a signal;
+    /// the end signal ends it), or `None` when nothing is outstanding.
+    fn read_part(&self, py: Python<'_>) -> PyResult<Option<PyObject>> {
+        self.inner.read_part(py)
+    }
+
+    /// Whether data arrives within `wait` seconds (nothing is consumed).
+    fn has_data(&self, py: Python<'_>, wait: f64) -> PyResult<bool> {
+        self.inner.has_data(py, wait)
+    }
+
+    /// `((local host, port), (peer host, port))` of the TCP connection.
+    fn addresses(&self) -> PyResult<(Address, Address)> {
+        self.inner.addresses()
+    }
+
+    /// The socket's file descriptor (-1 when closed).
+    fn fileno(&self) -> i32 {
+        self.inner.fileno()
+    }
+
+    /// Sets (or with `None` lifts) the deadline of each following call, in seconds.
+    #[pyo3(signature = (timeout=None))]
+    fn set_call_timeout(&self, py: Python<'_>, timeout: Option<f64>) -> PyResult<()> {
+        self.inner.set_call_timeout(py, timeout)
     }
 
     /// `(cipher, TLS version, secret bits)` or `None` on cleartext.

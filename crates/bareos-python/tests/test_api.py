@@ -1,6 +1,10 @@
 """Every public name of python-bareos 25 imports, with the same hierarchy and helpers."""
 
 import argparse
+import base64
+import importlib
+import json
+import pathlib
 import hashlib
 import ssl
 
@@ -122,19 +126,64 @@ def test_password():
     assert md5_only.md5() == b"5ebe2294ecd0e0f08eab7690d2a6ee69"
 
 
-def test_bareos_base64():
-    b64 = BareosBase64()
-    assert b64.string_to_base64(b"\x00\x01\x02") == bytearray(b"AAEC")
-    digest = bytes(range(250, 256)) + bytes(range(10))
-    signed = b64.string_to_base64(digest)
-    unsigned = b64.string_to_base64(digest, compatible=True)
-    assert signed != unsigned
-    import base64
+DATA = pathlib.Path(__file__).resolve().parent / "data"
 
-    assert bytes(unsigned) == base64.b64encode(digest).rstrip(b"=")
-    assert b64.base64_to_int(b64.int_to_base64(123456789)) == 123456789
-    assert b64.base64_to_int(b64.int_to_base64(-42)) == -42
-    assert b64.int_to_base64(0) == "A"
+
+def test_bareos_base64_gives_python_bareos_outputs(capsys):
+    """Every recorded input gives python-bareos 25.1.1's output, quirks included."""
+    vectors = json.loads((DATA / "bareosbase64_vectors.json").read_text())
+    b64 = BareosBase64()
+    for data, signed, unsigned in vectors["string_to_base64"]:
+        raw = bytes.fromhex(data)
+        assert b64.string_to_base64(raw) == bytearray(signed.encode()), data
+        assert b64.string_to_base64(raw, True) == bytearray(unsigned.encode()), data
+        assert b64.string_to_base64(bytearray(raw)) == bytearray(signed.encode())
+    for value, text in vectors["int_to_base64"]:
+        assert b64.int_to_base64(value) == text, value
+    for text, value, printed in vectors["base64_to_int"]:
+        capsys.readouterr()
+        assert b64.base64_to_int(text) == value, text
+        assert capsys.readouterr().out == printed, text
+    # The unsigned variant is standard base64 without padding.
+    digest = bytes(range(250, 256)) + bytes(range(10))
+    assert bytes(b64.string_to_base64(digest, compatible=True)) == base64.b64encode(
+        digest
+    ).rstrip(b"=")
+
+
+def test_every_python_bareos_name_exists():
+    """Each module, module-level name and class member of python-bareos is here too
+    (also the accidental ones scripts reach for: ``bareos.Constants``,
+    ``bareos.bsock.lowlevel.bash``, the private helpers of ``LowLevel``)."""
+    inventory = json.loads((DATA / "python_bareos_api.json").read_text())
+    missing = []
+    for module_name, names in inventory.items():
+        module = importlib.import_module(module_name)
+        for name, members in names.items():
+            if not hasattr(module, name):
+                missing.append("{0}.{1}".format(module_name, name))
+                continue
+            for member in members or []:
+                if not hasattr(getattr(module, name), member):
+                    missing.append("{0}.{1}.{2}".format(module_name, name, member))
+    assert not missing, missing
+
+
+def test_low_level_attributes_of_python_bareos():
+    """The instance attributes python-bareos's ``LowLevel.__init__`` sets."""
+    expected = (
+        "logger status address timeout password pam_username pam_password port "
+        "dirname socket auth_credentials_valid max_reconnects tls_psk_enable "
+        "tls_psk_require tls_version connection_type requested_protocol_version "
+        "protocol_messages identity_prefix receive_buffer"
+    ).split()
+    low = LowLevel()
+    for name in expected:
+        assert hasattr(low, name), name
+    assert low.socket is None and low.receive_buffer == b""
+    assert bareos.bsock.lowlevel.bash("a b") == "a\x01b"
+    assert bareos.bsock.lowlevel.bash(b"a b") == b"a\x01b"
+    assert bareos.Constants is Constants
 
 
 def test_path_and_version():

@@ -179,13 +179,11 @@ impl Director {
         self.enable_json().await?;
         let reply = self.call(command).await?;
         if let ResponseEnd::Prompt(prompt) = reply.end() {
-            return Err(Error::new(
-                Kind::Protocol,
-                format!(
-                    "expected a JSON result, but the director stopped at a prompt: {}",
-                    prompt.text.trim()
-                ),
-            ));
+            let message = format!(
+                "expected a JSON result, but the director stopped at a prompt: {}",
+                prompt.text.trim()
+            );
+            return Err(Error::invalid_reply(message, reply.into_bytes()));
         }
         parse_reply(reply.bytes()).map_err(|error| {
             let message = match error {

@@ -20,6 +20,9 @@ forever where this package raises them.
 
 import builtins as _builtins
 
+# Also reachable as bareos.exceptions.Constants and bareos.Constants, as in python-bareos.
+from bareos._constants import Constants
+
 
 class Error(Exception):
     """Base class of every Bareos error."""
@@ -64,8 +67,6 @@ class SignalReceivedException(Error):
     """
 
     def __init__(self, signal):
-        from bareos.bsock.constants import Constants
-
         description = Constants.get_description(signal)
         super().__init__("{0} ({1})".format(description, signal))
         self.signal = signal

@@ -1,5 +1,7 @@
 """Console connection to a Bareos Director."""
 
+import warnings
+
 import bareos.exceptions
 from bareos import _bareos
 from bareos.bsock.connectiontype import ConnectionType
@@ -7,6 +9,8 @@ from bareos.bsock.constants import Constants
 from bareos.bsock.lowlevel import LowLevel, _tls_max_version
 from bareos.bsock.protocolversions import ProtocolVersions
 from bareos.bsock.tlsversionparser import TlsVersionParser
+from bareos.bsock.protocolmessageids import ProtocolMessageIds  # noqa: F401
+from bareos.bsock.protocolmessages import ProtocolMessages  # noqa: F401
 
 
 class DirectorConsole(LowLevel):
@@ -118,25 +122,34 @@ class DirectorConsole(LowLevel):
         tls_psk_enable=True,
         tls_psk_require=False,
         tls_version=None,
+        call_timeout=None,
+        pam_allow_cleartext=False,
     ):
         """Connects and logs in.
 
         Args:
            address (str): director host name or address.
            port (int): director port.
-           timeout (float, optional): seconds for connecting, logging in and each wait
-              for the director (a stalled director raises
-              :py:class:`~bareos.exceptions.ConnectionTimeoutError`).
+           timeout (float, optional): seconds for connecting and logging in. A command
+              runs as long as the director needs (``wait``, ``.bvfs_update``, tape
+              ``mount``); a dead director is still noticed within about a minute.
            dirname (str, optional): unused, kept for compatibility.
            name (str, optional): named console; default: the default console.
            password (str or bareos.util.Password): console password.
-           protocolversion (int, optional): 1 or 2; ``None``/0 means 2.
+           protocolversion (int, optional): 1 or 2; ``None`` or 0 (the default) means
+              2, and if the director refuses a cleartext protocol-2 login before
+              authentication, protocol 1 in cleartext is tried once (never after a
+              wrong password, never from TLS-PSK, never with ``tls_psk_require``).
            pam_username (str, optional): PAM user, for consoles with PAM login.
            pam_password (str, optional): PAM password.
            tls_psk_enable (bool): use TLS-PSK.
            tls_psk_require (bool): refuse cleartext.
            tls_version (optional): ``ssl.PROTOCOL_TLSv1_2`` caps TLS at 1.2; others
               negotiate TLS 1.3 or 1.2.
+           call_timeout (float, optional): an addition: a deadline for each call, in
+              seconds (see :py:meth:`set_call_timeout`). Default: none.
+           pam_allow_cleartext (bool): an addition: send the PAM password even over a
+              cleartext connection (python-bareos does; refused by default).
 
         Raises:
           bareos.exceptions.ConnectionError: on connection errors (see the subclasses).
@@ -144,9 +157,11 @@ class DirectorConsole(LowLevel):
         super().__init__()
         self.pam_username = pam_username
         self.pam_password = pam_password
+        self.pam_allow_cleartext = bool(pam_allow_cleartext)
         self.tls_psk_enable = tls_psk_enable
         self.tls_psk_require = tls_psk_require
         self.timeout = timeout
+        self.call_timeout = None if call_timeout is None else float(call_timeout)
         self.tls_version = tls_version
         self.identity_prefix = "R_CONSOLE"
         if protocolversion is not None and int(protocolversion) > 0:
@@ -183,8 +198,34 @@ class DirectorConsole(LowLevel):
             tls_max_version=_tls_max_version(self.tls_version),
             pam=pam,
             timeout=float(self.timeout) if self.timeout else None,
-            json=self._json_mode,
+            json=False,
+            protocol_fallback=self.requested_protocol_version is None,
+            call_timeout=self.call_timeout,
+            allow_cleartext_pam=self.pam_allow_cleartext,
         )
+
+    def _after_connect(self):
+        used = self._native.protocol_version()
+        asked = int(self.get_protocol_version())
+        if used != asked:
+            # The native client fell back (see ``protocolversion``): report it as
+            # python-bareos does, and remember it for reconnects.
+            self.logger.warning("socket error: Conversation terminated (-4)")
+            self.logger.warning(
+                "Failed to connect using protocol version {0}. Trying protocol version {1}. ".format(
+                    asked, ProtocolVersions.bareos_12_4
+                )
+            )
+            self.protocol_messages.set_version(ProtocolVersions.bareos_12_4)
+            warnings.warn(
+                "Connection to {0}:{1} uses the old protocol version 1 without "
+                "encryption: the director refused protocol version 2 in cleartext "
+                "(pass tls_psk_require=True to refuse this).".format(
+                    self.address, self.port
+                ),
+                UserWarning,
+                stacklevel=5,
+            )
 
     def _end_signal(self):
         if self._native is not None and self._native.at_prompt():
@@ -201,9 +242,10 @@ class DirectorConsole(LowLevel):
         return self._native is not None and self._native.at_prompt()
 
     def _init_connection(self):
-        # python-bareos sends "autodisplay off" here; the director's default for
-        # consoles other than bconsole is already off, so nothing is sent.
-        pass
+        # As python-bareos: swallows the director's "You have messages." notice, which
+        # would otherwise end up in the result of the first command.
+        self._setup_call(self.call, "autodisplay off")
 
     def _get_to_prompt(self):
-        return True
+        self.send(b".")
+        return super()._get_to_prompt()

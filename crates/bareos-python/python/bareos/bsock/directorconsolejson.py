@@ -33,18 +33,26 @@ class DirectorConsoleJson(DirectorConsole):
         """
         super().__init__(*args, **kwargs)
 
+    def _init_connection(self):
+        # As python-bareos: first the plain JSON mode (Bareos >= 15.2.0), then the
+        # compact form (>= 15.2.2); both results are logged at debug level.
+        self.logger.debug(self._setup_call(self.call, ".api json"))
+        self.logger.debug(self._setup_call(self.call, ".api json compact=yes"))
+
     def call(self, command):
         """Runs a command and returns the ``result`` member of the JSON-RPC answer.
 
         Args:
-           command (str or list): the command.
+           command (str or list): the command; a list is joined with spaces.
 
         Returns:
-            dict: the result.
+            dict: the result (``None`` for an empty answer).
 
         Raises:
             bareos.exceptions.JsonRpcErrorReceivedException: a JSON-RPC error answer.
-            bareos.exceptions.JsonRpcInvalidJsonReceivedException: not JSON-RPC.
+            bareos.exceptions.JsonRpcInvalidJsonReceivedException: not JSON-RPC, or the
+               director stopped at a prompt (the prompt is cancelled, the connection
+               stays usable).
         """
         data = self.call_fullresult(command)
         if data is None:
@@ -62,23 +70,60 @@ class DirectorConsoleJson(DirectorConsole):
         debug level, not treated as invalid JSON.
 
         Returns:
-            dict: the envelope ``{"jsonrpc": "2.0", "id": None, "result"|"error": ...}``.
+            dict: the envelope ``{"jsonrpc": "2.0", "id": None, "result"|"error": ...}``,
+            or ``None`` for an empty answer.
 
         Raises:
-            bareos.exceptions.JsonRpcInvalidJsonReceivedException: not JSON-RPC.
+            bareos.exceptions.JsonRpcInvalidJsonReceivedException: not JSON-RPC, or a
+               prompt (its text is the exception's ``data``).
         """
         if isinstance(command, (list, tuple)):
-            from bareos.bsock.lowlevel import _quote_argument
-
-            command = " ".join(_quote_argument(str(arg)) for arg in command)
-        envelope, leading = self._native_call("call_json", command)
-        if leading:
+            command = " ".join(command)
+        if command.split()[:1] == [".api"]:
+            # Switching modes: the answer's form depends on the old mode; parse it as
+            # python-bareos does.
+            return self._parse_raw(super().call(command))
+        self._ensure_connection()
+        try:
+            envelope, text = self._native_call("call_json", command)
+        except bareos.exceptions.JsonRpcInvalidJsonReceivedException as error:
+            raw = error.jsondata.get("error", {}).get("data")
+            if raw is not None and len(raw) == 0:
+                return None
+            raise
+        if envelope is None:
+            # The director waits at a prompt (already cancelled): what python-bareos
+            # reports, the prompt's text as invalid JSON.
+            return self._parse_raw(text, prompt=True)
+        if text:
             self.logger.debug(
                 "text before the JSON result: {0}".format(
-                    leading.decode("utf-8", "replace").rstrip()
+                    text.decode("utf-8", "replace").rstrip()
                 )
             )
         return json.loads(envelope)
+
+    @staticmethod
+    def _parse_raw(resultstring, prompt=False):
+        if not resultstring:
+            return None
+        try:
+            data = json.loads(bytes(resultstring).decode("utf-8"))
+        except ValueError as error:
+            raise bareos.exceptions.JsonRpcInvalidJsonReceivedException(
+                {"error": {"code": 2, "message": str(error), "data": bytearray(resultstring)}}
+            ) from None
+        if prompt:
+            raise bareos.exceptions.JsonRpcInvalidJsonReceivedException(
+                {
+                    "error": {
+                        "code": 2,
+                        "message": "the director stopped at a prompt",
+                        "data": bytearray(resultstring),
+                    }
+                }
+            )
+        return data
 
     def _show_result(self, msg):
         pprint(msg)

@@ -6,6 +6,7 @@ from bareos import _bareos
 from bareos.bsock.connectiontype import ConnectionType
 from bareos.bsock.lowlevel import LowLevel, _tls_max_version
 from bareos.bsock.tlsversionparser import TlsVersionParser
+from bareos.bsock.protocolmessageids import ProtocolMessageIds  # noqa: F401
 
 
 class FileDaemon(LowLevel):
@@ -71,6 +72,7 @@ class FileDaemon(LowLevel):
         tls_psk_require=False,
         tls_version=None,
         timeout=None,
+        call_timeout=None,
     ):
         """Connects and authenticates.
 
@@ -83,13 +85,15 @@ class FileDaemon(LowLevel):
            tls_psk_enable (bool): use TLS-PSK.
            tls_psk_require (bool): refuse cleartext.
            tls_version (optional): ``ssl.PROTOCOL_TLSv1_2`` caps TLS at 1.2.
-           timeout (float, optional): an addition: seconds for connecting, logging in
-              and each wait for the file daemon.
+           timeout (float, optional): an addition: seconds for connecting and
+              authenticating (a command runs as long as the file daemon needs).
+           call_timeout (float, optional): an addition: a deadline for each call.
 
         Raises:
           bareos.exceptions.ConnectionError: on connection errors.
         """
         super().__init__()
+        self.call_timeout = None if call_timeout is None else float(call_timeout)
         self.tls_psk_enable = tls_psk_enable
         self.tls_psk_require = tls_psk_require
         self.tls_version = tls_version
@@ -111,13 +115,14 @@ class FileDaemon(LowLevel):
             tls,
             tls_max_version=_tls_max_version(self.tls_version),
             timeout=float(self.timeout) if self.timeout else None,
+            call_timeout=self.call_timeout,
         )
 
     def call(self, command):
         """Runs a command on the file daemon and returns its result.
 
-        A string is split like a shell does; spaces inside one word are transmitted in
-        the file daemon's bashed form.
+        As python-bareos: a string is split like a shell does (``shlex``), and spaces
+        inside one word are sent in the file daemon's bashed form (``\\x01``).
 
         Args:
            command (str or list): the command, or its words.
@@ -125,6 +130,8 @@ class FileDaemon(LowLevel):
         Returns:
             bytes: the result.
         """
-        if isinstance(command, (list, tuple)):
-            command = " ".join(shlex.quote(str(word)) for word in command)
-        return bytes(self._native_call("call", command))
+        words = list(command) if isinstance(command, (list, tuple)) else shlex.split(command)
+        bashed = [str(word).replace(" ", "\x01") for word in words]
+        # The native client splits the line again: quote each word so it comes back
+        # unchanged.
+        return super().call(" ".join(shlex.quote(word) for word in bashed))

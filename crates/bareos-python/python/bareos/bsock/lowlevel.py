@@ -3,21 +3,50 @@
 The network work (TCP, TLS-PSK, CRAM-MD5 login, framing, end-of-response detection) is
 done by the native client ``bareos._bareos``, which releases the GIL while it waits.
 This module adapts it to python-bareos's interface: the argparse helpers, ``call``,
-the low-level ``send`` / ``recv`` / ``recv_msg``, ``interactive``, ``get_cipher`` and
-the exceptions of :py:mod:`bareos.exceptions`.
+the low-level ``send`` / ``recv`` / ``recv_msg`` / ``recv_bytes`` / ``has_data``,
+``socket``, ``interactive``, ``get_cipher``, reconnecting, and the exceptions of
+:py:mod:`bareos.exceptions`.
 """
 
+import hashlib
+import hmac
 import logging
+import secrets
+import select
+import socket as _socket_module
 import ssl
+import struct
 import sys
+import time
+import warnings
 
 import bareos.exceptions
 from bareos import _bareos
 from bareos.bsock.connectiontype import ConnectionType
 from bareos.bsock.constants import Constants
+from bareos.bsock.protocolmessageids import ProtocolMessageIds  # noqa: F401 - as python-bareos
 from bareos.bsock.protocolmessages import ProtocolMessages
 from bareos.bsock.protocolversions import ProtocolVersions
+from bareos.util.bareosbase64 import BareosBase64
 from bareos.util.password import Password
+
+
+def bash(name):
+    """A name as the daemons expect it in a hello: spaces replaced by ``\\x01``.
+
+    Args:
+       name (str, bytes or None): the name.
+
+    Returns:
+       str, bytes or None: the same type, bashed.
+    """
+    if name is None:
+        return None
+    if isinstance(name, str):
+        return name.replace(" ", "\x01")
+    if isinstance(name, bytes):
+        return name.replace(b" ", b"\x01")
+    raise TypeError("name has to be None/str/bytes")
 
 
 def _tls_max_version(tls_version):
@@ -37,6 +66,13 @@ def _tls_max_version(tls_version):
     return None
 
 
+def _breaks_connection(error):
+    """Whether a native error leaves the connection unusable (lost, timed out, or a
+    protocol violation; not a reply that is merely not what was expected)."""
+    kind, _message, raw = error.args
+    return kind in ("lost", "timeout") or (kind == "protocol" and raw is None)
+
+
 def _translate(error, address=None, port=None, json=False):
     """Turns a native error into the python-bareos exception for the same failure."""
     kind, message, raw = error.args
@@ -48,9 +84,9 @@ def _translate(error, address=None, port=None, json=False):
     if kind == "config":
         return exc.ConnectionError(message)
     if kind == "pam":
-        return exc.PamAuthenticationError(message)
+        return exc.PamAuthenticationError(_pam_message(message))
     if kind in ("auth", "tls"):
-        return exc.AuthenticationError(message)
+        return exc.AuthenticationError(_auth_message(message))
     if kind == "timeout":
         return exc.ConnectionTimeoutError(message)
     if kind == "lost":
@@ -62,6 +98,108 @@ def _translate(error, address=None, port=None, json=False):
     if kind == "protocol":
         return exc.ProtocolError(message)
     return exc.Error(message)
+
+
+def _auth_message(message):
+    """python-bareos's text for a refused login, followed by our detail.
+
+    python-bareos says ``failed (in response)`` when the director rejects the answer to
+    its challenge (wrong password, unknown console), ``failed (in challenge)`` when the
+    director's own answer is wrong (an impostor), and reports the signal when the
+    director hangs up before authentication.
+    """
+    if "impostor" in message:
+        return "failed (in challenge): {0}".format(message)
+    if "refused before authentication" in message:
+        return "Received unexcepted signal: Conversation terminated (-4): {0}".format(
+            message
+        )
+    return "failed (in response): {0}".format(message)
+
+
+def _pam_message(message):
+    """python-bareos's PAM messages where they apply, followed by our detail."""
+    if "no PAM username and password were given" in message:
+        return "PAM authentication is requested, but no PAM credentials given. Giving up.\n{0}".format(
+            message
+        )
+    if "does not use PAM authentication" in message:
+        return "PAM credentials provided, but this Director console does not offer PAM login. Giving up.\n{0}".format(
+            message
+        )
+    if "over an unencrypted connection" in message:
+        return (
+            "refusing to send the PAM password over an unencrypted connection: use "
+            "TLS-PSK, or pass pam_allow_cleartext=True to send it anyway"
+        )
+    if "PAM authentication failed" in message:
+        return "PAM authentication failed. {0}".format(message)
+    return message
+
+
+class _Socket:
+    """What ``.socket`` is on a cleartext connection: the parts of a ``socket.socket``
+    that scripts look at (addresses, ``fileno()`` for ``select``, timeouts).
+
+    Reading and writing go through the connection object (``call``, ``send``,
+    ``recv``), never through this one.
+    """
+
+    def __init__(self, connection):
+        self._connection = connection
+
+    def _native(self):
+        native = self._connection._native
+        if native is None:
+            raise OSError(9, "Bad file descriptor")
+        return native
+
+    def getpeername(self):
+        """``(host, port)`` of the director or file daemon."""
+        return self._native().addresses()[1]
+
+    def getsockname(self):
+        """``(host, port)`` of our end."""
+        return self._native().addresses()[0]
+
+    def fileno(self):
+        """The file descriptor (for ``select``; -1 once closed)."""
+        native = self._connection._native
+        return -1 if native is None else native.fileno()
+
+    def gettimeout(self):
+        """The deadline of each call in seconds, ``None`` for none (the default)."""
+        return self._connection.call_timeout
+
+    def settimeout(self, value):
+        """Sets the deadline of each call (``None``: a command runs as long as needed)."""
+        self._connection.set_call_timeout(value)
+
+    def close(self):
+        """Closes the connection (like ``connection.close()``)."""
+        self._connection.close()
+
+    def __repr__(self):
+        try:
+            return "<{0} fd={1} laddr={2} raddr={3}>".format(
+                type(self).__name__, self.fileno(), self.getsockname(), self.getpeername()
+            )
+        except OSError:
+            return "<{0} [closed]>".format(type(self).__name__)
+
+
+class _TlsSocket(_Socket):
+    """What ``.socket`` is on a TLS-PSK connection: also ``cipher()`` and ``version()``
+    as an ``ssl.SSLSocket`` gives them."""
+
+    def cipher(self):
+        """``(cipher name, TLS version, secret bits)``."""
+        return self._native().cipher()
+
+    def version(self):
+        """The TLS version, e.g. ``"TLSv1.3"``."""
+        cipher = self.cipher()
+        return cipher[1] if cipher else None
 
 
 class LowLevel:
@@ -100,11 +238,13 @@ class LowLevel:
         self.address = None
         self.port = None
         self.timeout = None
+        self.call_timeout = None
         self.dirname = None
         self.name = None
         self.password = None
         self.pam_username = None
         self.pam_password = None
+        self.pam_allow_cleartext = False
         self.auth_credentials_valid = False
         self.max_reconnects = 0
         self.tls_psk_enable = True
@@ -114,7 +254,10 @@ class LowLevel:
         self.requested_protocol_version = None
         self.protocol_messages = ProtocolMessages()
         self.identity_prefix = "R_NONE"
+        self.receive_buffer = b""
+        self._wire = bytearray()
         self._native = None
+        self._lost = False
 
     def __del__(self):
         try:
@@ -132,6 +275,17 @@ class LowLevel:
         )
 
     # -- connection ----------------------------------------------------------------
+
+    @property
+    def socket(self):
+        """The connection's socket, like python-bareos's attribute: ``None`` when not
+        connected; on TLS-PSK it has ``cipher()`` and ``version()`` (an
+        ``ssl.SSLSocket`` would), on cleartext it has not."""
+        if self._native is None:
+            return None
+        if self._native.cipher() is None:
+            return _Socket(self)
+        return _TlsSocket(self)
 
     def connect(
         self,
@@ -152,9 +306,8 @@ class LowLevel:
            connection_type (int): see :py:class:`ConnectionType`.
            name (str, optional): console name (director) or director name (file daemon).
            password (str or bareos.util.Password): the password.
-           timeout (float, optional): seconds allowed for connecting, logging in, and
-              each wait for data from the peer. Default: 10 s to connect, 30 s to log
-              in, 120 s of silence during a response.
+           timeout (float, optional): seconds allowed for connecting and logging in.
+              Commands run as long as the peer needs (see ``call_timeout``).
 
         Returns:
            bool: True (failures raise).
@@ -163,7 +316,8 @@ class LowLevel:
            bareos.exceptions.ConnectionError: the peer cannot be reached.
            bareos.exceptions.AuthenticationError: the login was refused.
            bareos.exceptions.PamAuthenticationError: PAM login failed.
-           bareos.exceptions.ConnectionTimeoutError: a deadline passed.
+           bareos.exceptions.ConnectionTimeoutError: connecting or logging in took
+              longer than ``timeout``.
         """
         self.address = address
         self.port = int(port)
@@ -201,11 +355,30 @@ class LowLevel:
             self._native = self._open_native(tls, md5)
         except _bareos.NativeError as error:
             raise _translate(error, self.address, self.port, json=self._json_mode) from None
+        self._wire = bytearray()
+        self.receive_buffer = b""
         cipher = self._native.cipher()
-        self.logger.debug("Encryption: {0}".format(cipher))
+        if cipher is None:
+            self.logger.debug("Encryption: None")
+            if tls == "prefer":
+                self._warn_cleartext()
+        else:
+            self.logger.debug("Encryption: {0}".format(cipher))
+        self._after_connect()
         self.auth_credentials_valid = True
         self.status = None
         return True
+
+    def _warn_cleartext(self):
+        message = (
+            "Connection to {0}:{1} is not encrypted: TLS-PSK failed, "
+            "using a plain connection (pass tls_psk_require=True to refuse this)."
+        ).format(self.address, self.port)
+        self.logger.warning("Failed to connect via TLS-PSK. Trying plain connection.")
+        warnings.warn(message, UserWarning, stacklevel=5)
+
+    def _after_connect(self):
+        """Hook run after each successful login (the protocol fallback report)."""
 
     def _native_call(self, method, *args):
         if self._native is None:
@@ -217,7 +390,27 @@ class LowLevel:
         try:
             return getattr(self._native, method)(*args)
         except _bareos.NativeError as error:
+            if _breaks_connection(error):
+                self._handleSocketError(error.args[1])
             raise _translate(error, self.address, self.port, json=self._json_mode) from None
+
+    def set_call_timeout(self, timeout):
+        """Sets the deadline of each following call, in seconds (an addition).
+
+        ``None`` (the default) lets a command run as long as the peer needs (``wait``,
+        ``.bvfs_update``, tape ``mount``); a dead peer is still noticed within about a
+        minute. A call that passes its deadline raises
+        :py:class:`~bareos.exceptions.ConnectionTimeoutError` and closes the
+        connection (the next call reconnects when ``max_reconnects`` allows).
+
+        Args:
+           timeout (float or None): seconds.
+        """
+        if timeout is not None:
+            timeout = float(timeout)
+        if self._native is not None:
+            self._native.set_call_timeout(timeout)
+        self.call_timeout = timeout
 
     def get_tls_psk_identity(self):
         """The TLS-PSK identity: ``<prefix><RS><name>`` as bytes."""
@@ -250,32 +443,153 @@ class LowLevel:
             return None
         return self._native.cipher()
 
+    def auth(self):
+        """Logs in (python-bareos's login step).
+
+        The login runs as part of connecting here, so on a connected object this only
+        reports it; on a closed one it connects and logs in again.
+
+        Returns:
+           bool: True (failures raise :py:class:`~bareos.exceptions.AuthenticationError`).
+        """
+        if self._native is None:
+            self.__connect()
+        return self.auth_credentials_valid
+
+    def _finalize_authentication(self):
+        """Kept for compatibility: the native client checks the welcome itself."""
+
+    def _cram_md5_challenge(self, clientname, password, tls_local_need=0, compatible=True):
+        """Challenges the peer with CRAM-MD5 and checks its answer (login step).
+
+        The native client runs the whole login, both directions, when connecting; this
+        is python-bareos's step for callers that drive a login by hand with
+        :py:meth:`send` / :py:meth:`recv`. Sends ``auth cram-md5 <challenge> ssl=N``,
+        reads the answer, replies ``1000 OK auth`` or ``1999 Authorization failed.``.
+
+        Returns:
+           bool: whether the peer knows the password.
+        """
+        if isinstance(clientname, bytes):
+            clientname = clientname.decode("utf-8")
+        challenge = "<{0}.{1}@{2}>".format(
+            secrets.randbelow(9000000000) + 1000000000, int(time.time()), clientname
+        )
+        self.send("auth cram-md5 {0} ssl={1}\n".format(challenge, tls_local_need).encode())
+        answer = bytes(self.recv()).rstrip(b"\0")
+        digest = hmac.new(bytes(password), challenge.encode(), hashlib.md5).digest()
+        expected = (
+            bytes(BareosBase64().string_to_base64(digest, True)),
+            bytes(BareosBase64().string_to_base64(digest, False)),
+        )
+        correct = hmac.compare_digest(answer, expected[0]) or hmac.compare_digest(
+            answer, expected[1]
+        )
+        self.send(ProtocolMessages.auth_ok() if correct else ProtocolMessages.auth_failed())
+        return correct
+
+    def _cram_md5_respond(self, password, tls_remote_need=0, compatible=True):
+        """Answers the peer's CRAM-MD5 challenge (login step, see
+        :py:meth:`_cram_md5_challenge`).
+
+        Returns:
+           tuple: ``(peer's ssl level, True, whether the peer accepted the answer)``.
+        """
+        message = bytes(self.recv())
+        if ProtocolMessages.is_not_authorized(message):
+            self.logger.error("failed: not authorized")
+            return (0, True, False)
+        words = message.split(b" ")
+        if len(words) < 4 or not words[3].startswith(b"ssl="):
+            raise bareos.exceptions.ProtocolError(
+                "expected a CRAM-MD5 challenge ('auth cram-md5 <...> ssl=N')"
+            )
+        ssl_level = int(words[3][4:5])
+        digest = hmac.new(bytes(password), words[2], hashlib.md5).digest()
+        self.send(BareosBase64().string_to_base64(digest))
+        accepted = ProtocolMessages.is_auth_ok(bytes(self.recv()))
+        return (ssl_level, True, accepted)
+
+    def receive_and_evaluate_response_message(self):
+        """Reads the rest of the answer in progress as ``(code, text)``.
+
+        The answer must start with a four-digit code, like the login messages
+        (``1000 OK: ...``).
+
+        Returns:
+           tuple: ``(int code, bytes text)``.
+
+        Raises:
+           bareos.exceptions.ProtocolError: the answer has no code.
+        """
+        message = bytes(self.recv_msg())
+        head, text = message[:4], message[4:]
+        if not head.isdigit():
+            raise bareos.exceptions.ProtocolError(
+                "expected a message starting with a 4-digit code, got {0!r}".format(
+                    message[:40]
+                )
+            )
+        if text[:1] in (b" ", Constants.record_separator_compat.encode()):
+            text = text[1:]
+        return (int(head), text.rstrip(b"\n"))
+
     def close(self):
-        """Ends the session (``quit`` for a director) and closes the connection."""
+        """Ends the session (``quit`` for a director) and closes the connection.
+
+        Later calls raise :py:class:`~bareos.exceptions.ConnectionLostError` until
+        :py:meth:`reconnect` (a connection that broke by itself, unlike this, is
+        reconnected by the next call).
+        """
+        self._lost = False
         native, self._native = self._native, None
+        self._wire = bytearray()
         if native is not None:
             native.close()
 
     def reconnect(self):
-        """Opens a new connection with the same settings and logs in again.
+        """Opens a new connection with the same settings and logs in again, as long as
+        ``max_reconnects`` allows (each use counts down, as in python-bareos).
 
-        Unlike python-bareos it works, and it is never done behind the caller's back:
-        a command that failed because the connection broke is not repeated.
+        The command that failed when the connection broke is never repeated.
 
         Returns:
            bool: True if the new connection is up, False otherwise (logged).
         """
+        if self.max_reconnects <= 0:
+            return False
+        self.max_reconnects -= 1
         self.close()
         try:
             self.__connect()
             self._init_connection()
         except bareos.exceptions.Error as error:
             self.logger.warning("failed to reconnect: {0}".format(error))
+            self.close()
             return False
+        self.logger.info("reconnected to {0}:{1}".format(self.address, self.port))
         return True
 
     def _init_connection(self):
         pass
+
+    #: Deadline of the session set-up commands when no ``timeout`` was given (as the
+    #: native client's login deadline).
+    _SETUP_TIMEOUT = 30.0
+
+    def _setup_call(self, call, command):
+        """Runs one session set-up command (``autodisplay off``, ``.api json``) within
+        the connection's ``timeout``: the set-up belongs to connecting, so a director
+        that stalls right after the login cannot hang the constructor."""
+        limit = float(self.timeout) if self.timeout else self._SETUP_TIMEOUT
+        if self.call_timeout is not None:
+            limit = min(limit, self.call_timeout)
+        self._native_call("set_call_timeout", limit)
+        try:
+            return call(command)
+        finally:
+            if self._native is not None:
+                self._native.set_call_timeout(self.call_timeout)
 
     # -- commands ------------------------------------------------------------------
 
@@ -287,15 +601,40 @@ class LowLevel:
         command is the answer.
 
         Args:
-           command (str or list): the command; a list is joined with spaces, each
-              element containing whitespace quoted.
+           command (str or list): the command; a list is joined with spaces, as
+              python-bareos does.
 
         Returns:
            bytes: the result.
         """
         if isinstance(command, (list, tuple)):
-            command = " ".join(_quote_argument(str(arg)) for arg in command)
-        return bytes(self._native_call("call", command))
+            command = " ".join(command)
+        return self._send_a_command_and_receive_result(command)
+
+    def _send_a_command_and_receive_result(self, command):
+        """Sends one command and reads its whole result.
+
+        After the connection was lost, the next command first reconnects (once per
+        ``max_reconnects``); the lost command itself is never sent again.
+        """
+        self._ensure_connection()
+        try:
+            return bytes(self._native_call("call", command))
+        except (
+            bareos.exceptions.ConnectionLostError,
+            bareos.exceptions.ConnectionTimeoutError,
+        ) as error:
+            self.logger.error(
+                "connection problem (%s): %s" % (type(error).__name__, str(error))
+            )
+            raise
+
+    def _ensure_connection(self):
+        if self._native is None and self._lost:
+            if not self.reconnect():
+                raise bareos.exceptions.ConnectionLostError(
+                    "currently no network connection"
+                )
 
     def send_command(self, command):
         """Deprecated alias of :py:meth:`call`."""
@@ -314,8 +653,56 @@ class LowLevel:
             msg = bytes(msg).decode("utf-8")
         if msg is None:
             msg = ""
+        self._ensure_connection()
+        self._wire = bytearray()
         self._native_call("send", msg)
         self.status = None
+
+    def _next_part(self, timeout=None):
+        """The next frame of the answer in progress: bytes, or an int (a signal).
+
+        Raises ``socket.timeout`` if nothing arrives within ``timeout`` seconds or no
+        answer is outstanding.
+        """
+        if timeout is not None and not self._native_call("has_data", float(timeout)):
+            raise _socket_module.timeout("timed out")
+        part = self._native_call("read_part")
+        if part is None:
+            raise _socket_module.timeout("timed out (no answer is outstanding)")
+        if isinstance(part, int):
+            self.__set_status(part)
+        return part
+
+    def recv_bytes(self, length, timeout=10):
+        """Receives exactly ``length`` bytes of the wire stream (headers included), as
+        python-bareos reads them from its socket.
+
+        Args:
+          length (int): number of bytes.
+          timeout (float): seconds to wait for more data.
+
+        Raises:
+            socket.timeout: nothing arrived within ``timeout`` (or nothing is
+               outstanding).
+            bareos.exceptions.ConnectionLostError: the connection broke.
+        """
+        while len(self._wire) < length:
+            part = self._next_part(timeout)
+            if isinstance(part, int):
+                self._wire += struct.pack("!i", part)
+            else:
+                self._wire += struct.pack("!i", len(part)) + part
+        data = bytes(self._wire[:length])
+        del self._wire[:length]
+        return data
+
+    def recv_submsg(self, length):
+        """Receives ``length`` bytes (the payload of a frame whose header was read).
+
+        Returns:
+           bytearray: the bytes.
+        """
+        return bytearray(self.recv_bytes(length))
 
     def recv(self):
         """Receives the next message of the answer in progress (low level).
@@ -324,15 +711,23 @@ class LowLevel:
            bytearray: the message.
 
         Raises:
-           bareos.exceptions.SignalReceivedException: the answer has ended; ``signal``
-              is the end signal.
+           bareos.exceptions.SignalReceivedException: a signal came instead (the end
+              signal, or an informational one); ``signal`` is its code.
         """
-        chunk = self._native_call("read_chunk")
-        if chunk is None:
-            signal = self._end_signal()
-            self.status = signal
-            raise bareos.exceptions.SignalReceivedException(signal)
-        return bytearray(chunk)
+        if len(self._wire) >= 4:
+            (header,) = struct.unpack("!i", self.recv_bytes(4))
+            if header <= 0:
+                self.__set_status(header)
+                raise bareos.exceptions.SignalReceivedException(header)
+            return self.recv_submsg(header)
+        if self._wire:
+            raise bareos.exceptions.ProtocolError(
+                "a partly read frame header is pending: read it with recv_bytes"
+            )
+        part = self._next_part()
+        if isinstance(part, int):
+            raise bareos.exceptions.SignalReceivedException(part)
+        return bytearray(part)
 
     def recv_msg(self, regex=None):
         """Receives the rest of the answer in progress (low level).
@@ -343,12 +738,28 @@ class LowLevel:
         Returns:
            bytearray: the answer.
         """
-        data = self._native_call("read_response")
+        buffer = bytearray(self.receive_buffer)
+        if self._wire:
+            while self._wire:
+                try:
+                    buffer += self.recv()
+                except bareos.exceptions.SignalReceivedException as signal:
+                    if self.is_end_of_message(signal.signal):
+                        self.receive_buffer = b""
+                        return buffer
+        buffer += self._native_call("read_response")
         self.status = self._end_signal()
-        return bytearray(data)
+        self.receive_buffer = b""
+        return buffer
 
     def _end_signal(self):
         return Constants.BNET_EOD
+
+    def __set_status(self, status):
+        self.status = status
+        self.logger.debug(
+            "{0} ({1})".format(Constants.get_description(status), status)
+        )
 
     def is_end_of_message(self, data):
         """Whether signal ``data`` ends an answer (EOD, TERMINATE, MAIN/SUB_PROMPT)."""
@@ -363,6 +774,36 @@ class LowLevel:
         """Whether the connection is open."""
         return self._native is not None and self.status != Constants.BNET_TERMINATE
 
+    def has_data(self):
+        """Whether data from the peer is waiting (within 0.1 s).
+
+        Returns:
+           list: ``[socket]`` if data is waiting, ``[]`` otherwise (like ``select``).
+        """
+        if self._wire:
+            return [self.socket]
+        if self._native_call("has_data", 0.1):
+            return [self.socket]
+        return []
+
+    def _get_to_prompt(self):
+        time.sleep(0.1)
+        if self.has_data():
+            msg = self.recv_msg()
+            self.logger.debug("received message: " + str(msg))
+        return True
+
+    def _handleSocketError(self, exception):
+        self.logger.warning("socket error: {0}".format(str(exception)))
+        self._lost = True
+        native, self._native = self._native, None
+        self._wire = bytearray()
+        if native is not None:
+            try:
+                native.close()
+            except Exception:  # noqa: BLE001 - closing a broken link
+                pass
+
     # -- interactive ---------------------------------------------------------------
 
     def interactive(self):
@@ -372,14 +813,14 @@ class LowLevel:
            bool: True if ended by ``exit``/``quit``, False at end of input.
         """
         command = ""
-        while self.is_connected():
+        while command != "exit" and command != "quit" and self.is_connected():
             try:
                 command = self._get_input()
             except EOFError:
                 return False
-            if command in ("exit", "quit"):
-                return True
             try:
+                if command == "exit" or command == "quit":
+                    return True
                 result = self.call(command)
                 self._show_result(result)
             except bareos.exceptions.JsonRpcErrorReceivedException as error:
@@ -396,16 +837,4 @@ class LowLevel:
             sys.stdout.write("\n")
 
 
-def _quote_argument(arg):
-    """Quotes one element of a command list so it stays one argument."""
-    if arg and not any(c.isspace() for c in arg):
-        return arg
-    escaped = arg.replace("\\", "\\\\").replace('"', '\\"')
-    key, sep, value = arg.partition("=")
-    if sep and key and not any(c.isspace() for c in key):
-        escaped_value = value.replace("\\", "\\\\").replace('"', '\\"')
-        return '{0}="{1}"'.format(key, escaped_value)
-    return '"{0}"'.format(escaped)
-
-
-__all__ = ["LowLevel", "ConnectionType", "ProtocolVersions"]
+__all__ = ["LowLevel", "ConnectionType", "ProtocolVersions", "bash"]

@@ -1,4 +1,8 @@
-"""The base64 variant of Bacula and Bareos (used in CRAM-MD5 answers)."""
+"""The base64 variant of Bacula and Bareos (used in CRAM-MD5 answers).
+
+Public API of python-bareos: every function returns what python-bareos returns for the
+same input, quirks included (see the notes on each method).
+"""
 
 
 class BareosBase64:
@@ -23,30 +27,44 @@ class BareosBase64:
         return val
 
     def base64_to_int(self, base64):
-        """Decodes a base64 number (most significant digit first, optional ``-``)."""
-        negative = base64.startswith("-")
+        """Decodes a base64 number: most significant digit first, optional ``-``.
+
+        As in python-bareos, a character that is not a base64 digit is reported on
+        standard output (``KeyError: <index>``) and counts as 0.
+        """
+        negative = base64[0] == "-"
         value = 0
-        for digit in base64[1:] if negative else base64:
-            value = (value << 6) + self.base64_map[digit]
+        for index in range(1 if negative else 0, len(base64)):
+            value <<= 6
+            digit = self.base64_map.get(base64[index])
+            if digit is None:
+                print("KeyError:", index)
+            else:
+                value += digit
         return -value if negative else value
 
     def int_to_base64(self, value):
-        """Encodes a number (most significant digit first, ``-`` for negatives)."""
-        if value == 0:
-            return self.base64_digits[0]
-        sign = "-" if value < 0 else ""
-        value = abs(value)
-        digits = []
+        """Encodes a number the way python-bareos does.
+
+        Note (python-bareos's behaviour, kept for compatibility): the digits come out
+        least significant first, each taken modulo 63 (not 64), and 0 gives ``""``; the
+        result is therefore not what :py:meth:`base64_to_int` reads back. The daemons
+        never exchange numbers this way.
+        """
+        result = ""
+        if value < 0:
+            result = "-"
+            value = -value
         while value:
-            digits.append(self.base64_digits[value & 0x3F])
+            result += self.base64_digits[value % 0x3F]
             value >>= 6
-        return sign + "".join(reversed(digits))
+        return result
 
     def string_to_base64(self, string, compatible=False):
         """Encodes bytes.
 
         Args:
-           string (bytes or bytearray): the data.
+           string (bytes, bytearray or a sequence of ints 0-255): the data.
            compatible (bool): False: bytes >= 128 are sign-extended (what the Bareos
               daemons produce); True: plain unsigned bytes.
 
@@ -57,21 +75,21 @@ class BareosBase64:
         register = 0
         bits = 0
         index = 0
-        data = bytes(string)
-        while index < len(data):
+        while index < len(string):
             if bits < 6:
-                byte = data[index]
+                register <<= 8
+                byte = string[index]
                 if not compatible and byte >= 128:
                     byte = self.twos_comp(byte, 8)
-                register = (register << 8) | byte
+                register |= byte
                 index += 1
                 bits += 8
             out.append(self.base64_digits[(register >> (bits - 6)) & 0x3F])
             bits -= 6
         if bits:
-            remainder = register & ((1 << bits) - 1)
+            mask = (1 << bits) - 1
             if compatible:
-                out.append(self.base64_digits[remainder << (6 - bits)])
+                out.append(self.base64_digits[(register & mask) << (6 - bits)])
             else:
-                out.append(self.base64_digits[remainder])
+                out.append(self.base64_digits[register & mask])
         return bytearray("".join(out), "utf-8")
