@@ -944,3 +944,31 @@ fn serve_refuses_director_connection_options() {
         assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
     }
 }
+
+#[test]
+fn a_long_command_is_not_cut_by_a_default_deadline() {
+    // The director thinks for 3 s: fine without --timeout (a command runs as long as
+    // the director needs, in `call` and in the console), cut with --timeout 1.
+    let dir = TestDirector::builder()
+        .password(DIR_PASSWORD)
+        .fault(FaultSpec::on_command("wait", Fault::Delay(Duration::from_secs(3))))
+        .start()
+        .unwrap();
+    let h = home();
+    let start = Instant::now();
+    connected(h.path(), &dir)
+        .args(["call", "wait"])
+        .assert()
+        .success();
+    assert!(start.elapsed() >= Duration::from_secs(3));
+    connected(h.path(), &dir)
+        .arg("console")
+        .write_stdin("wait\nwhoami\n")
+        .assert()
+        .success()
+        .stdout(contains("root"));
+    connected(h.path(), &dir)
+        .args(["--timeout", "1", "call", "wait"])
+        .assert()
+        .code(4);
+}
