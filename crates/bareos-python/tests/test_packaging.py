@@ -11,7 +11,6 @@ import pathlib
 import shutil
 import struct
 import subprocess
-import sys
 import venv
 import zipfile
 

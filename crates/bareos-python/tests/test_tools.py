@@ -3,8 +3,8 @@ bareos-fd-connect.py, bareos-jsonrpc-server.py), run as a user runs them: the sc
 that `pip install` put next to the Python interpreter, in a subprocess, against the test
 director."""
 
+import http.client
 import json
-import os
 import pathlib
 import subprocess
 import sys
@@ -443,9 +443,19 @@ def test_jsonrpc_batch_and_notifications(jsonrpc):
 
 
 def test_jsonrpc_http_limits(jsonrpc):
-    with pytest.raises(urllib.error.HTTPError) as error:
-        jsonrpc.post(b" " * (1024 * 1024 + 1))
-    assert error.value.code == 413
+    # a body over 1 MiB is refused from its Content-Length, before it is sent
+    split = urllib.parse.urlsplit(jsonrpc.url)
+    connection = http.client.HTTPConnection(split.hostname, split.port, timeout=60)
+    try:
+        connection.putrequest("POST", "/")
+        connection.putheader("Content-Type", "application/json")
+        connection.putheader("Content-Length", str(1024 * 1024 + 1))
+        connection.endheaders()
+        answer = connection.getresponse()
+        assert answer.status == 413
+        answer.read()
+    finally:
+        connection.close()
     with pytest.raises(urllib.error.HTTPError) as error:
         urllib.request.urlopen(jsonrpc.url + "/", timeout=60)
     assert error.value.code == 400
@@ -477,3 +487,15 @@ def test_jsonrpc_server_bad_http_port_exits_2(user1):
                  "--http-port", "70000")
     assert result.returncode == 2
     assert "not a TCP port" in result.stderr
+
+
+@pytest.mark.parametrize("address", ["127.0.0.1", "::1"])
+def test_jsonrpc_server_http_address(user1, address):
+    server = JsonRpcServer("--name", "user1", "-p", SECRET, "--address", user1.host,
+                           "--port", str(user1.port), "--http-address", address)
+    try:
+        split = urllib.parse.urlsplit(server.url)
+        assert split.hostname == address
+        assert server.rpc("add", 2, 3)["result"] == 5
+    finally:
+        server.stop()

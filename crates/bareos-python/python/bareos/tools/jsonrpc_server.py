@@ -32,6 +32,7 @@ import http.server
 import inspect
 import json
 import logging
+import socket
 import socketserver
 import sys
 import threading
@@ -309,6 +310,8 @@ class ThreadingHttpServer(socketserver.ThreadingMixIn, http.server.HTTPServer):
     daemon_threads = True
 
     def __init__(self, server_address, service):
+        if ":" in server_address[0]:
+            self.address_family = socket.AF_INET6
         super().__init__(server_address, RequestHandler)
         self.service = service
         self._slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
@@ -392,8 +395,11 @@ def main():
         )
         return 1
     port = http_server.server_address[1]
+    host = args.http_address
+    if ":" in host:
+        host = "[{0}]".format(host)
     print("Starting HTTP server ...")
-    print("URL: http://{0}:{1}".format(args.http_address, port), flush=True)
+    print("URL: http://{0}:{1}".format(host, port), flush=True)
     try:
         http_server.serve_forever()
     except KeyboardInterrupt:
