@@ -17,6 +17,9 @@ pub struct ApiError {
     pub messages: Vec<String>,
     /// Seconds for a `Retry-After` header (429, 503).
     pub retry_after: Option<u64>,
+    /// The body is `{"message": detail}` (where bareos-restapi answers so) instead of
+    /// `{"detail": ...}`.
+    pub as_message: bool,
 }
 
 impl ApiError {
@@ -27,6 +30,15 @@ impl ApiError {
             detail: detail.into(),
             messages: Vec::new(),
             retry_after: None,
+            as_message: false,
+        }
+    }
+    /// 404 with bareos-restapi's `{"message": ...}` body (its answer for a missing
+    /// client or pool).
+    pub fn not_found_message(message: impl Into<String>) -> Self {
+        ApiError {
+            as_message: true,
+            ..Self::not_found(message)
         }
     }
     /// 429 with `Retry-After`.
@@ -97,6 +109,7 @@ impl ApiError {
                 detail: detail.into(),
                 messages,
                 retry_after: None,
+                as_message: false,
             };
         }
         if error.is_protocol() && error.to_string().contains("stopped at a prompt") {
@@ -121,6 +134,9 @@ impl std::fmt::Display for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        if self.as_message {
+            return (self.status, axum::Json(json!({ "message": self.detail }))).into_response();
+        }
         let mut body = json!({ "detail": self.detail });
         if !self.messages.is_empty() {
             body["messages"] = json!(self.messages);

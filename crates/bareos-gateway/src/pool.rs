@@ -26,6 +26,8 @@ pub struct Pool {
     idle: Mutex<Vec<(Director, Instant)>>,
     slots: Arc<Semaphore>,
     stats: Arc<PoolStats>,
+    /// The director refused these credentials: no more logins, no connection kept.
+    rejected: std::sync::atomic::AtomicBool,
 }
 
 /// Counters over all pools.
@@ -53,12 +55,34 @@ impl Pool {
             settings,
             idle: Mutex::new(Vec::new()),
             stats,
+            rejected: Default::default(),
+        }
+    }
+
+    fn refused() -> ApiError {
+        ApiError::unauthorized(
+            "the director refused the console credentials of this token; log in again",
+        )
+    }
+
+    /// The director refused the credentials on a new connection (the password was
+    /// changed, the console removed): the connections still logged in with them are
+    /// ended, and no request of this pool logs in again.
+    fn reject(&self) {
+        self.rejected.store(true, Ordering::Relaxed);
+        for director in self.take_idle(true) {
+            if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+                runtime.spawn(quit(director));
+            }
         }
     }
 
     /// Checks a connection out: an idle one, or a new login. Waits at most the checkout
     /// timeout for a free slot (then 503).
     pub async fn checkout(self: &Arc<Self>) -> Result<PooledDirector, ApiError> {
+        if self.rejected.load(Ordering::Relaxed) {
+            return Err(Self::refused());
+        }
         let permit = tokio::time::timeout(
             self.settings.checkout_timeout(),
             self.slots.clone().acquire_owned(),
@@ -84,9 +108,14 @@ impl Pool {
         let director = match reused {
             Some(director) => director,
             None => {
-                let director = Director::connect(self.config.clone())
-                    .await
-                    .map_err(|e| ApiError::from_bareos(&e))?;
+                let director = match Director::connect(self.config.clone()).await {
+                    Ok(director) => director,
+                    Err(e) if e.is_auth() || e.is_pam() => {
+                        self.reject();
+                        return Err(Self::refused());
+                    }
+                    Err(e) => return Err(ApiError::from_bareos(&e)),
+                };
                 self.stats.opened.fetch_add(1, Ordering::Relaxed);
                 director
             }
@@ -135,6 +164,12 @@ impl Pool {
     }
 
     fn give_back(&self, director: Director) {
+        if self.rejected.load(Ordering::Relaxed) {
+            if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+                runtime.spawn(quit(director));
+            }
+            return;
+        }
         if director.at_prompt() || director.in_restore_tree() {
             self.stats.broken.fetch_add(1, Ordering::Relaxed);
             return;

@@ -593,3 +593,82 @@ async fn expired_idle_connections_get_quit() {
         metrics.body
     );
 }
+
+/// A TCP relay to whichever director `target` names at connect time (the connections
+/// already made stay with their director).
+async fn relay(target: std::sync::Arc<std::sync::atomic::AtomicU16>) -> u16 {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        while let Ok((mut client, _)) = listener.accept().await {
+            let to = target.load(std::sync::atomic::Ordering::SeqCst);
+            tokio::spawn(async move {
+                if let Ok(mut server) = TcpStream::connect(("127.0.0.1", to)).await {
+                    let _ = tokio::io::copy_bidirectional(&mut client, &mut server).await;
+                }
+            });
+        }
+    });
+    port
+}
+
+/// The password of a console changes at the director while the pool has connections
+/// logged in with the old one: the first new login the director refuses ends them (with
+/// `quit`), the request gets 401, and later requests with that token get 401 without
+/// another login.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rejected_credentials_drop_the_pool() {
+    let slow = || FaultSpec::on_command("version", Fault::SlowTrickle(Duration::from_millis(2)));
+    let before = director(|b| b.fault(slow()));
+    let table = ScriptTable::parse(demo::DEMO_TABLE).unwrap();
+    let after = TestDirector::builder()
+        .script(table)
+        .console(ConsoleSpec::new(demo::DEMO_CONSOLE.0, "changed").tls(TlsPolicy::Required))
+        .start()
+        .unwrap();
+    let target = std::sync::Arc::new(std::sync::atomic::AtomicU16::new(before.port()));
+    let port = relay(target.clone()).await;
+    let mut config = config(port);
+    config.pool.max_size = 3;
+    let addr = start_gateway(config).await;
+    let t = token(addr).await;
+    let version = |t: String| async move {
+        get_with_token(
+            addr,
+            "/control/directors/version",
+            &t,
+            Duration::from_secs(20),
+        )
+        .await
+        .status
+    };
+    // Two pooled connections logged in at the old director.
+    let (a, b) = tokio::join!(version(t.clone()), version(t.clone()));
+    assert_eq!((a, b), (200, 200));
+    target.store(after.port(), std::sync::atomic::Ordering::SeqCst);
+    // Both busy, a third request needs a new login: refused.
+    let (a, b, c) = tokio::join!(version(t.clone()), version(t.clone()), async {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        get_with_token(addr, "/control/clients", &t, Duration::from_secs(20))
+            .await
+            .status
+    });
+    assert_eq!(c, 401);
+    assert_eq!((a, b), (200, 200), "requests in progress finish");
+    let started = Instant::now();
+    while count_commands(&before, "quit") < 2 && started.elapsed() < Duration::from_secs(5) {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        count_commands(&before, "quit"),
+        2,
+        "the old connections were not ended"
+    );
+    let logins_after = after.recorded().len();
+    assert_eq!(version(t.clone()).await, 401);
+    assert_eq!(
+        after.recorded().len(),
+        logins_after,
+        "another login was tried"
+    );
+}

@@ -49,11 +49,11 @@ async fn catalog_list(
 
 /// Clients from the catalog (`llist clients` / `llist client=NAME`).
 #[utoipa::path(get, path = "/control/clients", tag = "clients", security(("bearer" = [])), params(NameQuery),
-    responses((status = 200, body = Object), (status = 404, body = crate::api_models::ErrorBody)))]
+    responses((status = 200, body = Object), (status = 404, body = Object, description = "{\"message\": ...} when there is none; {\"detail\": ...} when the director refuses")))]
 pub async fn clients(session: Session, AppQuery(q): AppQuery<NameQuery>) -> ApiResult<Json<Value>> {
     let items = catalog_list(&session, "clients", "client", q.name.as_deref()).await?;
     if items.is_empty() {
-        return Err(ApiError::not_found("No clients found."));
+        return Err(ApiError::not_found_message("No clients found."));
     }
     Ok(Json(json!({ "totalItems": items.len(), "clients": items })))
 }
@@ -61,7 +61,7 @@ pub async fn clients(session: Session, AppQuery(q): AppQuery<NameQuery>) -> ApiR
 /// One client by catalog id.
 #[utoipa::path(get, path = "/control/clients/{client_id}", tag = "clients", security(("bearer" = [])),
     params(("client_id" = u64, Path), DirectorQuery),
-    responses((status = 200, body = Object), (status = 404, body = crate::api_models::ErrorBody)))]
+    responses((status = 200, body = Object), (status = 404, body = crate::api_models::Message)))]
 pub async fn client_by_id(session: Session, AppPath(id): AppPath<u64>) -> ApiResult<Json<Value>> {
     let id = positive(id, "client_id")?;
     catalog_list(&session, "clients", "client", None)
@@ -69,7 +69,7 @@ pub async fn client_by_id(session: Session, AppPath(id): AppPath<u64>) -> ApiRes
         .into_iter()
         .find(|c| id_matches(c, "clientid", id))
         .map(Json)
-        .ok_or_else(|| ApiError::not_found(format!("Client with Client ID {id} not found")))
+        .ok_or_else(|| ApiError::not_found_message(format!("Client with Client ID {id} not found")))
 }
 
 async fn switch(session: &Session, enable: bool, kind: &str, name: &str) -> ApiResult<Json<Value>> {
@@ -99,11 +99,11 @@ pub async fn disable_client(
 
 /// Pools from the catalog (`llist pools` / `llist pool=NAME`).
 #[utoipa::path(get, path = "/control/pools", tag = "pools", security(("bearer" = [])), params(NameQuery),
-    responses((status = 200, body = Object), (status = 404, body = crate::api_models::ErrorBody)))]
+    responses((status = 200, body = Object), (status = 404, body = Object, description = "{\"message\": ...} when there is none; {\"detail\": ...} when the director refuses")))]
 pub async fn pools(session: Session, AppQuery(q): AppQuery<NameQuery>) -> ApiResult<Json<Value>> {
     let items = catalog_list(&session, "pools", "pool", q.name.as_deref()).await?;
     if items.is_empty() {
-        return Err(ApiError::not_found("No pools found."));
+        return Err(ApiError::not_found_message("No pools found."));
     }
     Ok(Json(json!({ "totalItems": items.len(), "pools": items })))
 }
@@ -111,7 +111,7 @@ pub async fn pools(session: Session, AppQuery(q): AppQuery<NameQuery>) -> ApiRes
 /// One pool by catalog id.
 #[utoipa::path(get, path = "/control/pools/{pool_id}", tag = "pools", security(("bearer" = [])),
     params(("pool_id" = u64, Path), DirectorQuery),
-    responses((status = 200, body = Object), (status = 404, body = crate::api_models::ErrorBody)))]
+    responses((status = 200, body = Object), (status = 404, body = crate::api_models::Message)))]
 pub async fn pool_by_id(session: Session, AppPath(id): AppPath<u64>) -> ApiResult<Json<Value>> {
     let id = positive(id, "pool_id")?;
     catalog_list(&session, "pools", "pool", None)
@@ -119,7 +119,7 @@ pub async fn pool_by_id(session: Session, AppPath(id): AppPath<u64>) -> ApiResul
         .into_iter()
         .find(|p| id_matches(p, "poolid", id))
         .map(Json)
-        .ok_or_else(|| ApiError::not_found(format!("pool with pool ID {id} not found")))
+        .ok_or_else(|| ApiError::not_found_message(format!("pool with pool ID {id} not found")))
 }
 
 /// Schedules and whether they are enabled (`.schedule`).

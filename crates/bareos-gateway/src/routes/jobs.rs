@@ -101,15 +101,14 @@ pub async fn list_jobs(
     let counted = conn.call_json(count.as_str()).await?;
     drop(conn);
     let jobs = as_list(jobs.get("jobs"));
+    // The director's count as it gives it (a string, `"6"`), as bareos-restapi passes it
+    // on; the number of jobs listed if there is none.
     let total = as_list(counted.get("jobs"))
         .first()
         .and_then(|c| c.get("count"))
-        .and_then(|c| {
-            c.as_str()
-                .and_then(|s| s.parse::<u64>().ok())
-                .or(c.as_u64())
-        })
-        .unwrap_or(jobs.len() as u64);
+        .filter(|c| c.is_string() || c.is_u64())
+        .cloned()
+        .unwrap_or_else(|| json!(jobs.len()));
     let mut out = json!({ "totalItems": total });
     if let Some(limit) = q.limit {
         out["limit"] = json!(limit);
