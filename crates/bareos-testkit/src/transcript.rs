@@ -204,19 +204,29 @@ fn is_welcome_end(frame: &TranscriptFrame) -> bool {
     }
 }
 
-/// Where the recorded sessions are: `$BAREOS_TRANSCRIPTS`, else `shared/transcripts`
-/// next to the repository that holds the crate at `manifest_dir` (a crate directory two
-/// levels below the repository root, as `env!("CARGO_MANIFEST_DIR")` gives it).
+/// The recorded sessions of a real Bareos director and file daemon that ship with this
+/// crate (`recordings/`, with a README on how and against what they were recorded).
+pub const RECORDINGS_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/recordings");
+
+/// Where the recorded sessions are: `$BAREOS_TRANSCRIPTS` if set (other recordings of
+/// the same format), else the ones that ship with this crate ([`RECORDINGS_DIR`]).
+/// `manifest_dir` is kept for callers; the crate's own copy is always found.
 ///
 /// Returns `None`, after saying so on stderr, when they are not there, unless
 /// `BAREOS_RS_REQUIRE_TRANSCRIPTS` is set: then their absence is a panic (the project's
-/// test script sets it whenever the recordings are present).
+/// test script sets it, so the replay tests can never silently not run).
 pub fn recorded_transcripts(manifest_dir: &str) -> Option<PathBuf> {
+    let _ = manifest_dir;
     let dir = match std::env::var_os("BAREOS_TRANSCRIPTS") {
         Some(dir) => PathBuf::from(dir),
-        None => Path::new(manifest_dir).join("../../../shared/transcripts"),
+        None => PathBuf::from(RECORDINGS_DIR),
     };
-    if dir.is_dir() {
+    let has_recordings = std::fs::read_dir(&dir).is_ok_and(|entries| {
+        entries
+            .flatten()
+            .any(|e| e.path().extension().is_some_and(|x| x == "jsonl"))
+    });
+    if has_recordings {
         return Some(dir);
     }
     if std::env::var_os("BAREOS_RS_REQUIRE_TRANSCRIPTS").is_some() {

@@ -1,4 +1,4 @@
-//! Replays every recorded session of `shared/transcripts`: the test director serves the
+//! Replays every recorded session of `crates/bareos-testkit/recordings`: the test director serves the
 //! recorded server frames, our client sends what the real client sent and gets the
 //! recorded result. CRAM-MD5 challenges and answers differ by nature and are compared by
 //! shape; so is the version number inside the hello.
