@@ -5,6 +5,7 @@ director."""
 
 import http.client
 import json
+import os
 import pathlib
 import subprocess
 import sys
@@ -499,3 +500,47 @@ def test_jsonrpc_server_http_address(user1, address):
         assert server.rpc("add", 2, 3)["result"] == 5
     finally:
         server.stop()
+
+
+# -- against the Bacula 9.6 real peer (scripts/test starts it) ------------------------
+
+needs_bacula = pytest.mark.skipif(
+    not os.environ.get("BACULA_DIR_PORT"), reason="Bacula peer not running")
+
+
+@needs_bacula
+@pytest.mark.parametrize("protocol", ["1", "0"])
+def test_bconsole_against_bacula(protocol):
+    port = os.environ["BACULA_DIR_PORT"]
+    result = run("bconsole.py", "--protocolversion", protocol, "-p", "dirsecret",
+                 "127.0.0.1", "--port", port, stdin="version\nlist pools\nquit\n")
+    assert result.returncode == 0, result.stderr
+    assert ">>bacula-dir Version: 9.6" in result.stdout
+    assert "Scratch" in result.stdout
+    # no TLS on that director: the fallback to cleartext is announced
+    assert "not encrypted" in result.stderr
+    assert "dirsecret" not in result.stdout + result.stderr
+
+
+@needs_bacula
+def test_bconsole_against_bacula_refusals():
+    port = os.environ["BACULA_DIR_PORT"]
+    wrong = run("bconsole.py", "--protocolversion", "1", "-p", "wrong", "--name", "admin",
+                "--address", "127.0.0.1", "--port", port, stdin="version\n")
+    assert wrong.returncode == 1
+    assert wrong.stdout.strip() and ">>" not in wrong.stdout
+    required = run("bconsole.py", "--tls-psk-require", "-p", "dirsecret",
+                   "--address", "127.0.0.1", "--port", port, "--timeout", "10",
+                   stdin="version\n")
+    assert required.returncode == 1
+    assert ">>" not in required.stdout
+
+
+@needs_bacula
+def test_fd_connect_against_bacula():
+    port = os.environ["BACULA_FD_PORT"]
+    result = run("bareos-fd-connect.py", "--address", "127.0.0.1", "--port", port,
+                 "--name", "bacula-dir", "-p", "fdsecret", "status")
+    assert result.returncode == 0, result.stderr
+    assert "Daemon started" in result.stdout
+    assert "fdsecret" not in result.stdout + result.stderr
