@@ -76,6 +76,15 @@ def test_tool_installed_with_its_options(name):
     assert first_line.startswith("#!") and "python" in first_line
 
 
+@pytest.mark.parametrize("module", ["bconsole", "bconsole_json", "fd_connect",
+                                    "jsonrpc_server"])
+def test_tool_runs_as_python_module(module):
+    result = subprocess.run([sys.executable, "-m", "bareos.tools." + module, "--help"],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "--password" in result.stdout
+
+
 def test_password_is_required():
     result = run("bconsole.py", "--address", "127.0.0.1")
     assert result.returncode == 2
