@@ -1,12 +1,10 @@
-//! The bconsole.conf reader of bareosctl, compiled here from its source.
+//! The bconsole.conf reader of the library (`bareos::bconsole`).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use std::path::Path;
 
-#[allow(dead_code)]
-#[path = "../../crates/bareosctl/src/config_file.rs"]
-mod config_file;
+use bareos::bconsole::ConsoleConfig;
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
@@ -14,7 +12,7 @@ fuzz_target!(|data: &[u8]| {
     if text.contains('@') {
         return;
     }
-    if let Ok(config) = config_file::ConsoleConfig::parse_str(&text, Path::new("fuzz.conf")) {
+    if let Ok(config) = ConsoleConfig::parse_str(&text, Path::new("fuzz.conf")) {
         for director in &config.directors {
             let _ = config.console_for(&director.name);
         }

@@ -20,6 +20,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod bconsole;
 pub mod blocking;
 mod config;
 mod connection;

@@ -2,7 +2,7 @@
 //! sources, director and console selection, protocol auto-detection, warnings.
 
 use crate::cli::GlobalOptions;
-use crate::config_file::{ConsoleConfig, ConsoleResource, DirectorResource};
+use bareos::bconsole::{ConsoleConfig, ConsoleResource, DirectorResource};
 use crate::exit::{CliError, CliResult};
 use bareos::{blocking, Config, Password, ProtocolVersion, TlsMode};
 use std::io::{BufRead, IsTerminal, Write};
@@ -166,7 +166,7 @@ fn read_password_file(path: &Path) -> CliResult<String> {
         .map_err(|e| fail(e.to_string()))?
         .file_type();
     if kind.is_file() {
-        let bytes = crate::config_file::read_capped(path, MAX_PASSWORD_FILE).map_err(fail)?;
+        let bytes = bareos::bconsole::read_capped(path, MAX_PASSWORD_FILE).map_err(fail)?;
         return first_line(path, &bytes);
     }
     if !(kind.is_fifo() || kind.is_socket()) {

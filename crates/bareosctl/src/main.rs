@@ -5,7 +5,6 @@
 
 mod call;
 mod cli;
-mod config_file;
 mod connect;
 mod console;
 mod demo;

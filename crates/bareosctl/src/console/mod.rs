@@ -5,7 +5,7 @@ pub mod at_commands;
 pub mod completion;
 pub mod output;
 
-use crate::config_file::ConsoleResource;
+use bareos::bconsole::ConsoleResource;
 use crate::exit::{self, CliError, CliResult};
 use crate::input::{Line, LineReader};
 use at_commands::{AtCommand, HELP};

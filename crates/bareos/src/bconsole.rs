@@ -10,6 +10,11 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+/// `Some("<redacted>")` for a secret that is set (for `Debug`).
+fn redacted<T>(secret: &Option<T>) -> Option<&'static str> {
+    secret.as_ref().map(|_| "<redacted>")
+}
+
 /// A `Director` resource. `Debug` redacts the password.
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct DirectorResource {
@@ -56,7 +61,7 @@ impl fmt::Debug for DirectorResource {
             .field("name", &self.name)
             .field("address", &self.address)
             .field("port", &self.port)
-            .field("password", &crate::cli::redacted(&self.password))
+            .field("password", &redacted(&self.password))
             .field("tls_enable", &self.tls_enable)
             .field("tls_require", &self.tls_require)
             .field("description", &self.description)
@@ -68,7 +73,7 @@ impl fmt::Debug for ConsoleResource {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ConsoleResource")
             .field("name", &self.name)
-            .field("password", &crate::cli::redacted(&self.password))
+            .field("password", &redacted(&self.password))
             .field("director", &self.director)
             .field("history_file", &self.history_file)
             .field("history_length", &self.history_length)
