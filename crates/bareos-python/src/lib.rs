@@ -283,12 +283,11 @@ impl Settings<'_> {
         if let Some(name) = self.name {
             config = config.console(name);
         }
-        config = config.tls(match self.tls {
-            "required" => TlsMode::Required,
-            "prefer" => TlsMode::Prefer,
-            "disabled" => TlsMode::Disabled,
-            other => return Err(PyValueError::new_err(format!("unknown TLS mode {other:?}"))),
-        });
+        let tls: TlsMode = self
+            .tls
+            .parse()
+            .map_err(|e: bareos::Error| PyValueError::new_err(e.to_string()))?;
+        config = config.tls(tls);
         match self.tls_max_version {
             None => {}
             Some("1.2") => config = config.tls_max_version(TlsVersion::Tls12),

@@ -26,6 +26,30 @@ pub enum TlsMode {
     Disabled,
 }
 
+impl std::str::FromStr for TlsMode {
+    type Err = crate::Error;
+
+    /// Every spelling in use: `required`/`require`, `prefer`/`preferred`,
+    /// `disabled`/`disable`/`none` (case-insensitive).
+    ///
+    /// ```
+    /// use bareos::TlsMode;
+    /// assert_eq!("require".parse::<TlsMode>().unwrap(), TlsMode::Required);
+    /// assert_eq!("None".parse::<TlsMode>().unwrap(), TlsMode::Disabled);
+    /// assert!("maybe".parse::<TlsMode>().is_err());
+    /// ```
+    fn from_str(text: &str) -> crate::Result<TlsMode> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "required" | "require" => Ok(TlsMode::Required),
+            "prefer" | "preferred" => Ok(TlsMode::Prefer),
+            "disabled" | "disable" | "none" => Ok(TlsMode::Disabled),
+            _ => Err(crate::Error::config(format!(
+                "unknown TLS mode '{text}' (required, prefer or disabled)"
+            ))),
+        }
+    }
+}
+
 /// A TLS protocol version bound.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TlsVersion {
