@@ -124,7 +124,12 @@ impl Director {
     /// The response in progress (after [`Director::send`]), chunk by chunk. It ends at
     /// once when no response is outstanding (idle, or waiting at a prompt).
     pub fn response(&mut self) -> ResponseStream<'_> {
-        let busy = self.conn.session().state() == SessionState::Busy;
+        // After `quit` the director may still send a last document (API 2) before it
+        // ends the session: that is a response too.
+        let busy = matches!(
+            self.conn.session().state(),
+            SessionState::Busy | SessionState::Quitting
+        );
         let deadline = self.conn_deadline();
         ResponseStream {
             conn: &mut self.conn,
@@ -140,7 +145,10 @@ impl Director {
     /// Reads the rest of the response in progress (after [`Director::send`]); an empty
     /// [`Reply`] when none is outstanding.
     pub async fn read_response(&mut self) -> Result<Reply> {
-        if self.conn.session().state() != SessionState::Busy {
+        if !matches!(
+            self.conn.session().state(),
+            SessionState::Busy | SessionState::Quitting
+        ) {
             return Ok(Reply {
                 bytes: Vec::new(),
                 end: ResponseEnd::Complete,

@@ -2,8 +2,8 @@
 //! sources, director and console selection, protocol auto-detection, warnings.
 
 use crate::cli::GlobalOptions;
-use bareos::bconsole::{ConsoleConfig, ConsoleResource, DirectorResource};
 use crate::exit::{CliError, CliResult};
+use bareos::bconsole::{ConsoleConfig, ConsoleResource, DirectorResource};
 use bareos::{blocking, Config, Password, ProtocolVersion, TlsMode};
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -369,9 +369,12 @@ pub fn connect(plan: &Plan) -> CliResult<blocking::Director> {
     Ok(blocking::Director::connect(plan.config.clone())?)
 }
 
-/// The connect banner: director, version, and the link's protection. Cleartext is a
-/// warning (on stderr).
+/// The connect banner, as bconsole prints it: the address, the encryption, the
+/// director's `1000 OK: ...` welcome and its info message. Cleartext is a warning (on
+/// stderr); the `(TLS-PSK)` note is only shown on a terminal, so piped output is
+/// bconsole's byte for byte.
 pub fn banner(director: &blocking::Director, out: &mut dyn Write) -> std::io::Result<()> {
+    use std::io::IsTerminal;
     let config = director.config();
     writeln!(
         out,
@@ -380,11 +383,12 @@ pub fn banner(director: &blocking::Director, out: &mut dyn Write) -> std::io::Re
         config.port_number()
     )?;
     match director.cipher() {
-        Some(info) => writeln!(
+        Some(info) if std::io::stdout().is_terminal() => writeln!(
             out,
             " Encryption: {} {} (TLS-PSK)",
             info.cipher, info.version
         )?,
+        Some(info) => writeln!(out, " Encryption: {} {}", info.cipher, info.version)?,
         None => {
             writeln!(out, " Encryption: None")?;
             eprintln!("warning: the connection is not encrypted (cleartext): commands and results can be read on the network");
@@ -392,16 +396,17 @@ pub fn banner(director: &blocking::Director, out: &mut dyn Write) -> std::io::Re
     }
     let welcome = director.welcome();
     if welcome.text.is_empty() {
-        writeln!(out, "{} Version: {}", welcome.director, welcome.version)?;
+        writeln!(
+            out,
+            "1000 OK: {} Version: {}",
+            welcome.director, welcome.version
+        )?;
     } else {
-        for line in welcome.text.lines() {
-            writeln!(out, "{line}")?;
-        }
+        // bconsole prints the message with its id (`1000 OK: ...`).
+        writeln!(out, "1000 {}", welcome.text.trim_end_matches('\n'))?;
     }
     if let Some(info) = &welcome.info {
-        for line in info.lines() {
-            writeln!(out, "{line}")?;
-        }
+        writeln!(out, "{}", info.trim_end_matches('\n'))?;
     }
     Ok(())
 }

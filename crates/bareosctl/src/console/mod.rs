@@ -5,10 +5,10 @@ pub mod at_commands;
 pub mod completion;
 pub mod output;
 
-use bareos::bconsole::ConsoleResource;
 use crate::exit::{self, CliError, CliResult};
 use crate::input::{Line, LineReader};
 use at_commands::{AtCommand, HELP};
+use bareos::bconsole::ConsoleResource;
 use bareos::{blocking, redact_command};
 use completion::{ConsoleHelper, Shared};
 use output::Output;
@@ -164,7 +164,7 @@ impl Console {
 
     /// Runs until `quit`, `@quit` or end of input; returns the exit status.
     pub fn run(mut self) -> i32 {
-        self.print("Enter a period (.) to cancel a command.\n");
+        self.print("\nEnter a period (.) to cancel a command.\n");
         while !self.done {
             let Some((line, source)) = self.next_line("*") else {
                 break;
