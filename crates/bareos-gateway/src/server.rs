@@ -228,9 +228,24 @@ pub async fn serve(config: GatewayConfig) -> std::io::Result<()> {
     let addr: SocketAddr = config.listen.parse().map_err(|e| {
         std::io::Error::new(std::io::ErrorKind::InvalidInput, format!("listen: {e}"))
     })?;
-    let listener = tokio::net::TcpListener::bind(addr).await?;
+    let listener = bind(addr)?;
     let signal = termination_signal()?;
     serve_listener_until(listener, config, signal).await
+}
+
+/// The listening socket, with a listen backlog of 4,096 (the system may cap it): a burst
+/// of connections (an attack, or many clients at once) does not overflow the queue, which
+/// would delay a legitimate client's connection by a SYN retransmission (1 s).
+fn bind(addr: SocketAddr) -> std::io::Result<tokio::net::TcpListener> {
+    let socket = if addr.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()?
+    } else {
+        tokio::net::TcpSocket::new_v6()?
+    };
+    #[cfg(unix)]
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(4096)
 }
 
 /// Completes on the first SIGTERM or SIGINT.

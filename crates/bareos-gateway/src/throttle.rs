@@ -60,6 +60,18 @@ impl<K: Hash + Eq + Clone> FailureTable<K> {
         )
     }
 
+    /// Takes back one failure recorded at `at` (a reservation that was not a failure).
+    fn refund(&mut self, key: &K, at: Instant) {
+        if let Some(times) = self.failures.get_mut(key) {
+            if let Some(i) = times.iter().rposition(|t| *t == at) {
+                times.remove(i);
+            }
+            if times.is_empty() {
+                self.failures.remove(key);
+            }
+        }
+    }
+
     fn record(&mut self, key: K, now: Instant) {
         if self.failures.len() >= MAX_KEYS && !self.failures.contains_key(&key) {
             let window = self.window;
@@ -105,15 +117,32 @@ pub struct LoginThrottle {
     max_per_address: usize,
 }
 
-/// Permission to check one login with the director, released when dropped.
+/// Permission to check one login with the director, released when dropped. It counts as
+/// a failure from the start (so that logins checked at the same time cannot together
+/// pass the limit), and is taken back when dropped without [`LoginPermit::failed`].
 pub struct LoginPermit {
     throttle: Arc<LoginThrottle>,
     address: ClientAddress,
+    user: String,
+    reserved_at: Instant,
+    failed: bool,
     _permit: OwnedSemaphorePermit,
+}
+
+impl LoginPermit {
+    /// The director refused the password: the failure stays counted.
+    pub fn failed(mut self) {
+        self.failed = true;
+    }
 }
 
 impl Drop for LoginPermit {
     fn drop(&mut self) {
+        if !self.failed {
+            let t = &self.throttle;
+            lock(&t.per_address).refund(&self.address, self.reserved_at);
+            lock(&t.per_user).refund(&(self.address, self.user.clone()), self.reserved_at);
+        }
         let mut counts = self
             .throttle
             .concurrent_per_address
@@ -173,18 +202,17 @@ impl LoginThrottle {
             .try_acquire_owned()
             .map_err(|_| busy)?;
         *count += 1;
+        drop(counts);
+        lock(&self.per_address).record(address, now);
+        lock(&self.per_user).record((address, user.to_string()), now);
         Ok(LoginPermit {
             throttle: self.clone(),
             address,
+            user: user.to_string(),
+            reserved_at: now,
+            failed: false,
             _permit: permit,
         })
-    }
-
-    /// The director refused the password of `user` from `address`.
-    pub fn failed(&self, address: ClientAddress, user: &str) {
-        let now = Instant::now();
-        lock(&self.per_address).record(address, now);
-        lock(&self.per_user).record((address, user.to_string()), now);
     }
 }
 
@@ -213,8 +241,7 @@ mod tests {
         let throttle = Arc::new(LoginThrottle::new(&config));
         let (a, b) = (address(1), address(2));
         for _ in 0..2 {
-            drop(throttle.begin(a, "admin").unwrap());
-            throttle.failed(a, "admin");
+            throttle.begin(a, "admin").unwrap().failed();
         }
         let refused = throttle.begin(a, "admin").err().unwrap();
         assert!((1..=60).contains(&refused.retry_after_seconds));
@@ -222,10 +249,29 @@ mod tests {
         drop(throttle.begin(a, "other").unwrap());
         drop(throttle.begin(b, "admin").unwrap());
         // Two more failures of other users block the whole address.
-        throttle.failed(a, "x");
-        throttle.failed(a, "y");
+        throttle.begin(a, "x").unwrap().failed();
+        throttle.begin(a, "y").unwrap().failed();
         assert!(throttle.begin(a, "z").is_err());
         assert!(throttle.begin(b, "z").is_ok());
+    }
+
+    /// Logins checked at the same time count before their answer: two in flight with one
+    /// failure left allow only one of them; a login that did not fail is taken back.
+    #[test]
+    fn logins_in_flight_count() {
+        let config = LoginConfig {
+            max_failures_per_user: 2,
+            ..LoginConfig::default()
+        };
+        let throttle = Arc::new(LoginThrottle::new(&config));
+        let a = address(1);
+        throttle.begin(a, "u").unwrap().failed();
+        let in_flight = throttle.begin(a, "u").unwrap();
+        assert!(throttle.begin(a, "u").is_err());
+        drop(in_flight);
+        let ok = throttle.begin(a, "u").unwrap();
+        drop(ok);
+        assert!(throttle.begin(a, "u").is_ok());
     }
 
     #[test]

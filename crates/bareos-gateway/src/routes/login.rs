@@ -55,7 +55,7 @@ pub async fn login(
         .get::<ClientAddress>()
         .copied()
         .unwrap_or(ClientAddress(std::net::IpAddr::from([0, 0, 0, 0])));
-    let _permit = state.logins.begin(address, &form.username).map_err(|t| {
+    let permit = state.logins.begin(address, &form.username).map_err(|t| {
         ApiError::too_many_requests(
             "too many login attempts; try again later",
             t.retry_after_seconds,
@@ -64,16 +64,19 @@ pub async fn login(
     let config = state.connection(&director, &form.username, &form.password);
     // A dedicated login, not a pooled connection: a wrong password never occupies a
     // pool slot, and the connection is closed once the password is known to be right.
-    let connection = Director::connect(config).await.map_err(|e| {
-        let mapped = ApiError::from_bareos(&e);
-        // A name the library refuses (forbidden characters) cannot be a console either.
-        if mapped.status == 401 || e.is_config() {
-            state.logins.failed(address, &form.username);
-            ApiError::unauthorized("Incorrect username or password")
-        } else {
-            mapped
+    let connection = match Director::connect(config).await {
+        Ok(connection) => connection,
+        Err(e) => {
+            let mapped = ApiError::from_bareos(&e);
+            // A name the library refuses (forbidden characters) cannot be a console either.
+            if mapped.status == 401 || e.is_config() {
+                permit.failed();
+                return Err(ApiError::unauthorized("Incorrect username or password"));
+            }
+            return Err(mapped);
         }
-    })?;
+    };
+    drop(permit);
     drop(connection);
     let access_token = state
         .tokens
