@@ -553,3 +553,36 @@ def test_fd_connect_against_bacula():
     assert result.returncode == 0, result.stderr
     assert "Daemon started" in result.stdout
     assert "fdsecret" not in result.stdout + result.stderr
+
+
+def test_jsonrpc_connection_limit(jsonrpc):
+    import socket
+    import time
+
+    split = urllib.parse.urlsplit(jsonrpc.url)
+    address = (split.hostname, split.port)
+    # 32 clients that connect and send nothing hold every slot...
+    idle = [socket.create_connection(address, timeout=60) for _ in range(32)]
+    try:
+        # ...and the next connection is accepted after them (in order) and refused
+        # at once, before it sends anything.
+        with socket.create_connection(address, timeout=60) as extra:
+            answer = b""
+            while True:
+                chunk = extra.recv(4096)
+                if not chunk:
+                    break
+                answer += chunk
+        assert answer.startswith(b"HTTP/1.0 503 ")
+    finally:
+        for sock in idle:
+            sock.close()
+    # the slots come back when those clients go away
+    for _ in range(200):
+        try:
+            assert jsonrpc.rpc("add", 1, 1)["result"] == 2
+            break
+        except (urllib.error.URLError, ConnectionError):
+            time.sleep(0.05)
+    else:
+        pytest.fail("the server did not take requests again")
