@@ -491,3 +491,52 @@ fn message_notice_once_per_batch_as_the_director_decides() {
         vec![data("admin\n"), sig(Signal::Eod)]
     );
 }
+
+/// Data frames until `end`, as text.
+fn texts(frames: &[Frame]) -> String {
+    frames
+        .iter()
+        .filter_map(|f| f.data())
+        .map(|d| String::from_utf8_lossy(d).into_owned())
+        .collect()
+}
+
+#[test]
+fn run_asks_yes_mod_no_as_the_director() {
+    let d = director();
+    let mut c = logged_in(&d, "admin");
+    // The settings and the question, as recorded from the real director (transcript 27).
+    let asked = c.command("run job=backup-bareos-fd", Signal::SubPrompt);
+    let text = texts(&asked);
+    assert!(text.starts_with("Using Catalog \"MyCatalog\"\nRun Backup job\nJobName:  backup-bareos-fd\nLevel:    Incremental\nClient:   bareos-fd\n"), "{text}");
+    assert!(
+        text.ends_with("Priority: 10\nOK to run? (yes/mod/no): "),
+        "{text}"
+    );
+    assert_eq!(
+        c.command("no", Signal::Eod),
+        vec![data("Job not run.\n"), sig(Signal::Eod)]
+    );
+    // An illegal answer is refused and asked again; mod > Level > Full; yes runs it.
+    c.command("run job=backup-bareos-fd", Signal::SubPrompt);
+    let again = texts(&c.command("maybe", Signal::SubPrompt));
+    assert!(again.starts_with("Illegal response maybe\n"), "{again}");
+    let menu = texts(&c.command("mod", Signal::SubPrompt));
+    assert!(menu.starts_with("Parameters to modify:\n"), "{menu}");
+    assert!(
+        menu.contains(" 1: Level\n") && menu.ends_with("Select parameter to modify (1-11): "),
+        "{menu}"
+    );
+    let levels = texts(&c.command("1", Signal::SubPrompt));
+    assert!(levels.starts_with("Levels:\n1: Full\n"), "{levels}");
+    let shown = texts(&c.command("1", Signal::SubPrompt));
+    assert!(shown.contains("Level:    Full\n"), "{shown}");
+    let queued = texts(&c.command("yes", Signal::Eod));
+    assert!(queued.starts_with("Job queued. JobId="), "{queued}");
+    // A cancelled question does not run the job.
+    c.command("run job=backup-bareos-fd", Signal::SubPrompt);
+    assert_eq!(
+        c.command(".", Signal::Eod),
+        vec![data("Job not run.\n"), sig(Signal::Eod)]
+    );
+}

@@ -105,15 +105,30 @@ pub(super) async fn run(s: &mut Session, args: &[String]) -> Reply {
         // The real director reports nothing but the failure (transcript 66).
         return Ok((false, Json::obj()));
     };
+    let mut level = match value(args, "level").map(|l| l.to_ascii_lowercase()) {
+        Some(l) if l.starts_with('f') => "Full",
+        Some(l) if l.starts_with('d') => "Differential",
+        Some(l) if l.starts_with('v') => "VirtualFull",
+        Some(l) if l.starts_with('s') => "Since",
+        // The job's default level.
+        _ => "Incremental",
+    };
     if !has_yes(args) {
-        s.error_msg("Job not run: the test director needs 'yes' on the run command line.\n")
-            .await?;
-        return Ok((false, Json::obj()));
+        match super::prompts::confirm_run(s, name, job, level).await? {
+            super::prompts::RunDecision::Run(chosen) => level = chosen,
+            super::prompts::RunDecision::NotRun => {
+                s.text("Job not run.\n").await?;
+                return Ok((false, Json::obj()));
+            }
+            super::prompts::RunDecision::Gone => {
+                return Err(io::ErrorKind::ConnectionAborted.into())
+            }
+        }
     }
-    let level = match value(args, "level").map(|l| l.to_ascii_lowercase()) {
-        Some(l) if l.starts_with('i') => "I",
-        Some(l) if l.starts_with('d') => "D",
-        _ => "F",
+    let level = match level {
+        "Full" | "VirtualFull" => "F",
+        "Differential" => "D",
+        _ => "I",
     };
     let id = {
         let mut runs = s.config.runs.lock();

@@ -6,6 +6,140 @@ use crate::json::Json;
 use bareos_proto::{Frame, Signal};
 use std::io;
 
+/// What the user decided at `OK to run? (yes/mod/no):`.
+pub(super) enum RunDecision {
+    /// Run, at this level.
+    Run(&'static str),
+    /// `no` or a cancelled prompt: `Job not run.`
+    NotRun,
+    /// The connection went away.
+    Gone,
+}
+
+/// The backup levels of `mod` > `Level` (`SelectJobLevel` in `ua_run.cc`).
+const RUN_LEVELS: [&str; 5] = [
+    "Full",
+    "Incremental",
+    "Differential",
+    "Since",
+    "VirtualFull",
+];
+
+/// The parameters of `mod` for a backup job (`ModifyJobParameters` in `ua_run.cc`).
+const RUN_PARAMETERS: [&str; 11] = [
+    "Level",
+    "Storage",
+    "Job",
+    "FileSet",
+    "Client",
+    "Backup Format",
+    "When",
+    "Priority",
+    "Pool",
+    "NextPool",
+    "Plugin Options",
+];
+
+/// `YYYY-MM-DD HH:MM:SS` (UTC) of now, as the `When:` line shows it.
+fn now_text() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let (days, rest) = (secs / 86_400, secs % 86_400);
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02}",
+        rest / 3600,
+        rest % 3600 / 60,
+        rest % 60
+    )
+}
+
+/// The job settings `run` shows before asking (`DisplayJobParameters`, backup jobs).
+fn job_parameters(name: &str, client: &str, level: &str) -> String {
+    let pool = match level {
+        "Full" | "VirtualFull" => "Full (From Job FullPool override)".to_string(),
+        "Differential" => "Differential (From Job DiffPool override)".to_string(),
+        _ => "Incremental (From Job IncPool override)".to_string(),
+    };
+    format!(
+        "Run Backup job\nJobName:  {name}\nLevel:    {level}\nClient:   {client}\nFormat:   Native\nFileSet:  SelfTest\nPool:     {pool}\nStorage:  File (From Job resource)\nWhen:     {}\nPriority: 10\n",
+        now_text()
+    )
+}
+
+/// The interactive part of `run` without `yes`: the job's settings, `OK to run?
+/// (yes/mod/no):`, and with `mod` the parameter menu (the level can be changed; the
+/// other parameters are listed but not simulated: they show the settings again).
+pub(super) async fn confirm_run(
+    s: &mut Session,
+    name: &str,
+    client: &str,
+    mut level: &'static str,
+) -> io::Result<RunDecision> {
+    if !s.catalog_announced && s.api == 0 {
+        s.catalog_announced = true;
+        s.text("Using Catalog \"MyCatalog\"\n").await?;
+    }
+    loop {
+        s.text(job_parameters(name, client, level)).await?;
+        let answer = loop {
+            match s.ask("OK to run? (yes/mod/no): ").await? {
+                Answer::Gone => return Ok(RunDecision::Gone),
+                Answer::Cancel => return Ok(RunDecision::NotRun),
+                Answer::Text(text) => {
+                    let lower = text.to_ascii_lowercase();
+                    let valid = lower.is_empty()
+                        || "yes".starts_with(&lower)
+                        || "no".starts_with(&lower)
+                        || lower == "mod"
+                        || lower == ".mod";
+                    if valid {
+                        break lower;
+                    }
+                    s.warning_msg(format!("Illegal response {text}\n")).await?;
+                }
+            }
+        };
+        if answer.is_empty() || "yes".starts_with(&answer) {
+            return Ok(RunDecision::Run(level));
+        }
+        if "no".starts_with(&answer) {
+            return Ok(RunDecision::NotRun);
+        }
+        let items: Vec<String> = RUN_PARAMETERS.iter().map(|p| p.to_string()).collect();
+        match s
+            .select(
+                "Parameters to modify:\n",
+                &items,
+                "Select parameter to modify",
+            )
+            .await?
+        {
+            Ok(Some(0)) => {
+                let levels: Vec<String> = RUN_LEVELS.iter().map(|l| l.to_string()).collect();
+                match s.select("Levels:\n", &levels, "Select level").await? {
+                    Ok(Some(i)) => level = RUN_LEVELS[i],
+                    Ok(None) => return Ok(RunDecision::Gone),
+                    Err(()) => {}
+                }
+            }
+            Ok(Some(_)) => {}
+            Ok(None) => return Ok(RunDecision::Gone),
+            Err(()) => return Ok(RunDecision::NotRun),
+        }
+    }
+}
+
 /// An answer to a prompt.
 enum Answer {
     Text(String),
