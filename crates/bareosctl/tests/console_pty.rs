@@ -126,3 +126,43 @@ fn at_output_and_tee_and_root_refusal() {
     let teed = std::fs::read_to_string(&tee).unwrap();
     assert!(teed.contains("tee-marker"), "{teed}");
 }
+
+#[test]
+fn run_confirmation_answered_modified_and_cancelled() {
+    let dir = director();
+    let home = tempfile::tempdir().unwrap();
+    let mut s = spawn(home.path(), dir.port(), &[]);
+    // yes/mod/no: mod > Level > Full, then yes.
+    s.send_line("run job=backup-bareos-fd").unwrap();
+    s.expect("Level:    Incremental").unwrap();
+    s.expect("OK to run? (yes/mod/no): ").unwrap();
+    s.send_line("mod").unwrap();
+    s.expect("Select parameter to modify (1-11): ").unwrap();
+    s.send_line("1").unwrap();
+    s.expect("Select level (1-5): ").unwrap();
+    s.send_line("1").unwrap();
+    s.expect("Level:    Full").unwrap();
+    s.expect("OK to run? (yes/mod/no): ").unwrap();
+    s.send_line("yes").unwrap();
+    s.expect("Job queued. JobId=").unwrap();
+    s.expect("*").unwrap();
+    // no.
+    s.send_line("run job=backup-bareos-fd").unwrap();
+    s.expect("OK to run? (yes/mod/no): ").unwrap();
+    s.send_line("no").unwrap();
+    s.expect("Job not run.").unwrap();
+    s.expect("*").unwrap();
+    // A period cancels, and so does Ctrl-C.
+    s.send_line("run job=backup-bareos-fd").unwrap();
+    s.expect("OK to run? (yes/mod/no): ").unwrap();
+    s.send_line(".").unwrap();
+    s.expect("Job not run.").unwrap();
+    s.expect("*").unwrap();
+    s.send_line("run job=backup-bareos-fd").unwrap();
+    s.expect("OK to run? (yes/mod/no): ").unwrap();
+    s.send("\x03").unwrap();
+    s.expect("Job not run.").unwrap();
+    s.expect("*").unwrap();
+    s.send_line("quit").unwrap();
+    s.expect(Eof).unwrap();
+}
