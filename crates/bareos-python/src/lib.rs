@@ -274,12 +274,9 @@ struct Settings<'a> {
 
 impl Settings<'_> {
     fn config(self) -> PyResult<Config> {
-        let password = Password::from_md5(self.password_md5).ok_or_else(|| {
-            PyValueError::new_err("the password's MD5 form is not 32 hex digits")
-        })?;
-        let mut config = Config::new(self.address)
-            .port(self.port)
-            .password(password);
+        let password = Password::from_md5(self.password_md5)
+            .ok_or_else(|| PyValueError::new_err("the password's MD5 form is not 32 hex digits"))?;
+        let mut config = Config::new(self.address).port(self.port).password(password);
         if let Some(name) = self.name {
             config = config.console(name);
         }
