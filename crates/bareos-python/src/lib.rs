@@ -18,6 +18,7 @@ use std::net::SocketAddr;
 use std::sync::{Mutex, MutexGuard, Once};
 use std::time::Duration;
 
+mod aio;
 mod logging;
 
 create_exception!(
@@ -688,6 +689,8 @@ fn _bareos(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_class::<Director>()?;
     m.add_class::<FileDaemon>()?;
+    m.add_class::<aio::AsyncDirector>()?;
+    m.add_class::<aio::AsyncFileDaemon>()?;
     m.add_function(wrap_pyfunction!(scrub, m)?)?;
     Ok(())
 }

@@ -27,9 +27,9 @@ MESSAGE = "01-Dec 10:00 bareos-dir JobId 7: Backup OK\n"
 @pytest.fixture(scope="module")
 def td():
     """A test director with pending messages and consoles of every TLS policy."""
-    from conftest import TestDirectorProcess
+    import conftest
 
-    process = TestDirectorProcess(
+    process = conftest.TestDirectorProcess(
         "--console",
         "admin:secret",
         "--console",

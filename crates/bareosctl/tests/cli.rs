@@ -386,7 +386,9 @@ fn demo_mode() {
         .assert()
         .success()
         // As bconsole prints it; the "(TLS-PSK)" note is for terminals only.
-        .stdout(contains(" Encryption: TLS_CHACHA20_POLY1305_SHA256 TLSv1.3\n"))
+        .stdout(contains(
+            " Encryption: TLS_CHACHA20_POLY1305_SHA256 TLSv1.3\n",
+        ))
         .stdout(contains("(TLS-PSK)").not());
 }
 

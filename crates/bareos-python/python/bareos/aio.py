@@ -1,0 +1,370 @@
+"""asyncio connections to a Bareos Director and File Daemon.
+
+The classes take the constructor keywords of their blocking counterparts in
+:py:mod:`bareos.bsock` and raise the same exceptions. They run on the native async
+client (tokio), not on threads, so one event loop can hold hundreds of connections::
+
+    import asyncio
+    import bareos.aio
+
+    async def main():
+        async with bareos.aio.DirectorConsoleJson(address="localhost", password="secret") as d:
+            jobs = await d.call("list jobs")
+            async for chunk in d.stream("list files jobid=1"):
+                ...
+
+    asyncio.run(main())
+
+``await DirectorConsole(...)`` connects too. Cancelling a call (``asyncio.timeout``,
+``task.cancel()``) never leaves the connection half-used: the command runs to its end in
+the background and the next call waits for it; ``close()`` cuts it off instead.
+"""
+
+import json
+import logging
+import shlex
+import warnings
+
+import bareos.exceptions
+from bareos import _bareos
+from bareos.bsock.lowlevel import _breaks_connection, _tls_max_version, _translate
+from bareos.bsock.protocolversions import ProtocolVersions
+from bareos.util.password import Password
+
+__all__ = ["DirectorConsole", "DirectorConsoleJson", "FileDaemon"]
+
+_logger = logging.getLogger("bareos.aio")
+
+
+def _md5(password):
+    if password is None:
+        raise bareos.exceptions.ConnectionError("Parameter 'password' is required.")
+    if not isinstance(password, Password):
+        password = Password(password)
+    md5 = password.md5()
+    return bytes(md5).decode("ascii") if isinstance(md5, (bytes, bytearray)) else md5
+
+
+def _tls_mode(enable, require):
+    if require:
+        if not enable:
+            raise bareos.exceptions.ConnectionError("TLS-PSK is required, but not enabled.")
+        return "required"
+    return "prefer" if enable else "disabled"
+
+
+class _Connection:
+    """What the three classes share: connecting, ``async with``, errors, reconnecting."""
+
+    _json = False
+
+    def __init__(self):
+        self._native = None
+        self._lost = False
+        self.max_reconnects = 0
+
+    def __await__(self):
+        return self.connect().__await__()
+
+    async def __aenter__(self):
+        if self._native is None:
+            await self.connect()
+        return self
+
+    async def __aexit__(self, *exc_info):
+        await self.close()
+
+    async def connect(self):
+        """Connects, logs in and sets the session up; returns the connection."""
+        try:
+            self._native = await self._open()
+        except _bareos.NativeError as error:
+            raise _translate(error, self.address, self.port, json=self._json) from None
+        self._lost = False
+        if self._native.cipher() is None and self._tls == "prefer":
+            _logger.warning("Failed to connect via TLS-PSK. Trying plain connection.")
+            warnings.warn(
+                "Connection to {0}:{1} is not encrypted: TLS-PSK failed, using a plain "
+                "connection (pass tls_psk_require=True to refuse this).".format(
+                    self.address, self.port
+                ),
+                UserWarning,
+                stacklevel=3,
+            )
+        await self._init_connection()
+        return self
+
+    async def _init_connection(self):
+        pass
+
+    async def close(self):
+        """Ends the session; later calls raise ``ConnectionLostError``."""
+        native, self._native = self._native, None
+        self._lost = False
+        if native is not None:
+            await native.close()
+
+    async def _native_call(self, method, *args):
+        if self._native is None and self._lost and self.max_reconnects > 0:
+            self.max_reconnects -= 1
+            await self.connect()
+            _logger.info("reconnected to {0}:{1}".format(self.address, self.port))
+        if self._native is None:
+            raise bareos.exceptions.ConnectionLostError("currently no network connection")
+        try:
+            return await getattr(self._native, method)(*args)
+        except _bareos.NativeError as error:
+            if _breaks_connection(error):
+                _logger.warning("socket error: {0}".format(error.args[1]))
+                native, self._native = self._native, None
+                self._lost = True
+                await native.close()
+            raise _translate(error, self.address, self.port, json=self._json) from None
+
+    def get_cipher(self):
+        """``(cipher, TLS version, secret bits)``, ``None`` on cleartext or when closed."""
+        return None if self._native is None else self._native.cipher()
+
+    async def stream(self, command):
+        """Runs a command and yields its result chunk by chunk (constant memory)::
+
+            async for chunk in d.stream("list files jobid=1"):
+                out.write(chunk)
+        """
+        if isinstance(command, (list, tuple)):
+            command = " ".join(command)
+        await self._native_call("send", self._wire_command(command))
+        while True:
+            chunk = await self._native_call("next_chunk")
+            if chunk is None:
+                return
+            yield chunk
+
+    def _wire_command(self, command):
+        return command
+
+    def __repr__(self):
+        return "<{0} {1}:{2} {3}>".format(
+            type(self).__name__,
+            self.address,
+            self.port,
+            "connected" if self._native is not None else "closed",
+        )
+
+
+class DirectorConsole(_Connection):
+    """An asyncio console connection to a Director (see
+    :py:class:`bareos.bsock.DirectorConsole` for the keywords); ``call`` returns bytes."""
+
+    def __init__(
+        self,
+        address="localhost",
+        port=9101,
+        timeout=None,
+        dirname=None,
+        name="*UserAgent*",
+        password=None,
+        protocolversion=None,
+        pam_username=None,
+        pam_password=None,
+        tls_psk_enable=True,
+        tls_psk_require=False,
+        tls_version=None,
+        call_timeout=None,
+        pam_allow_cleartext=False,
+    ):
+        super().__init__()
+        self.address = address
+        self.port = int(port)
+        self.timeout = timeout
+        self.call_timeout = call_timeout
+        self.dirname = dirname or address
+        self.name = name
+        self._md5 = _md5(password)
+        if (pam_username is None) != (pam_password is None) or (
+            pam_username is not None and not (pam_username and pam_password)
+        ):
+            raise bareos.exceptions.PamAuthenticationError(
+                "PAM authentication needs both pam_username and pam_password."
+            )
+        self._pam = None if pam_username is None else (str(pam_username), str(pam_password))
+        self.pam_allow_cleartext = bool(pam_allow_cleartext)
+        self._tls = _tls_mode(tls_psk_enable, tls_psk_require)
+        self.tls_version = tls_version
+        self.requested_protocol_version = (
+            int(protocolversion) if protocolversion is not None and int(protocolversion) > 0 else None
+        )
+        self.max_reconnects = 1
+
+    async def _open(self):
+        name = self.name.decode("utf-8") if isinstance(self.name, bytes) else self.name
+        return await _bareos.AsyncDirector.connect(
+            str(self.address),
+            self.port,
+            None if name == "*UserAgent*" else name,
+            self._md5,
+            self.requested_protocol_version or int(ProtocolVersions.last),
+            self._tls,
+            tls_max_version=_tls_max_version(self.tls_version),
+            pam=self._pam,
+            timeout=float(self.timeout) if self.timeout else None,
+            protocol_fallback=self.requested_protocol_version is None,
+            call_timeout=float(self.call_timeout) if self.call_timeout else None,
+            allow_cleartext_pam=self.pam_allow_cleartext,
+        )
+
+    async def connect(self):
+        await super().connect()
+        if self.requested_protocol_version is None and self._native.protocol_version() == 1:
+            _logger.warning(
+                "Failed to connect using protocol version 2. Trying protocol version 1. "
+            )
+            warnings.warn(
+                "Connection to {0}:{1} uses the old protocol version 1 without encryption: "
+                "the director refused protocol version 2 in cleartext (pass "
+                "tls_psk_require=True to refuse this).".format(self.address, self.port),
+                UserWarning,
+                stacklevel=3,
+            )
+        return self
+
+    async def _init_connection(self):
+        await self._raw_call("autodisplay off")
+
+    def get_protocol_version(self):
+        """The console protocol version in use (see :py:class:`ProtocolVersions`)."""
+        if self._native is not None and self._native.protocol_version() == 1:
+            return ProtocolVersions.bareos_12_4
+        return ProtocolVersions(self.requested_protocol_version or int(ProtocolVersions.last))
+
+    def is_at_prompt(self):
+        """Whether the director waits for an answer (the next ``call`` answers it)."""
+        return bool(self._native is not None and self._native.at_prompt())
+
+    async def _raw_call(self, command):
+        data, _prompt = await self._native_call("call", command)
+        return data
+
+    async def call(self, command):
+        """Runs a command and returns its result (bytes); at a prompt (``OK to run?
+        (yes/mod/no):``) the next call's command is the answer.
+
+        Args:
+           command (str or list): the command; a list is joined with spaces.
+        """
+        if isinstance(command, (list, tuple)):
+            command = " ".join(command)
+        return await self._raw_call(command)
+
+    async def cancel_prompt(self):
+        """Cancels the prompt the director waits at; returns what it answered."""
+        return await self._native_call("cancel_prompt")
+
+
+class DirectorConsoleJson(DirectorConsole):
+    """An asyncio console in API mode 2: ``call`` returns the ``result`` as a dict, a
+    JSON-RPC error raises :py:class:`~bareos.exceptions.JsonRpcErrorReceivedException`,
+    a prompt raises :py:class:`~bareos.exceptions.JsonRpcInvalidJsonReceivedException`
+    (the prompt is cancelled; the connection stays usable)."""
+
+    _json = True
+
+    async def _init_connection(self):
+        for command in (".api json", ".api json compact=yes"):
+            _logger.debug(_parse(await self._raw_call(command)))
+
+    async def call(self, command):
+        """Runs a command and returns the ``result`` member of the answer."""
+        data = await self.call_fullresult(command)
+        if data is None:
+            return None
+        if "result" in data:
+            return data["result"]
+        if "error" in data:
+            raise bareos.exceptions.JsonRpcErrorReceivedException(data)
+        raise bareos.exceptions.JsonRpcInvalidJsonReceivedException(data)
+
+    async def call_fullresult(self, command):
+        """Runs a command and returns the whole JSON-RPC envelope (``None`` if empty)."""
+        if isinstance(command, (list, tuple)):
+            command = " ".join(command)
+        try:
+            envelope, text = await self._native_call("call_json", command)
+        except bareos.exceptions.JsonRpcInvalidJsonReceivedException as error:
+            raw = error.jsondata.get("error", {}).get("data")
+            if raw is not None and len(raw) == 0:
+                return None
+            raise
+        if envelope is None:
+            _parse(text)
+            raise bareos.exceptions.JsonRpcInvalidJsonReceivedException(
+                {"error": {"code": 2, "message": "the director stopped at a prompt", "data": bytearray(text)}}
+            )
+        if text:
+            _logger.debug("text before the JSON result: %s", text.decode("utf-8", "replace").rstrip())
+        return json.loads(envelope)
+
+
+def _parse(resultstring):
+    """python-bareos's reading of a raw answer as JSON (invalid JSON raises)."""
+    if not resultstring:
+        return None
+    try:
+        return json.loads(bytes(resultstring).decode("utf-8"))
+    except ValueError as error:
+        raise bareos.exceptions.JsonRpcInvalidJsonReceivedException(
+            {"error": {"code": 2, "message": str(error), "data": bytearray(resultstring)}}
+        ) from None
+
+
+class FileDaemon(_Connection):
+    """An asyncio connection to a File Daemon, as one of its directors (see
+    :py:class:`bareos.bsock.FileDaemon` for the keywords)."""
+
+    def __init__(
+        self,
+        address="localhost",
+        port=9102,
+        dirname=None,
+        name=None,
+        password=None,
+        tls_psk_enable=True,
+        tls_psk_require=False,
+        tls_version=None,
+        timeout=None,
+        call_timeout=None,
+    ):
+        super().__init__()
+        self.address = address
+        self.port = int(port)
+        self.dirname = dirname or address
+        self.name = name
+        self._md5 = _md5(password)
+        self._tls = _tls_mode(tls_psk_enable, tls_psk_require)
+        self.tls_version = tls_version
+        self.timeout = timeout
+        self.call_timeout = call_timeout
+
+    async def _open(self):
+        name = self.name.decode("utf-8") if isinstance(self.name, bytes) else self.name
+        return await _bareos.AsyncFileDaemon.connect(
+            str(self.address),
+            self.port,
+            name,
+            self._md5,
+            self._tls,
+            tls_max_version=_tls_max_version(self.tls_version),
+            timeout=float(self.timeout) if self.timeout else None,
+            call_timeout=float(self.call_timeout) if self.call_timeout else None,
+        )
+
+    def _wire_command(self, command):
+        words = shlex.split(command)
+        return " ".join(shlex.quote(word.replace(" ", "\x01")) for word in words)
+
+    async def call(self, command):
+        """Runs a command (split with ``shlex``, spaces inside words bashed) and returns
+        its result (bytes)."""
+        words = list(command) if isinstance(command, (list, tuple)) else shlex.split(command)
+        line = " ".join(shlex.quote(str(word).replace(" ", "\x01")) for word in words)
+        return await self._native_call("call", line)

@@ -1,0 +1,401 @@
+//! asyncio connections (`bareos.aio`): the async client of the `bareos` crate on a tokio
+//! runtime shared by all connections, bridged to Python awaitables.
+//!
+//! Each operation runs as its own tokio task that holds the connection until it is done,
+//! so cancelling the Python awaitable (`asyncio.timeout`, `task.cancel()`) never stops a
+//! command half-way: it runs to its end in the background and the next call on the
+//! connection waits for it. `close()` aborts what is still running and drops the
+//! connection without the polite `quit` when it did.
+
+use crate::{closed_error, logging, native_error, Secrets, Settings};
+use bareos::{Part, ProtocolVersion};
+use futures_util::future::BoxFuture;
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use pyo3::types::PyBytes;
+use std::sync::{Arc, Mutex};
+use tokio::task::AbortHandle;
+
+/// A connection shared by the tasks of its operations.
+struct Shared<T> {
+    connection: Arc<tokio::sync::Mutex<Option<T>>>,
+    running: Mutex<Vec<AbortHandle>>,
+}
+
+impl<T: Send + 'static> Shared<T> {
+    fn new(connection: T) -> Self {
+        Shared {
+            connection: Arc::new(tokio::sync::Mutex::new(Some(connection))),
+            running: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Runs `op` on the connection in its own task and returns an awaitable of its
+    /// result, converted with `convert` (with the GIL).
+    fn run<'py, R, O>(
+        &self,
+        py: Python<'py>,
+        op: impl for<'a> FnOnce(&'a mut T) -> BoxFuture<'a, bareos::Result<R>> + Send + 'static,
+        convert: impl FnOnce(Python<'_>, R) -> PyResult<O> + Send + 'static,
+    ) -> PyResult<Bound<'py, PyAny>>
+    where
+        R: Send + 'static,
+        O: for<'p> IntoPyObject<'p> + Send + 'static,
+    {
+        logging::refresh_level(py);
+        let connection = self.connection.clone();
+        let task = pyo3_async_runtimes::tokio::get_runtime().spawn(async move {
+            let mut guard = connection.lock().await;
+            match guard.as_mut() {
+                Some(c) => op(c).await.map_err(Some),
+                None => Err(None),
+            }
+        });
+        {
+            let mut running = crate::lock(&self.running);
+            running.retain(|handle| !handle.is_finished());
+            running.push(task.abort_handle());
+        }
+        pyo3_async_runtimes::tokio::future_into_py(py, async move {
+            let result = task.await;
+            Python::with_gil(|py| {
+                logging::flush(py);
+                match result {
+                    Ok(Ok(value)) => convert(py, value),
+                    Ok(Err(Some(error))) => Err(native_error(&error)),
+                    Ok(Err(None)) => Err(closed_error()),
+                    Err(_) => Err(closed_error()),
+                }
+            })
+        })
+    }
+
+    /// Aborts the running operations, then closes politely unless one was cut off.
+    fn close<'py>(
+        &self,
+        py: Python<'py>,
+        close: impl FnOnce(T) -> BoxFuture<'static, ()> + Send + 'static,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let mut cut = false;
+        for handle in crate::lock(&self.running).drain(..) {
+            if !handle.is_finished() {
+                handle.abort();
+                cut = true;
+            }
+        }
+        let connection = self.connection.clone();
+        pyo3_async_runtimes::tokio::future_into_py(py, async move {
+            let taken = connection.lock().await.take();
+            if let Some(c) = taken {
+                if !cut {
+                    close(c).await;
+                }
+            }
+            Ok(())
+        })
+    }
+
+    fn peek<R>(&self, f: impl FnOnce(&T) -> R) -> Option<R> {
+        self.connection.try_lock().ok()?.as_ref().map(f)
+    }
+}
+
+fn bytes(py: Python<'_>, data: Vec<u8>) -> PyResult<Py<PyBytes>> {
+    Ok(PyBytes::new(py, &data).unbind())
+}
+
+fn part(py: Python<'_>, part: Option<Part>) -> PyResult<PyObject> {
+    Ok(match part {
+        None => py.None(),
+        Some(Part::Data(data)) => PyBytes::new(py, &data).into_any().unbind(),
+        Some(Part::Signal(signal)) => signal.code().into_pyobject(py)?.into_any().unbind(),
+    })
+}
+
+/// An asyncio console connection to a Director (see `bareos.aio.DirectorConsole`).
+#[pyclass(frozen, module = "bareos._bareos")]
+pub(crate) struct AsyncDirector {
+    shared: Shared<bareos::Director>,
+    _secrets: Arc<Secrets>,
+}
+
+#[pymethods]
+impl AsyncDirector {
+    /// Connects and logs in; an awaitable of the connection. The arguments are those
+    /// of `bareos._bareos.Director`.
+    #[staticmethod]
+    #[pyo3(signature = (address, port, name, password_md5, protocol, tls, tls_max_version=None, pam=None, timeout=None, protocol_fallback=false, call_timeout=None, allow_cleartext_pam=false))]
+    #[allow(clippy::too_many_arguments)]
+    fn connect<'py>(
+        py: Python<'py>,
+        address: &str,
+        port: u16,
+        name: Option<String>,
+        password_md5: &str,
+        protocol: u8,
+        tls: &str,
+        tls_max_version: Option<&str>,
+        pam: Option<(String, String)>,
+        timeout: Option<f64>,
+        protocol_fallback: bool,
+        call_timeout: Option<f64>,
+        allow_cleartext_pam: bool,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let secrets = Arc::new(Secrets::register(
+            password_md5,
+            pam.as_ref().map(|p| p.1.as_str()),
+        ));
+        let protocol = match protocol {
+            1 => ProtocolVersion::V1,
+            2 => ProtocolVersion::V2,
+            other => {
+                return Err(PyValueError::new_err(format!(
+                    "unsupported protocol version {other} (1 or 2)"
+                )))
+            }
+        };
+        let config = Settings {
+            address,
+            port,
+            name,
+            password_md5,
+            tls,
+            tls_max_version,
+            pam,
+            allow_cleartext_pam,
+            timeout,
+            call_timeout,
+        }
+        .config()?
+        .protocol(protocol)
+        .protocol_fallback(protocol_fallback);
+        logging::refresh_level(py);
+        pyo3_async_runtimes::tokio::future_into_py(py, async move {
+            let result = bareos::Director::connect(config).await;
+            Python::with_gil(|py| {
+                logging::flush(py);
+                let director = result.map_err(|e| native_error(&e))?;
+                Py::new(
+                    py,
+                    AsyncDirector {
+                        shared: Shared::new(director),
+                        _secrets: secrets,
+                    },
+                )
+            })
+        })
+    }
+
+    /// Runs a command: an awaitable of `(result bytes, whether the director waits at a
+    /// prompt)`; at a prompt the line is the answer.
+    fn call<'py>(&self, py: Python<'py>, command: String) -> PyResult<Bound<'py, PyAny>> {
+        self.shared.run(
+            py,
+            move |d| {
+                Box::pin(async move {
+                    let reply = if d.at_prompt() {
+                        d.answer(&command).await?
+                    } else {
+                        d.call(&command).await?
+                    };
+                    Ok((reply.into_bytes(), d.at_prompt()))
+                })
+            },
+            |py, (data, prompt)| Ok((bytes(py, data)?, prompt)),
+        )
+    }
+
+    /// Runs a command in JSON mode: `(envelope text, leading text)`, or `(None, the
+    /// prompt's text)` with the prompt cancelled.
+    fn call_json<'py>(&self, py: Python<'py>, command: String) -> PyResult<Bound<'py, PyAny>> {
+        self.shared.run(
+            py,
+            move |d| {
+                Box::pin(async move {
+                    match d.call_json_reply(&command).await {
+                        Ok(reply) => Ok((Some(reply.envelope.to_string()), reply.leading_text)),
+                        Err(error) if d.at_prompt() => {
+                            let text = error.raw_reply().map(<[u8]>::to_vec).unwrap_or_default();
+                            d.cancel_prompt().await?;
+                            Ok((None, text))
+                        }
+                        Err(error) => Err(error),
+                    }
+                })
+            },
+            |py, (envelope, text)| Ok((envelope, bytes(py, text)?)),
+        )
+    }
+
+    /// Sends one line (a command, or the answer at a prompt) without reading.
+    fn send<'py>(&self, py: Python<'py>, line: String) -> PyResult<Bound<'py, PyAny>> {
+        self.shared.run(
+            py,
+            move |d| Box::pin(async move { d.send(&line).await }),
+            |_, ()| Ok(()),
+        )
+    }
+
+    /// The next chunk of the response in progress: bytes, or `None` at its end.
+    fn next_chunk<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        self.shared.run(
+            py,
+            |d| Box::pin(async move { d.response().next_chunk().await }),
+            |py, chunk| match chunk {
+                Some(data) => Ok(Some(bytes(py, data)?)),
+                None => Ok(None),
+            },
+        )
+    }
+
+    /// The next frame of the response in progress: bytes, an int (signal) or `None`.
+    fn next_part<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        self.shared.run(
+            py,
+            |d| Box::pin(async move { d.response().next_part().await }),
+            part,
+        )
+    }
+
+    /// Cancels the prompt the director waits at.
+    fn cancel_prompt<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        self.shared.run(
+            py,
+            |d| Box::pin(async move { Ok(d.cancel_prompt().await?.into_bytes()) }),
+            bytes,
+        )
+    }
+
+    /// Whether the director waits for an answer (`None` while an operation runs).
+    fn at_prompt(&self) -> Option<bool> {
+        self.shared.peek(|d| d.at_prompt())
+    }
+
+    /// `(cipher, TLS version, secret bits)` or `None` on cleartext.
+    fn cipher(&self) -> Option<(String, String, i32)> {
+        self.shared
+            .peek(|d| {
+                d.cipher()
+                    .map(|i| (i.cipher.clone(), i.version.clone(), i.bits))
+            })
+            .flatten()
+    }
+
+    /// The console protocol version in use (1 or 2; 0 while an operation runs).
+    fn protocol_version(&self) -> u8 {
+        self.shared
+            .peek(|d| match d.protocol_version() {
+                ProtocolVersion::V1 => 1,
+                _ => 2,
+            })
+            .unwrap_or(0)
+    }
+
+    /// Ends the session: an awaitable.
+    fn close<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        self.shared
+            .close(py, |d| Box::pin(async move { d.close().await }))
+    }
+}
+
+/// An asyncio connection to a File Daemon (see `bareos.aio.FileDaemon`).
+#[pyclass(frozen, module = "bareos._bareos")]
+pub(crate) struct AsyncFileDaemon {
+    shared: Shared<bareos::FileDaemon>,
+    _secrets: Arc<Secrets>,
+}
+
+#[pymethods]
+impl AsyncFileDaemon {
+    /// Connects and authenticates as director `name`: an awaitable of the connection.
+    #[staticmethod]
+    #[pyo3(signature = (address, port, name, password_md5, tls, tls_max_version=None, timeout=None, call_timeout=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn connect<'py>(
+        py: Python<'py>,
+        address: &str,
+        port: u16,
+        name: Option<String>,
+        password_md5: &str,
+        tls: &str,
+        tls_max_version: Option<&str>,
+        timeout: Option<f64>,
+        call_timeout: Option<f64>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let secrets = Arc::new(Secrets::register(password_md5, None));
+        let config = Settings {
+            address,
+            port,
+            name,
+            password_md5,
+            tls,
+            tls_max_version,
+            pam: None,
+            allow_cleartext_pam: false,
+            timeout,
+            call_timeout,
+        }
+        .config()?;
+        logging::refresh_level(py);
+        pyo3_async_runtimes::tokio::future_into_py(py, async move {
+            let result = bareos::FileDaemon::connect(config).await;
+            Python::with_gil(|py| {
+                logging::flush(py);
+                let fd = result.map_err(|e| native_error(&e))?;
+                Py::new(
+                    py,
+                    AsyncFileDaemon {
+                        shared: Shared::new(fd),
+                        _secrets: secrets,
+                    },
+                )
+            })
+        })
+    }
+
+    /// Runs a command (split like a shell, spaces bashed): an awaitable of its result.
+    fn call<'py>(&self, py: Python<'py>, command: String) -> PyResult<Bound<'py, PyAny>> {
+        self.shared.run(
+            py,
+            move |fd| Box::pin(async move { Ok(fd.call(&command).await?.into_bytes()) }),
+            bytes,
+        )
+    }
+
+    /// Sends a command without reading its result.
+    fn send<'py>(&self, py: Python<'py>, command: String) -> PyResult<Bound<'py, PyAny>> {
+        self.shared.run(
+            py,
+            move |fd| Box::pin(async move { fd.send(&command).await }),
+            |_, ()| Ok(()),
+        )
+    }
+
+    /// The next chunk of the result in progress: bytes, or `None` at its end.
+    fn next_chunk<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        self.shared.run(
+            py,
+            |fd| Box::pin(async move { fd.response().next_chunk().await }),
+            |py, chunk| match chunk {
+                Some(data) => Ok(Some(bytes(py, data)?)),
+                None => Ok(None),
+            },
+        )
+    }
+
+    /// `(cipher, TLS version, secret bits)` or `None` on cleartext.
+    fn cipher(&self) -> Option<(String, String, i32)> {
+        self.shared
+            .peek(|fd| {
+                fd.cipher()
+                    .map(|i| (i.cipher.clone(), i.version.clone(), i.bits))
+            })
+            .flatten()
+    }
+
+    /// Ends the session: an awaitable.
+    fn close<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        self.shared
+            .close(py, |fd| Box::pin(async move { fd.close().await }))
+    }
+}

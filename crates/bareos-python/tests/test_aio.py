@@ -1,0 +1,180 @@
+"""bareos.aio against the test director: connect, call, stream, prompts, cancellation,
+exceptions, many connections in one event loop."""
+
+import asyncio
+
+import pytest
+
+import bareos.aio
+import bareos.exceptions
+
+import conftest
+from conftest import DIR_PASSWORD, FD_DIRECTOR
+
+
+@pytest.fixture(scope="module")
+def td():
+    process = conftest.TestDirectorProcess(
+        "--console",
+        "admin:secret",
+        "--console",
+        "notls:secret:none",
+        "--message",
+        "01-Dec 10:00 bareos-dir JobId 7: Backup OK\n",
+        "--fault",
+        "delay=2@wait",
+        "--fault",
+        "garbage@break",
+    )
+    yield process
+    process.stop()
+
+
+def run(coroutine):
+    return asyncio.run(coroutine)
+
+
+def test_connect_call_and_session_set_up(td):
+    async def main():
+        async with bareos.aio.DirectorConsole(
+            address=td.host, port=td.port, name="admin", password="secret"
+        ) as d:
+            assert d.get_cipher()[1] == "TLSv1.3"
+            # autodisplay off was sent: no message notice in the first result.
+            assert await d.call("whoami") == b"admin\n"
+            assert await d.call(["list", "pools"])
+        d2 = await bareos.aio.DirectorConsole(address=td.host, port=td.port, password=DIR_PASSWORD)
+        assert await d2.call("whoami") == b"root\n"
+        await d2.close()
+        with pytest.raises(bareos.exceptions.ConnectionLostError):
+            await d2.call("whoami")
+
+    run(main())
+
+
+def test_json_results_errors_and_prompts(td):
+    async def main():
+        async with bareos.aio.DirectorConsoleJson(
+            address=td.host, port=td.port, name="admin", password="secret"
+        ) as d:
+            assert await d.call("whoami") == {"whoami": "admin"}
+            with pytest.raises(bareos.exceptions.JsonRpcErrorReceivedException) as info:
+                await d.call("thisisnotacommand")
+            assert str(info.value) == "failed: thisisnotacommand: is an invalid command.\n"
+            with pytest.raises(bareos.exceptions.JsonRpcInvalidJsonReceivedException):
+                await d.call("restore")
+            # The prompt was cancelled: the connection goes on.
+            assert "pools" in await d.call("list pools")
+
+    run(main())
+
+
+def test_text_prompt_answered(td):
+    async def main():
+        async with bareos.aio.DirectorConsole(
+            address=td.host, port=td.port, name="admin", password="secret"
+        ) as d:
+            asked = await d.call("run job=backup-bareos-fd")
+            assert asked.endswith(b"OK to run? (yes/mod/no): ")
+            assert d.is_at_prompt()
+            assert (await d.call("no")).startswith(b"Job not run.")
+            await d.call("run job=backup-bareos-fd")
+            await d.cancel_prompt()
+            assert not d.is_at_prompt()
+            assert await d.call("whoami") == b"admin\n"
+
+    run(main())
+
+
+def test_stream_in_chunks(td):
+    async def main():
+        async with bareos.aio.DirectorConsole(
+            address=td.host, port=td.port, name="admin", password="secret"
+        ) as d:
+            total = 0
+            chunks = 0
+            async for chunk in d.stream(".testkit output size=3000000 frame=65536"):
+                total += len(chunk)
+                chunks += 1
+            assert total == 3000000 and chunks > 10
+            assert await d.call("whoami") == b"admin\n"
+
+    run(main())
+
+
+def test_cancelled_call_leaves_the_connection_usable(td):
+    async def main():
+        async with bareos.aio.DirectorConsole(
+            address=td.host, port=td.port, name="admin", password="secret"
+        ) as d:
+            with pytest.raises(TimeoutError):
+                async with asyncio.timeout(0.3):
+                    await d.call("wait")
+            # The cancelled command ran to its end in the background; its answer is not
+            # mistaken for the next command's.
+            assert await d.call("whoami") == b"admin\n"
+            task = asyncio.ensure_future(d.call("wait"))
+            await asyncio.sleep(0.2)
+            task.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await task
+            assert await d.call("whoami") == b"admin\n"
+
+    if not hasattr(asyncio, "timeout"):
+        pytest.skip("asyncio.timeout needs Python 3.11")
+    run(main())
+
+
+def test_exceptions_and_reconnect(td):
+    async def main():
+        with pytest.raises(bareos.exceptions.AuthenticationError) as info:
+            await bareos.aio.DirectorConsole(
+                address=td.host, port=td.port, name="notls", password="wrong", tls_psk_enable=False
+            )
+        assert str(info.value).startswith("failed (in response)")
+        with pytest.raises(bareos.exceptions.ConnectionError):
+            await bareos.aio.DirectorConsole(address=td.host, port=1, password="x")
+        d = await bareos.aio.DirectorConsole(
+            address=td.host, port=td.port, name="admin", password="secret"
+        )
+        with pytest.raises(bareos.exceptions.Error):
+            await d.call("break")
+        # One reconnect, without sending "break" again.
+        assert await d.call("whoami") == b"admin\n"
+        await d.close()
+
+    run(main())
+
+
+def test_file_daemon(td):
+    async def main():
+        async with bareos.aio.FileDaemon(
+            address=td.host, port=td.fd_port, name=FD_DIRECTOR[0], password=FD_DIRECTOR[1]
+        ) as fd:
+            assert await fd.call("status")
+            assert fd.get_cipher() is not None
+
+    run(main())
+
+
+def test_many_connections_in_one_event_loop(td):
+    """200 connections, 5 calls each, concurrently with asyncio.gather: no threads."""
+
+    async def one(i):
+        async with bareos.aio.DirectorConsole(
+            address=td.host, port=td.port, name="notls", password="secret", tls_psk_enable=False
+        ) as d:
+            for _ in range(5):
+                assert await d.call("whoami") == b"notls\n"
+        return i
+
+    async def main():
+        import threading
+
+        before = threading.active_count()
+        done = await asyncio.gather(*(one(i) for i in range(200)))
+        assert sorted(done) == list(range(200))
+        # The connections shared the native runtime's few threads.
+        assert threading.active_count() <= before + 1
+
+    run(main())
