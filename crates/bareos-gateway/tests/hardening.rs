@@ -905,3 +905,46 @@ async fn sessions_can_be_revoked_and_end() {
         200
     );
 }
+
+/// Unauthenticated clients learn no internal detail: a director that cannot be reached is
+/// a generic 502 (no address, no system error), an unknown director a 404 without the
+/// configured names.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_internal_detail_for_clients() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = closed.local_addr().unwrap().port();
+    drop(closed);
+    let addr = start_gateway(demo::config(port, SECRET)).await;
+    let form = "username=admin&password=secret&grant_type=password".to_string();
+    let reply = request(
+        addr,
+        "POST",
+        "/token",
+        None,
+        Some(("application/x-www-form-urlencoded", form.clone())),
+    )
+    .await;
+    assert_eq!(reply.status, 502, "{}", reply.body);
+    let body = reply.body.to_lowercase();
+    for leak in [
+        "127.0.0.1",
+        &port.to_string(),
+        "refused",
+        "os error",
+        "cannot connect",
+    ] {
+        assert!(!body.contains(leak), "{leak}: {}", reply.body);
+    }
+    let reply = request(
+        addr,
+        "POST",
+        "/token?director=nope",
+        None,
+        Some(("application/x-www-form-urlencoded", form)),
+    )
+    .await;
+    assert_eq!(reply.status, 404, "{}", reply.body);
+    for name in ["bareos-dir", "second", "nope"] {
+        assert!(!reply.body.contains(name), "{name}: {}", reply.body);
+    }
+}
