@@ -61,7 +61,7 @@ pub async fn clients(session: Session, AppQuery(q): AppQuery<NameQuery>) -> ApiR
 /// One client by catalog id.
 #[utoipa::path(get, path = "/control/clients/{client_id}", tag = "clients", security(("bearer" = [])),
     params(("client_id" = u64, Path), DirectorQuery),
-    responses((status = 200, body = Object), (status = 404, body = crate::api_models::Message)))]
+    responses((status = 200, body = Object), (status = 404, body = Object, description = "{\"message\": ...} (bareos-restapi's body) when there is no such item; {\"detail\": ...} for an unknown director")))]
 pub async fn client_by_id(session: Session, AppPath(id): AppPath<u64>) -> ApiResult<Json<Value>> {
     let id = positive(id, "client_id")?;
     catalog_list(&session, "clients", "client", None)
@@ -111,7 +111,7 @@ pub async fn pools(session: Session, AppQuery(q): AppQuery<NameQuery>) -> ApiRes
 /// One pool by catalog id.
 #[utoipa::path(get, path = "/control/pools/{pool_id}", tag = "pools", security(("bearer" = [])),
     params(("pool_id" = u64, Path), DirectorQuery),
-    responses((status = 200, body = Object), (status = 404, body = crate::api_models::Message)))]
+    responses((status = 200, body = Object), (status = 404, body = Object, description = "{\"message\": ...} (bareos-restapi's body) when there is no such item; {\"detail\": ...} for an unknown director")))]
 pub async fn pool_by_id(session: Session, AppPath(id): AppPath<u64>) -> ApiResult<Json<Value>> {
     let id = positive(id, "pool_id")?;
     catalog_list(&session, "pools", "pool", None)
