@@ -20,6 +20,7 @@ use std::time::Duration;
 
 mod aio;
 mod logging;
+mod models;
 
 create_exception!(
     _bareos,
@@ -692,5 +693,6 @@ fn _bareos(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<aio::AsyncDirector>()?;
     m.add_class::<aio::AsyncFileDaemon>()?;
     m.add_function(wrap_pyfunction!(scrub, m)?)?;
+    m.add_function(wrap_pyfunction!(models::normalize, m)?)?;
     Ok(())
 }

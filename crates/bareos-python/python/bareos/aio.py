@@ -284,6 +284,16 @@ class DirectorConsoleJson(DirectorConsole):
             raise bareos.exceptions.JsonRpcErrorReceivedException(data)
         raise bareos.exceptions.JsonRpcInvalidJsonReceivedException(data)
 
+    async def jobs(self, client=None, job=None, jobstatus=None, last=False, limit=None):
+        """``list jobs`` with these filters, as typed :py:class:`bareos.models.Job` s.
+
+        Example: ``await d.jobs(client="bareos-fd", last=True)``.
+        """
+        import bareos.models
+
+        command = bareos.models.list_jobs_command(client, job, jobstatus, last, limit)
+        return bareos.models.jobs(await self.call(command))
+
     async def call_fullresult(self, command):
         """Runs a command and returns the whole JSON-RPC envelope (``None`` if empty)."""
         if isinstance(command, (list, tuple)):

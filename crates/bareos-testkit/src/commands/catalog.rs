@@ -441,7 +441,20 @@ pub(super) async fn list(s: &mut Session, long: bool, args: &[String]) -> Reply 
         "pools" | "pool" => s.send_table("pools", pools_table(), long).await,
         "jobs" => {
             let last = args.iter().any(|a| a.eq_ignore_ascii_case("last"));
-            let table = jobs_table(last, jobid, &s.config.runs);
+            let mut table = jobs_table(last, jobid, &s.config.runs);
+            // `client=` and `job=` filter as the director's `list jobs` does.
+            let wanted = |key: &str| {
+                args.iter().find_map(|a| {
+                    let (k, v) = a.split_once('=')?;
+                    k.eq_ignore_ascii_case(key).then(|| v.to_string())
+                })
+            };
+            if let Some(client) = wanted("client") {
+                table.rows.retain(|row| row[2] == client);
+            }
+            if let Some(job) = wanted("job").or_else(|| wanted("jobname")) {
+                table.rows.retain(|row| row[1] == job);
+            }
             s.send_table("jobs", table, long).await
         }
         _ if what.starts_with("jobid=") => {

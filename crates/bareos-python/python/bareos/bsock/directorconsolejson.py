@@ -103,6 +103,16 @@ class DirectorConsoleJson(DirectorConsole):
             )
         return json.loads(envelope)
 
+    def jobs(self, client=None, job=None, jobstatus=None, last=False, limit=None):
+        """``list jobs`` with these filters, as typed :py:class:`bareos.models.Job` s.
+
+        Example: ``d.jobs(client="bareos-fd", last=True)``.
+        """
+        import bareos.models
+
+        command = bareos.models.list_jobs_command(client, job, jobstatus, last, limit)
+        return bareos.models.jobs(self.call(command))
+
     @staticmethod
     def _parse_raw(resultstring, prompt=False):
         if not resultstring:

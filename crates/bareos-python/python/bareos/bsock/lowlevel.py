@@ -837,4 +837,12 @@ class LowLevel:
             sys.stdout.write("\n")
 
 
+def _quote_value(value):
+    """A keyword value for a director command line: quoted when it has spaces or
+    quotes (the director's own quoting rules)."""
+    if value and not any(c.isspace() or c in "\"'\\" for c in value):
+        return value
+    return '"{0}"'.format(value.replace("\\", "\\\\").replace('"', '\\"'))
+
+
 __all__ = ["LowLevel", "ConnectionType", "ProtocolVersions", "bash"]

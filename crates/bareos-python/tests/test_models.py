@@ -1,0 +1,116 @@
+"""bareos.models on the JSON a real Bareos 26 director sent (recorded catalog lists and
+status, served again by the test director), and the convenience methods."""
+
+import asyncio
+import datetime
+
+import pytest
+
+import bareos.aio
+import bareos.bsock
+import bareos.models
+from bareos.models import JobLevel, JobStatus, JobType
+
+import conftest
+
+RECORDINGS = conftest.REPO / "crates" / "bareos-testkit" / "recordings"
+
+
+@pytest.fixture(scope="module")
+def recorded():
+    """A director answering with the recorded API 2 catalog lists and status."""
+    process = conftest.TestDirectorProcess(
+        "--console",
+        "admin:secret",
+        "--transcript",
+        str(RECORDINGS / "61-pyb-master-api2-catalog-lists.jsonl"),
+    )
+    yield process
+    process.stop()
+
+
+def console(td):
+    return bareos.bsock.DirectorConsoleJson(
+        address=td.host, port=td.port, name="admin", password="secret"
+    )
+
+
+def test_jobs_are_typed(recorded):
+    d = console(recorded)
+    jobs = bareos.models.jobs(d.call("llist jobs"))
+    assert jobs, "the recording has jobs"
+    job = jobs[0]
+    assert isinstance(job.jobid, int) and job.jobid >= 1
+    assert isinstance(job.bytes, int) and isinstance(job.files, int)
+    assert isinstance(job.status, JobStatus) and job.status.meaning
+    assert isinstance(job.level, JobLevel)
+    assert isinstance(job.type, JobType) and job.type is JobType.BACKUP
+    assert isinstance(job.started, datetime.datetime) and job.started.tzinfo is not None
+    # What the model does not name is kept.
+    assert isinstance(job.extra, dict)
+    assert all(isinstance(key, str) for key in job.extra)
+    # The short listing lacks fields: they are None, not an error.
+    short = bareos.models.jobs(d.call("list jobs"))
+    assert [j.jobid for j in short] == [j.jobid for j in jobs]
+
+
+def test_catalog_lists(recorded):
+    d = console(recorded)
+    clients = bareos.models.clients(d.call("list clients"))
+    assert clients and isinstance(clients[0].clientid, int) and clients[0].name
+    pools = bareos.models.pools(d.call("list pools"))
+    assert {p.name for p in pools} >= {"Full", "Incremental"}
+    assert all(isinstance(p.max_volumes, int) for p in pools)
+    volumes = bareos.models.volumes(d.call("llist volumes"))
+    assert volumes and isinstance(volumes[0].bytes, int) and volumes[0].name
+    filesets = bareos.models.filesets(d.call("list filesets"))
+    assert filesets and isinstance(filesets[0].filesetid, int)
+    storages = bareos.models.storages(d.call("list storages"))
+    assert storages and isinstance(storages[0].storageid, int)
+    log = bareos.models.job_log(d.call("list joblog jobid=1"))
+    assert log and log[0].text and isinstance(log[0].time, datetime.datetime)
+    totals = bareos.models.job_totals(d.call("list jobtotals"))
+    assert totals.total is not None and isinstance(totals.total.bytes, int)
+    files = bareos.models.files(d.call("list files jobid=1"))
+    assert files and files[0].filename
+
+
+def test_status_director(test_director):
+    td = test_director(
+        "--console",
+        "admin:secret",
+        "--transcript",
+        str(RECORDINGS / "63-pyb-master-api2-status.jsonl"),
+    )
+    status = bareos.models.status_director(console(td).call("status director"))
+    assert status.director and status.version
+    for job in status.terminated:
+        assert isinstance(job.jobid, int)
+
+
+def test_lenient_and_errors():
+    assert bareos.models.jobs({"jobs": {}}) == []
+    [job] = bareos.models.jobs({"jobs": [{"jobid": "7", "jobstatus": "?", "new": 1}]})
+    assert job.jobid == 7 and job.status == "?" and job.extra == {"new": 1}
+    assert job.bytes is None and job.started is None
+    assert JobStatus("T").is_ok and JobStatus("R").is_running and JobStatus("f").is_failed
+    assert JobStatus.OK.letter == "T" and JobStatus.OK.meaning == "Completed successfully"
+    with pytest.raises(ValueError):
+        bareos.models.jobs({"jobs": [{"jobid": "not a number"}]})
+
+
+def test_convenience_methods(test_director):
+    td = test_director("--console", "admin:secret")
+    d = console(td)
+    d.call("run job=backup-bareos-fd yes")
+    jobs = d.jobs(client="bareos-fd")
+    assert jobs and all(j.client == "bareos-fd" for j in jobs)
+
+    async def main():
+        async with bareos.aio.DirectorConsoleJson(
+            address=td.host, port=td.port, name="admin", password="secret"
+        ) as a:
+            return await a.jobs(client="bareos-fd")
+
+    assert [j.jobid for j in asyncio.run(main())] == [j.jobid for j in jobs]
+    assert bareos.models.list_jobs_command(client="a b", last=True) == 'list jobs client="a b" last'
