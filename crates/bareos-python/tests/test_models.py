@@ -114,3 +114,31 @@ def test_convenience_methods(test_director):
 
     assert [j.jobid for j in asyncio.run(main())] == [j.jobid for j in jobs]
     assert bareos.models.list_jobs_command(client="a b", last=True) == 'list jobs client="a b" last'
+
+
+EXAMPLES = conftest.REPO / "crates" / "bareos-python" / "examples"
+
+
+def test_examples_run(test_director):
+    import csv
+    import io
+    import subprocess
+    import sys
+
+    td = test_director("--console", "admin:secret")
+    base = ["--address", td.host, "--port", str(td.port), "--name", "admin", "--password", "secret"]
+    export = subprocess.run(
+        [sys.executable, str(EXAMPLES / "jobs_to_csv.py"), *base, "--client", "bareos-fd"],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert export.returncode == 0, export.stderr
+    rows = list(csv.DictReader(io.StringIO(export.stdout)))
+    assert rows and all(row["client"] == "bareos-fd" for row in rows)
+    assert all(row["jobid"].isdigit() for row in rows)
+    console(td).call("run job=backup-bareos-fd yes")
+    watch = subprocess.run(
+        [sys.executable, str(EXAMPLES / "watch_jobs.py"), *base, "--count", "2", "--interval", "0.2"],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert watch.returncode == 0, watch.stderr
+    assert watch.stdout.count("jobid") == 2
