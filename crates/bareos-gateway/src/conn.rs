@@ -324,15 +324,16 @@ impl<T> Watched<T> {
         }
     }
 
-    /// Counts an answer head at the start of `buf`; if it is one of hyper's own errors,
-    /// the JSON answer that replaces it.
-    fn replacement(&mut self, buf: &[u8]) -> Option<Vec<u8>> {
-        if !buf.starts_with(b"HTTP/1.") || buf.get(9) == Some(&b'1') {
-            return None;
-        }
-        let begun = self.tracker.lock().next_request;
-        self.heads_written += 1;
-        if self.heads_written <= begun {
+    /// Whether `buf` starts an answer head (not an informational `1xx` one).
+    fn starts_head(buf: &[u8]) -> bool {
+        buf.starts_with(b"HTTP/1.") && buf.get(9) != Some(&b'1')
+    }
+
+    /// If the head at the start of `buf` is one of hyper's own errors (every request
+    /// handed to the router already has its answer head written), the JSON answer that
+    /// replaces it.
+    fn replacement(&self, buf: &[u8]) -> Option<Vec<u8>> {
+        if self.heads_written < self.tracker.lock().next_request {
             return None;
         }
         let status = std::str::from_utf8(buf.get(9..12)?)
@@ -397,35 +398,54 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for Watched<T> {
             Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
             Poll::Pending => return Poll::Pending,
         }
+        if !Self::starts_head(buf) {
+            return Pin::new(&mut this.inner).poll_write(cx, buf);
+        }
         if let Some(answer) = this.replacement(buf) {
             // hyper's own answer (a head without a body) is taken as written.
+            this.heads_written += 1;
             this.pending = answer;
             let _ = this.poll_pending(cx);
             return Poll::Ready(Ok(buf.len()));
         }
-        Pin::new(&mut this.inner).poll_write(cx, buf)
+        let written = Pin::new(&mut this.inner).poll_write(cx, buf);
+        // A head counts once it is (partly) written: a retry after Pending is the same one.
+        if matches!(written, Poll::Ready(Ok(n)) if n > 0) {
+            this.heads_written += 1;
+        }
+        written
     }
     fn poll_write_vectored(
         mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,
         bufs: &[io::IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
-        // The first non-empty slice decides whether an answer head starts here.
-        match bufs.iter().find(|b| !b.is_empty()) {
-            Some(first) if first.starts_with(b"HTTP/1.") => {
-                let first: &[u8] = first;
-                self.poll_write(cx, first)
-            }
-            _ => {
-                let this = &mut *self;
-                match this.poll_pending(cx) {
-                    Poll::Ready(Ok(())) => {}
-                    Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
-                    Poll::Pending => return Poll::Pending,
-                }
-                Pin::new(&mut this.inner).poll_write_vectored(cx, bufs)
-            }
+        let this = &mut *self;
+        match this.poll_pending(cx) {
+            Poll::Ready(Ok(())) => {}
+            Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
+            Poll::Pending => return Poll::Pending,
         }
+        // The first non-empty slice decides whether an answer head starts here.
+        let head = bufs
+            .iter()
+            .find(|b| !b.is_empty())
+            .filter(|first| Self::starts_head(first));
+        let Some(first) = head else {
+            return Pin::new(&mut this.inner).poll_write_vectored(cx, bufs);
+        };
+        if let Some(answer) = this.replacement(first) {
+            let taken = first.len();
+            this.heads_written += 1;
+            this.pending = answer;
+            let _ = this.poll_pending(cx);
+            return Poll::Ready(Ok(taken));
+        }
+        let written = Pin::new(&mut this.inner).poll_write_vectored(cx, bufs);
+        if matches!(written, Poll::Ready(Ok(n)) if n > 0) {
+            this.heads_written += 1;
+        }
+        written
     }
     fn is_write_vectored(&self) -> bool {
         self.inner.is_write_vectored()

@@ -948,3 +948,41 @@ async fn no_internal_detail_for_clients() {
         assert!(!reply.body.contains(name), "{name}: {}", reply.body);
     }
 }
+
+/// Pipelined requests whose answers fill the socket buffers while the client does not
+/// read (answer heads written after a wait): every answer is the route's own, none is
+/// taken for one of the HTTP layer's errors.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pipelined_answers_under_backpressure_stay_intact() {
+    let director = demo::start_director().unwrap();
+    let addr = start_gateway(demo::config(director.port(), SECRET)).await;
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let count = 40;
+    let mut requests = String::new();
+    for i in 0..count {
+        let close = if i == count - 1 {
+            "Connection: close\r\n"
+        } else {
+            ""
+        };
+        requests.push_str(&format!(
+            "GET /openapi.json HTTP/1.1\r\nHost: x\r\n{close}\r\n"
+        ));
+    }
+    stream.write_all(requests.as_bytes()).await.unwrap();
+    // Let the server fill the buffers and wait.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let mut raw = Vec::new();
+    tokio::time::timeout(Duration::from_secs(30), stream.read_to_end(&mut raw))
+        .await
+        .unwrap()
+        .unwrap();
+    let text = String::from_utf8_lossy(&raw);
+    assert_eq!(
+        text.matches("HTTP/1.1 200 OK").count(),
+        count,
+        "{}",
+        &text[..300.min(text.len())]
+    );
+    assert!(!text.contains("HTTP/1.1 4"), "an error answer among them");
+}
