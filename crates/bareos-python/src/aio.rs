@@ -10,11 +10,99 @@
 use crate::{closed_error, logging, native_error, Secrets, Settings};
 use bareos::{Part, ProtocolVersion};
 use futures_util::future::BoxFuture;
-use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 use tokio::task::AbortHandle;
+
+/// Awaitables whose Rust side has not finished yet.
+static ACTIVE: AtomicUsize = AtomicUsize::new(0);
+/// Every operation task still known, for the shutdown.
+static TASKS: Mutex<Vec<AbortHandle>> = Mutex::new(Vec::new());
+
+/// Counts an awaitable as active until dropped.
+struct Active;
+
+impl Active {
+    fn new() -> Active {
+        ACTIVE.fetch_add(1, Ordering::SeqCst);
+        Active
+    }
+}
+
+impl Drop for Active {
+    fn drop(&mut self) {
+        ACTIVE.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// Called at interpreter exit (`atexit`): aborts the operations still running (a
+/// cancelled command finishing in the background) and waits, without the GIL, until no
+/// tokio thread is about to hand a result to Python, so none touches an interpreter that
+/// is being finalized.
+#[pyfunction]
+pub(crate) fn shutdown(py: Python<'_>) {
+    py.allow_threads(|| {
+        for handle in crate::lock(&TASKS).drain(..) {
+            handle.abort();
+        }
+        let limit = Instant::now() + Duration::from_secs(2);
+        while ACTIVE.load(Ordering::SeqCst) > 0 && Instant::now() < limit {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        // The result hand-over that follows an awaitable's end takes microseconds.
+        std::thread::sleep(Duration::from_millis(20));
+    });
+}
+
+/// What both connection kinds offer the shared methods.
+trait Link: Send + 'static {
+    fn tls(&self) -> Option<&bareos::TlsInfo>;
+    fn chunk(&mut self) -> BoxFuture<'_, bareos::Result<Option<Vec<u8>>>>;
+}
+
+impl Link for bareos::Director {
+    fn tls(&self) -> Option<&bareos::TlsInfo> {
+        self.cipher()
+    }
+    fn chunk(&mut self) -> BoxFuture<'_, bareos::Result<Option<Vec<u8>>>> {
+        Box::pin(async move { self.response().next_chunk().await })
+    }
+}
+
+impl Link for bareos::FileDaemon {
+    fn tls(&self) -> Option<&bareos::TlsInfo> {
+        self.cipher()
+    }
+    fn chunk(&mut self) -> BoxFuture<'_, bareos::Result<Option<Vec<u8>>>> {
+        Box::pin(async move { self.response().next_chunk().await })
+    }
+}
+
+impl<T: Link> Shared<T> {
+    /// The next chunk of the response in progress: bytes, or `None` at its end.
+    fn next_chunk<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        self.run(
+            py,
+            |c| c.chunk(),
+            |py, chunk| match chunk {
+                Some(data) => Ok(Some(bytes(py, data)?)),
+                None => Ok(None),
+            },
+        )
+    }
+
+    /// `(cipher, TLS version, secret bits)` or `None` on cleartext.
+    fn cipher(&self) -> Option<(String, String, i32)> {
+        self.peek(|c| {
+            c.tls()
+                .map(|i| (i.cipher.clone(), i.version.clone(), i.bits))
+        })
+        .flatten()
+    }
+}
 
 /// A connection shared by the tasks of its operations.
 struct Shared<T> {
@@ -55,8 +143,13 @@ impl<T: Send + 'static> Shared<T> {
             let mut running = crate::lock(&self.running);
             running.retain(|handle| !handle.is_finished());
             running.push(task.abort_handle());
+            let mut all = crate::lock(&TASKS);
+            all.retain(|handle| !handle.is_finished());
+            all.push(task.abort_handle());
         }
+        let active = Active::new();
         pyo3_async_runtimes::tokio::future_into_py(py, async move {
+            let _active = active;
             let result = task.await;
             Python::with_gil(|py| {
                 logging::flush(py);
@@ -84,7 +177,9 @@ impl<T: Send + 'static> Shared<T> {
             }
         }
         let connection = self.connection.clone();
+        let active = Active::new();
         pyo3_async_runtimes::tokio::future_into_py(py, async move {
+            let _active = active;
             let taken = connection.lock().await.take();
             if let Some(c) = taken {
                 if !cut {
@@ -145,15 +240,6 @@ impl AsyncDirector {
             password_md5,
             pam.as_ref().map(|p| p.1.as_str()),
         ));
-        let protocol = match protocol {
-            1 => ProtocolVersion::V1,
-            2 => ProtocolVersion::V2,
-            other => {
-                return Err(PyValueError::new_err(format!(
-                    "unsupported protocol version {other} (1 or 2)"
-                )))
-            }
-        };
         let config = Settings {
             address,
             port,
@@ -166,11 +252,11 @@ impl AsyncDirector {
             timeout,
             call_timeout,
         }
-        .config()?
-        .protocol(protocol)
-        .protocol_fallback(protocol_fallback);
+        .director_config(protocol, protocol_fallback)?;
         logging::refresh_level(py);
+        let active = Active::new();
         pyo3_async_runtimes::tokio::future_into_py(py, async move {
+            let _active = active;
             let result = bareos::Director::connect(config).await;
             Python::with_gil(|py| {
                 logging::flush(py);
@@ -238,14 +324,7 @@ impl AsyncDirector {
 
     /// The next chunk of the response in progress: bytes, or `None` at its end.
     fn next_chunk<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        self.shared.run(
-            py,
-            |d| Box::pin(async move { d.response().next_chunk().await }),
-            |py, chunk| match chunk {
-                Some(data) => Ok(Some(bytes(py, data)?)),
-                None => Ok(None),
-            },
-        )
+        self.shared.next_chunk(py)
     }
 
     /// The next frame of the response in progress: bytes, an int (signal) or `None`.
@@ -273,12 +352,7 @@ impl AsyncDirector {
 
     /// `(cipher, TLS version, secret bits)` or `None` on cleartext.
     fn cipher(&self) -> Option<(String, String, i32)> {
-        self.shared
-            .peek(|d| {
-                d.cipher()
-                    .map(|i| (i.cipher.clone(), i.version.clone(), i.bits))
-            })
-            .flatten()
+        self.shared.cipher()
     }
 
     /// The console protocol version in use (1 or 2; 0 while an operation runs).
@@ -337,7 +411,9 @@ impl AsyncFileDaemon {
         }
         .config()?;
         logging::refresh_level(py);
+        let active = Active::new();
         pyo3_async_runtimes::tokio::future_into_py(py, async move {
+            let _active = active;
             let result = bareos::FileDaemon::connect(config).await;
             Python::with_gil(|py| {
                 logging::flush(py);
@@ -373,24 +449,12 @@ impl AsyncFileDaemon {
 
     /// The next chunk of the result in progress: bytes, or `None` at its end.
     fn next_chunk<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        self.shared.run(
-            py,
-            |fd| Box::pin(async move { fd.response().next_chunk().await }),
-            |py, chunk| match chunk {
-                Some(data) => Ok(Some(bytes(py, data)?)),
-                None => Ok(None),
-            },
-        )
+        self.shared.next_chunk(py)
     }
 
     /// `(cipher, TLS version, secret bits)` or `None` on cleartext.
     fn cipher(&self) -> Option<(String, String, i32)> {
-        self.shared
-            .peek(|fd| {
-                fd.cipher()
-                    .map(|i| (i.cipher.clone(), i.version.clone(), i.bits))
-            })
-            .flatten()
+        self.shared.cipher()
     }
 
     /// Ends the session: an awaitable.

@@ -275,6 +275,24 @@ struct Settings<'a> {
 }
 
 impl Settings<'_> {
+    /// A director connection's settings: these, console protocol `protocol` (1 or 2),
+    /// and the protocol-1 fallback when asked for.
+    fn director_config(self, protocol: u8, protocol_fallback: bool) -> PyResult<Config> {
+        let protocol = match protocol {
+            1 => ProtocolVersion::V1,
+            2 => ProtocolVersion::V2,
+            other => {
+                return Err(PyValueError::new_err(format!(
+                    "unsupported protocol version {other} (1 or 2)"
+                )))
+            }
+        };
+        Ok(self
+            .config()?
+            .protocol(protocol)
+            .protocol_fallback(protocol_fallback))
+    }
+
     fn config(self) -> PyResult<Config> {
         let password = Password::from_md5(self.password_md5)
             .ok_or_else(|| PyValueError::new_err("the password's MD5 form is not 32 hex digits"))?;
@@ -383,15 +401,6 @@ impl Director {
         allow_cleartext_pam: bool,
     ) -> PyResult<Director> {
         let secrets = Secrets::register(password_md5, pam.as_ref().map(|p| p.1.as_str()));
-        let protocol = match protocol {
-            1 => ProtocolVersion::V1,
-            2 => ProtocolVersion::V2,
-            other => {
-                return Err(PyValueError::new_err(format!(
-                    "unsupported protocol version {other} (1 or 2)"
-                )))
-            }
-        };
         let config = Settings {
             address,
             port,
@@ -404,9 +413,7 @@ impl Director {
             timeout,
             call_timeout,
         }
-        .config()?
-        .protocol(protocol)
-        .protocol_fallback(protocol_fallback)
+        .director_config(protocol, protocol_fallback)?
         .json(json);
         let director = without_gil(py, || blocking::Director::connect(config))
             .map_err(|e| native_error(&e))?;
@@ -694,5 +701,6 @@ fn _bareos(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<aio::AsyncFileDaemon>()?;
     m.add_function(wrap_pyfunction!(scrub, m)?)?;
     m.add_function(wrap_pyfunction!(models::normalize, m)?)?;
+    m.add_function(wrap_pyfunction!(aio::shutdown, m)?)?;
     Ok(())
 }

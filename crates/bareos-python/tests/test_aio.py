@@ -178,3 +178,39 @@ def test_many_connections_in_one_event_loop(td):
         assert threading.active_count() <= before + 1
 
     run(main())
+
+
+SCRIPT = """
+import asyncio, sys
+import bareos.aio
+
+async def main(host, port):
+    d = await bareos.aio.DirectorConsole(address=host, port=int(port), name="admin", password="secret")
+    assert await d.call("whoami") == b"admin\\n"
+    try:
+        # Left running in the background at exit: a cancelled long command.
+        await asyncio.wait_for(d.call("wait"), 0.1)
+    except asyncio.TimeoutError:
+        pass
+    if sys.argv[3] == "close":
+        await d.close()
+
+asyncio.run(main(sys.argv[1], sys.argv[2]))
+"""
+
+
+def test_interpreter_exit_is_clean(td, tmp_path):
+    """Exiting right after the last await (with or without close, with a cancelled
+    command still running) never crashes the interpreter."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "exit.py"
+    script.write_text(SCRIPT)
+    for i in range(20):
+        mode = "close" if i % 2 else "leave"
+        done = subprocess.run(
+            [sys.executable, str(script), td.host, str(td.port), mode],
+            capture_output=True, text=True, timeout=60,
+        )
+        assert done.returncode == 0, (mode, done.returncode, done.stderr)

@@ -20,6 +20,7 @@ client (tokio), not on threads, so one event loop can hold hundreds of connectio
 the background and the next call waits for it; ``close()`` cuts it off instead.
 """
 
+import atexit
 import json
 import logging
 import shlex
@@ -34,6 +35,9 @@ from bareos.util.password import Password
 __all__ = ["DirectorConsole", "DirectorConsoleJson", "FileDaemon"]
 
 _logger = logging.getLogger("bareos.aio")
+
+# At exit, no native thread may still be handing a result to Python.
+atexit.register(_bareos.shutdown)
 
 
 def _md5(password):
