@@ -2,6 +2,8 @@
 //! value from a request is checked and, unless it is made of harmless characters only,
 //! quoted so that it stays one argument.
 
+use bareos_proto::command::command_word;
+use bareos_proto::command_table::{self, DirectorCommand, DIRECTOR_COMMANDS};
 use std::fmt::Write;
 
 /// A value that cannot be placed into a command.
@@ -122,78 +124,28 @@ pub fn check_key(key: &str) -> Result<(), InvalidValue> {
     }
 }
 
-/// The director's command table (`ua_cmds.cc`), in the order it matches a typed word: the
-/// first command the word is a case-insensitive prefix of runs (`q` is `quit`, `.ap` is
-/// `.api`; PROTOCOL.md 7.2).
-#[rustfmt::skip]
-const DIRECTOR_COMMANDS: &[&str] = &[
-    ".", ".actiononpurge", ".api", ".authorized", ".catalogs", ".clients", ".consoles",
-    ".users", ".defaults", ".filesets", ".help", ".jobdefs", ".jobs", ".jobstatus",
-    ".levels", ".locations", ".messages", ".media", ".mediatypes", ".msgs", ".pools",
-    ".profiles", ".quit", ".sql", ".schedule", ".status", ".storages", ".types",
-    ".volstatus", ".bvfs_lsdirs", ".bvfs_lsfiles", ".bvfs_update", ".bvfs_get_jobids",
-    ".bvfs_versions", ".bvfs_restore", ".bvfs_cleanup", ".bvfs_clear_cache", "add",
-    "autodisplay", "automount", "cancel", "configure", "create", "delete", "disable",
-    "enable", "estimate", "exit", "export", "gui", "help", "import", "label", "list",
-    "llist", "messages", "memory", "mount", "move", "prune", "purge", "quit", "query",
-    "restore", "relabel", "release", "reload", "rerun", "resolve", "run", "status",
-    "setbandwidth", "setdebug", "setdevice", "setip", "show", "sqlquery", "time", "trace",
-    "truncate", "unmount", "umount", "update", "use", "var", "version", "wait", "whoami",
-];
+/// Session-changing commands of other director versions, not in this version's table.
+const OTHER_SESSION_COMMANDS: &[&str] = &[".exit"];
 
-/// Commands that change the session of a (pooled, shared) connection: end it, switch its
-/// output mode, message display, automatic mounting after `label`, or its catalog.
-const SESSION_COMMANDS: &[&str] = &[
-    "quit",
-    "exit",
-    ".quit",
-    ".exit",
-    ".api",
-    "gui",
-    "autodisplay",
-    "automount",
-    "use",
-];
-
-/// The command word as the director reads it (`next_arg`, `ParseArgsOnly`): up to the
-/// first unquoted whitespace, `"` toggles quoting and is removed, `\` escapes the next
-/// character, and the word ends at its first `=` (keyword=value).
-fn director_command_word(command: &str) -> String {
-    let mut word = String::new();
-    let mut quoted = false;
-    let mut chars = command.trim_start().chars();
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' => {
-                if let Some(next) = chars.next() {
-                    word.push(next);
-                }
-            }
-            '"' => quoted = !quoted,
-            c if c.is_whitespace() && !quoted => break,
-            c => word.push(c),
-        }
-    }
-    match word.split_once('=') {
-        Some((key, _)) => key.to_string(),
-        None => word,
-    }
-}
-
-/// Whether a typed command word may run a session-changing command. Directors of other
-/// versions have other tables, so any word that is a prefix of such a command counts,
-/// unless it is the full name of a harmless command that resolves to itself (`.`).
+/// Whether a typed command word may run a session-changing command
+/// ([`DirectorCommand::changes_session`]). Directors of other versions have other tables,
+/// so any word that is a prefix of such a command counts, unless it is the full name of a
+/// harmless command that resolves to itself (`.`).
 fn changes_session(word: &str) -> bool {
-    let word = word.to_lowercase();
     if word.starts_with('@') {
         return true;
     }
-    let resolved = DIRECTOR_COMMANDS.iter().find(|c| c.starts_with(&word));
-    if resolved.is_some_and(|c| SESSION_COMMANDS.contains(c)) {
+    let resolved = command_table::resolve(word);
+    if resolved.is_some_and(DirectorCommand::changes_session) {
         return true;
     }
-    let full_harmless_name = resolved.is_some_and(|c| **c == word);
-    !full_harmless_name && SESSION_COMMANDS.iter().any(|c| c.starts_with(&word))
+    let full_harmless_name = resolved.is_some_and(|c| c.name.eq_ignore_ascii_case(word));
+    let lower = word.to_lowercase();
+    !full_harmless_name
+        && (DIRECTOR_COMMANDS
+            .iter()
+            .any(|c| c.changes_session() && c.is_typed_as(word))
+            || OTHER_SESSION_COMMANDS.iter().any(|c| c.starts_with(&lower)))
 }
 
 /// Checks a free command line (JSON-RPC): one line, no control characters, and no command
@@ -213,7 +165,7 @@ pub fn check_free_command(command: &str) -> Result<&str, InvalidValue> {
     if command.chars().any(|c| c.is_control()) {
         return Err(bad("it contains a control character"));
     }
-    if changes_session(&director_command_word(command)) {
+    if changes_session(&command_word(command)) {
         return Err(bad(
             "this command would change the session; it is not allowed",
         ));

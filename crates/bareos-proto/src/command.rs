@@ -1,5 +1,5 @@
-//! Building command lines: quoting values for the director, shell-like splitting and
-//! bashing for the file daemon.
+//! Building and reading command lines: quoting values for the director, reading a line
+//! as the director does, shell-like splitting and bashing for the file daemon.
 
 use crate::error::ProtocolError;
 use crate::frame::MAX_MESSAGE_LEN;
@@ -50,6 +50,104 @@ pub fn quote_value(value: &str) -> Result<String, ProtocolError> {
     }
     quoted.push('"');
     Ok(quoted)
+}
+
+/// Splits a director command line into its arguments as the director does
+/// (`next_arg`/`ParseArgsOnly` in `core/src/lib/scan.cc`): whitespace separates, a `"`
+/// toggles quoting and is removed, `\` takes the next character literally. Single quotes
+/// are ordinary characters. Like the director, it stops at the first empty argument
+/// (`""`).
+///
+/// ```
+/// use bareos_proto::command::split_args;
+/// assert_eq!(split_args(r#"run job="Backup client1" yes"#), ["run", "job=Backup client1", "yes"]);
+/// assert_eq!(split_args(r"a\ b 'c d'"), ["a b", "'c", "d'"]);
+/// ```
+pub fn split_args(line: &str) -> Vec<String> {
+    raw_args(line)
+        .into_iter()
+        .map(unquote_arg)
+        .take_while(|arg| !arg.is_empty())
+        .collect()
+}
+
+/// The arguments of a director command line as they were typed (quotes and escapes
+/// kept), split where [`split_args`] splits. For rewriting a line without changing how
+/// the director reads it (redaction).
+pub fn raw_args(line: &str) -> Vec<&str> {
+    let mut args = Vec::new();
+    let mut start = None;
+    let mut quoted = false;
+    let mut escaped = false;
+    for (i, c) in line.char_indices() {
+        if escaped {
+            escaped = false;
+            continue;
+        }
+        match c {
+            '\\' => {
+                escaped = true;
+                start.get_or_insert(i);
+            }
+            '"' => {
+                quoted = !quoted;
+                start.get_or_insert(i);
+            }
+            c if c.is_ascii_whitespace() && !quoted => {
+                if let Some(s) = start.take() {
+                    args.push(&line[s..i]);
+                }
+            }
+            _ => {
+                start.get_or_insert(i);
+            }
+        }
+    }
+    if let Some(s) = start {
+        args.push(&line[s..]);
+    }
+    args
+}
+
+/// Removes the quoting of one typed argument: `"` toggles quoting and is dropped, `\`
+/// takes the next character.
+fn unquote_arg(raw: &str) -> String {
+    let mut arg = String::with_capacity(raw.len());
+    let mut chars = raw.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => arg.extend(chars.next()),
+            '"' => {}
+            c => arg.push(c),
+        }
+    }
+    arg
+}
+
+/// The command word of a director command line, as the director reads it: the keyword
+/// of the first argument (the part before any `=`), without quotes or escapes.
+///
+/// ```
+/// use bareos_proto::command::command_word;
+/// assert_eq!(command_word("  status director"), "status");
+/// assert_eq!(command_word(r#""qu"it"#), "quit");
+/// assert_eq!(command_word(".api=2"), ".api");
+/// assert_eq!(command_word(""), "");
+/// ```
+pub fn command_word(line: &str) -> String {
+    let first = split_args(line).into_iter().next().unwrap_or_default();
+    arg_keyword(&first).to_string()
+}
+
+/// The keyword of one argument, as the director's `argk`: the part before the first `=`.
+///
+/// ```
+/// use bareos_proto::command::arg_keyword;
+/// assert_eq!(arg_keyword("job=a=b"), "job");
+/// assert_eq!(arg_keyword("yes"), "yes");
+/// ```
+pub fn arg_keyword(arg: &str) -> &str {
+    arg.split_once('=').map_or(arg, |(key, _)| key)
 }
 
 /// Splits a line like a shell does (whitespace separates, `"` and `'` quote, `\` escapes).

@@ -10,11 +10,13 @@
 //! - [`message`]: login response messages (`1000`, `1001`, `1002`)
 //! - [`jsonrpc`]: the API mode 2 envelope
 //! - [`command`]: quoting and splitting command lines
+//! - [`command_table`]: the director's commands and how a typed word resolves to one
 //! - [`session`]: the client session state machine
 #![deny(missing_docs)]
 
 pub mod base64;
 pub mod command;
+pub mod command_table;
 pub mod cram;
 mod error;
 pub mod frame;

@@ -13,7 +13,8 @@
 //! ```
 
 use crate::base64::Base64Variant;
-use crate::command::{fd_command_line, validate_command};
+use crate::command::{arg_keyword, fd_command_line, split_args, validate_command};
+use crate::command_table;
 use crate::cram::{self, Challenge, AUTH_FAILED, AUTH_OK, NOT_AUTHORIZED};
 use crate::error::{excerpt, ProtocolError};
 use crate::frame::{encode_data, encode_signal, Frame};
@@ -691,9 +692,15 @@ impl ClientSession {
         self.reset_response();
         match self.config.peer {
             Peer::Director => {
-                self.pending_api = requested_api_mode(&line);
-                let word = line.split_whitespace().next().unwrap_or("");
-                if ["quit", "exit", ".quit"].contains(&word.to_ascii_lowercase().as_str()) {
+                let args = split_args(&line);
+                let command = args
+                    .first()
+                    .and_then(|word| command_table::resolve(arg_keyword(word)));
+                self.pending_api = match command {
+                    Some(c) if c.name == ".api" => requested_api_mode(&args[1..]),
+                    _ => None,
+                };
+                if command.is_some_and(|c| c.ends_session()) {
                     self.queue(line.as_bytes());
                     self.state = SessionState::Quitting;
                     return Ok(());
@@ -889,20 +896,20 @@ impl ClientSession {
     }
 }
 
-/// The API mode a `.api` command asks for, if the line is one.
-fn requested_api_mode(line: &str) -> Option<ApiMode> {
-    let words: Vec<&str> = line.split_whitespace().collect();
-    if !words.first()?.eq_ignore_ascii_case(".api") || words.len() > 3 {
+/// The API mode a `.api` command with these arguments switches to, as `DotApiCmd`
+/// (`core/src/dird/ua_dotcmds.cc`) reads them; `None` when the director refuses them.
+fn requested_api_mode(args: &[String]) -> Option<ApiMode> {
+    if args.len() > 2 {
         return None;
     }
-    match words.get(1).map(|w| w.to_ascii_lowercase()) {
-        None => Some(ApiMode::Machine),
-        Some(word) => match word.as_str() {
-            "0" | "off" => Some(ApiMode::Text),
-            "1" | "on" => Some(ApiMode::Machine),
-            "2" | "json" => Some(ApiMode::Json),
-            _ => None,
-        },
+    let Some(first) = args.first() else {
+        return Some(ApiMode::Machine);
+    };
+    match arg_keyword(first).to_ascii_lowercase().as_str() {
+        "0" | "off" => Some(ApiMode::Text),
+        "1" | "on" => Some(ApiMode::Machine),
+        "2" | "json" => Some(ApiMode::Json),
+        _ => None,
     }
 }
 
@@ -1223,6 +1230,36 @@ mod tests {
         assert!(session.close());
         assert_eq!(frames(&session.take_output()), [data(b"quit")]);
         assert_eq!(session.handle_eof(), Ok(Event::Closed));
+    }
+
+    #[test]
+    fn abbreviated_commands_resolve_as_the_director_does() {
+        for quit in ["q", "qu", "QUIT", "ex", ".q", "\"quit\"", "  quit  "] {
+            let mut session = idle_director();
+            session.send_command(quit).unwrap();
+            assert_eq!(session.state(), SessionState::Quitting, "{quit}");
+        }
+        for other in ["que", "query", "e", "status", "quitx"] {
+            let mut session = idle_director();
+            session.send_command(other).unwrap();
+            assert_eq!(session.state(), SessionState::Busy, "{other}");
+        }
+
+        let mut session = idle_director();
+        session.send_command(".ap 2").unwrap();
+        session
+            .handle_frame(Frame::Signal(Signal::MainPrompt))
+            .unwrap();
+        assert_eq!(session.api_mode(), ApiMode::Json);
+        session.send_command(".api 0 compact=yes").unwrap();
+        session.handle_frame(Frame::Signal(Signal::Eod)).unwrap();
+        assert_eq!(session.api_mode(), ApiMode::Text);
+        session.send_command(".a 2").unwrap();
+        session.handle_frame(Frame::Signal(Signal::Eod)).unwrap();
+        assert_eq!(session.api_mode(), ApiMode::Text, ".a is .actiononpurge");
+        session.send_command(".api bogus").unwrap();
+        session.handle_frame(Frame::Signal(Signal::Eod)).unwrap();
+        assert_eq!(session.api_mode(), ApiMode::Text);
     }
 
     #[test]

@@ -250,10 +250,11 @@ impl Connection {
 
     fn check_usable(&self) -> Result<()> {
         if self.broken.is_none() && self.session.state() == SessionState::Closed {
-            return Err(Error::new(
-                Kind::ConnectionLost,
-                "the peer ended the session (a file daemon does after an unknown or failed command); reconnect",
-            ));
+            let message = match self.session.peer() {
+                Peer::Director => "the session has ended (quit); reconnect",
+                Peer::FileDaemon => "the file daemon ended the session (it does after an unknown or failed command); reconnect",
+            };
+            return Err(Error::new(Kind::ConnectionLost, message));
         }
         match &self.broken {
             Some(reason) => Err(Error::new(

@@ -1,5 +1,7 @@
 //! Keeping secrets out of logs.
 
+use bareos_proto::command::raw_args;
+
 /// A command line with the values of password-like keywords replaced, for logging.
 /// Quoted values (`password="two words"`) are replaced whole.
 ///
@@ -11,33 +13,11 @@
 /// );
 /// ```
 pub fn redact_command(command: &str) -> String {
-    let mut words = Vec::new();
-    let mut current = String::new();
-    let mut quoted = false;
-    let mut escaped = false;
-    for c in command.chars() {
-        if escaped {
-            escaped = false;
-        } else if c == '\\' {
-            escaped = true;
-        } else if c == '"' {
-            quoted = !quoted;
-        } else if c.is_whitespace() && !quoted {
-            if !current.is_empty() {
-                words.push(std::mem::take(&mut current));
-            }
-            continue;
-        }
-        current.push(c);
-    }
-    if !current.is_empty() {
-        words.push(current);
-    }
-    words
+    raw_args(command)
         .into_iter()
         .map(|word| match word.split_once('=') {
             Some((key, _)) if is_secret_key(key) => format!("{key}=<redacted>"),
-            _ => word,
+            _ => word.to_string(),
         })
         .collect::<Vec<_>>()
         .join(" ")

@@ -472,3 +472,32 @@ async fn commands_may_run_longer_than_any_default_deadline() {
     let error = director.call("wait").await.unwrap_err();
     assert!(error.is_timeout(), "{error}");
 }
+
+#[tokio::test]
+async fn abbreviated_commands_act_as_the_director_runs_them() {
+    let td = start(TestDirector::builder());
+    for quit in ["q", "qu", "QUIT", "ex", ".q"] {
+        let mut director = Director::connect(default_console(&td)).await.unwrap();
+        let reply = director.call(quit).await;
+        assert!(reply.is_ok(), "{quit}: {reply:?}");
+        let after = director.call("version").await.unwrap_err();
+        assert!(
+            after.to_string().contains("session has ended"),
+            "{quit}: {after}"
+        );
+    }
+
+    let mut director = Director::connect(default_console(&td)).await.unwrap();
+    // `que` is `query`, not `quit`: the session goes on.
+    director.call("que").await.unwrap();
+    director.cancel_prompt().await.ok();
+    director.call(".ap 2").await.unwrap();
+    assert_eq!(director.api_mode(), bareos::ApiMode::Json);
+    assert_eq!(
+        director.call_json("whoami").await.unwrap()["whoami"],
+        "root"
+    );
+    director.call(".api 0").await.unwrap();
+    assert_eq!(director.api_mode(), bareos::ApiMode::Text);
+    assert_eq!(director.call_text("whoami").await.unwrap(), "root\n");
+}

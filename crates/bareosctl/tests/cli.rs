@@ -979,3 +979,25 @@ fn a_long_command_is_not_cut_by_a_default_deadline() {
         .assert()
         .code(4);
 }
+
+#[test]
+fn abbreviated_quit_ends_the_console_as_the_director_does() {
+    let dir = director();
+    let h = home();
+    // `q` is `quit` for the director: the console stops there, the next line is not sent.
+    connected(h.path(), &dir)
+        .write_stdin("whoami\nq\nversion\n")
+        .timeout(Duration::from_secs(30))
+        .assert()
+        .success()
+        .stdout(contains("root"))
+        .stdout(contains("Version:").count(1));
+    // In JSON mode too, `qu` ends the session instead of being sent as a JSON call.
+    connected(h.path(), &dir)
+        .args(["console", "--json"])
+        .write_stdin(".ap 2\nqu\nwhoami\n")
+        .timeout(Duration::from_secs(30))
+        .assert()
+        .success()
+        .stdout(contains("\"whoami\"").not());
+}

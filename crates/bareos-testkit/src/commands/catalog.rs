@@ -1,8 +1,9 @@
 //! Catalog-style built-ins: `version`, `help`, `.help`, `list`/`llist`, dot lists and
 //! `status director`, with a small fixed catalog (4 pools, 4 jobs).
 
-use super::{Session, COMMANDS};
+use super::{commands, Session};
 use crate::json::Json;
+use bareos_proto::command_table::DirectorCommand;
 use std::io;
 
 type Reply = io::Result<(bool, Json)>;
@@ -283,9 +284,11 @@ fn help_entry(name: &str, description: &str, arguments: &str) -> Json {
 
 pub(super) async fn help(s: &mut Session, args: &[String]) -> Reply {
     if let Some(word) = args.first() {
-        if let Some((name, description, arguments)) = COMMANDS
-            .iter()
-            .find(|(n, _, _)| n.eq_ignore_ascii_case(word))
+        if let Some(DirectorCommand {
+            name,
+            description,
+            arguments,
+        }) = commands().find(|c| c.name.eq_ignore_ascii_case(word))
         {
             s.text(format!(
                 "  Command            Description\n  =======            ===========\n  {name:<18} {description}\n\nArguments:\n\t{arguments}\n\nWhen at a prompt, entering a period (.) cancels the command.\n\n"
@@ -299,7 +302,12 @@ pub(super) async fn help(s: &mut Session, args: &[String]) -> Reply {
     }
     let mut result = Vec::new();
     let mut first = true;
-    for (name, description, arguments) in COMMANDS.iter().filter(|(n, _, _)| !n.starts_with('.')) {
+    for DirectorCommand {
+        name,
+        description,
+        arguments,
+    } in commands().filter(|c| !c.name.starts_with('.'))
+    {
         let mut line = String::new();
         if first {
             line.push_str("  Command            Description\n  =======            ===========\n");
@@ -320,7 +328,12 @@ pub(super) async fn dot_help(s: &mut Session, args: &[String]) -> Reply {
         .find_map(|a| a.strip_prefix("item=").map(str::to_string));
     let all = args.iter().any(|a| a.eq_ignore_ascii_case("all"));
     let mut result = Vec::new();
-    for (name, description, arguments) in COMMANDS {
+    for DirectorCommand {
+        name,
+        description,
+        arguments,
+    } in commands()
+    {
         if let Some(item) = &item {
             if !name.eq_ignore_ascii_case(item) {
                 continue;

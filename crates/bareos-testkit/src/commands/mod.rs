@@ -13,13 +13,14 @@ use crate::director::{ConsoleSpec, DirectorConfig};
 use crate::fault::{self, Fault};
 use crate::json::Json;
 use crate::login::LoggedIn;
+use bareos_proto::command::{arg_keyword, command_word, split_args};
 use bareos_proto::{Frame, Signal};
 use std::collections::HashMap;
 use std::io;
 use std::sync::Arc;
 
 pub(crate) use jobs::Runs;
-pub(crate) use table::COMMANDS;
+pub(crate) use table::{commands, lookup};
 
 /// Result of running one command.
 pub(crate) enum Outcome {
@@ -148,8 +149,7 @@ impl Session {
                     self.conn.send(frame).await?;
                 }
                 self.track_api_switch(line);
-                let word = line.split_whitespace().next().unwrap_or("");
-                if matches!(lookup(word), Some("quit" | "exit" | ".quit")) {
+                if matches!(lookup(&command_word(line)), Some("quit" | "exit" | ".quit")) {
                     return Ok(Outcome::Quit);
                 }
                 return Ok(Outcome::Sent);
@@ -175,11 +175,11 @@ impl Session {
     async fn execute_line(&mut self, line: &str) -> io::Result<Outcome> {
         // A console's command ACL applies to scripted answers too: a denied command
         // falls through to the built-ins, which answer "is an invalid command".
-        let word = line.split_whitespace().next().unwrap_or("");
+        let word = command_word(line);
         let denied = self
             .console
             .as_ref()
-            .is_some_and(|c| !c.allows(lookup(word).unwrap_or(word)));
+            .is_some_and(|c| !c.allows(lookup(&word).unwrap_or(&word)));
         if denied {
             return self.builtin(line).await;
         }
@@ -203,7 +203,8 @@ impl Session {
 
     /// Follows an `.api` command answered from a script or a replay.
     fn track_api_switch(&mut self, line: &str) {
-        let words: Vec<&str> = line.split_whitespace().collect();
+        let words = split_args(line);
+        let words: Vec<&str> = words.iter().map(String::as_str).collect();
         if words.first().is_some_and(|w| lookup(w) == Some(".api")) {
             if let Some((api, compact)) = parse_api(&words[1..], self.compact) {
                 self.api = api;
@@ -213,9 +214,8 @@ impl Session {
     }
 
     async fn builtin(&mut self, line: &str) -> io::Result<Outcome> {
-        let words = bareos_proto::command::shell_split(line)
-            .unwrap_or_else(|_| line.split_whitespace().map(String::from).collect());
-        let Some(first) = words.first() else {
+        let words = split_args(line);
+        let Some(first) = words.first().map(|word| arg_keyword(word)) else {
             return Ok(Outcome::Done);
         };
         let allowed = |command: &str| self.console.as_ref().map_or(true, |c| c.allows(command));
@@ -368,18 +368,6 @@ impl Session {
         }
         Ok(())
     }
-}
-
-/// Finds the command a typed word stands for: case-insensitive prefix, first match.
-pub(crate) fn lookup(word: &str) -> Option<&'static str> {
-    let word = word.to_ascii_lowercase();
-    if word.is_empty() {
-        return None;
-    }
-    COMMANDS
-        .iter()
-        .map(|(name, _, _)| *name)
-        .find(|name| name.starts_with(&word))
 }
 
 /// Parses `.api` arguments: `(mode, compact)`, `None` if invalid.

@@ -362,8 +362,8 @@ impl Console {
 
     /// Runs one director command, answering prompts in place.
     fn command(&mut self, command: &str) {
-        let lower = command.to_ascii_lowercase();
-        let is_quit = matches!(lower.as_str(), "quit" | "exit" | ".quit");
+        let is_quit =
+            bareos::proto::command_table::resolve_line(command).is_some_and(|c| c.ends_session());
         tracing::debug!(command = %redact_command(command), "sending");
         if self.options.json && !is_quit {
             self.json_command(command);
