@@ -68,61 +68,62 @@ impl ApiError {
     /// Maps a library error: 401 login refused, 403 ACL denial, 404 unknown resource,
     /// 422 rejected or invalid parameters, 502 unreachable/broken, 504 timeout.
     pub fn from_bareos(error: &bareos::Error) -> Self {
-        if error.is_auth() || error.is_pam() {
-            return Self::unauthorized("the director refused the console credentials");
-        }
-        if error.is_config() || error.is_usage() {
+        use bareos::ErrorKind as K;
+        match error.kind() {
+            K::Auth | K::Refused | K::TlsAuth | K::Pam | K::PamOverCleartext => {
+                Self::unauthorized("the director refused the console credentials")
+            }
             // A value the library refuses before sending anything (e.g. a console name
             // with forbidden characters): bad parameters, not a director problem.
-            return Self::unprocessable(format!("invalid parameters: {error}"));
-        }
-        if error.is_timeout() {
-            return Self::new(
+            K::Config | K::Usage => Self::unprocessable(format!("invalid parameters: {error}")),
+            K::Timeout => Self::new(
                 StatusCode::GATEWAY_TIMEOUT,
                 "the director did not answer in time",
-            );
-        }
-        if error.is_director_error() {
-            let messages: Vec<String> = error
-                .director_messages()
-                .iter()
-                .map(|m| m.trim().to_string())
-                .collect();
-            let joined = messages.join(" ").to_lowercase();
-            let status = if joined.contains("is an invalid command") {
-                StatusCode::FORBIDDEN
-            } else if joined.contains("not found")
-                || joined.contains("does not exist")
-                || joined.contains("no such")
-            {
-                StatusCode::NOT_FOUND
-            } else {
-                StatusCode::UNPROCESSABLE_ENTITY
-            };
-            let detail = match status {
-                StatusCode::FORBIDDEN => "the director denied the command (console ACL)",
-                StatusCode::NOT_FOUND => "the director does not know this resource",
-                _ => "the director rejected the command",
-            };
-            return ApiError {
-                status,
-                detail: detail.into(),
-                messages,
-                retry_after: None,
-                as_message: false,
-            };
-        }
-        if error.is_protocol() && error.to_string().contains("stopped at a prompt") {
-            return Self::unprocessable(
+            ),
+            K::Director => Self::director_failure(error),
+            K::UnexpectedPrompt => Self::unprocessable(
                 "the command asked a question (missing parameters); the connection was closed",
-            );
+            ),
+            K::TooLarge => Self::bad_gateway("the director's answer is larger than allowed"),
+            _ => {
+                // The detail (addresses, system errors) is for the log, not for the client.
+                tracing::warn!("director unreachable or connection broken: {error}");
+                Self::bad_gateway("the director is unreachable or the connection to it broke")
+            }
         }
-        if error.is_too_large() {
-            return Self::bad_gateway("the director's answer is larger than allowed");
+    }
+
+    /// A command the director reported as failed: 403 for an ACL denial, 404 for an
+    /// unknown resource, 422 otherwise, with the director's messages.
+    fn director_failure(error: &bareos::Error) -> Self {
+        let messages: Vec<String> = error
+            .director_messages()
+            .iter()
+            .map(|m| m.trim().to_string())
+            .collect();
+        let joined = messages.join(" ").to_lowercase();
+        let status = if joined.contains("is an invalid command") {
+            StatusCode::FORBIDDEN
+        } else if joined.contains("not found")
+            || joined.contains("does not exist")
+            || joined.contains("no such")
+        {
+            StatusCode::NOT_FOUND
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        };
+        let detail = match status {
+            StatusCode::FORBIDDEN => "the director denied the command (console ACL)",
+            StatusCode::NOT_FOUND => "the director does not know this resource",
+            _ => "the director rejected the command",
+        };
+        ApiError {
+            status,
+            detail: detail.into(),
+            messages,
+            retry_after: None,
+            as_message: false,
         }
-        // The detail (addresses, system errors) is for the log, not for the client.
-        tracing::warn!("director unreachable or connection broken: {error}");
-        Self::bad_gateway("the director is unreachable or the connection to it broke")
     }
 }
 

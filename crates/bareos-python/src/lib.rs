@@ -31,30 +31,20 @@ create_exception!(
 
 /// Builds the Python exception for a library error.
 fn native_error(error: &bareos::Error) -> PyErr {
-    let kind = if error.is_pam() {
-        "pam"
-    } else if error.is_auth() {
-        "auth"
-    } else if error.is_tls() {
-        "tls"
-    } else if error.is_timeout() {
-        "timeout"
-    } else if error.is_connection_lost() {
-        "lost"
-    } else if error.is_connect() {
-        "connect"
-    } else if error.is_config() {
-        "config"
-    } else if error.is_director_error() {
-        "director"
-    } else if error.is_too_large() {
-        "too_large"
-    } else if error.is_protocol() {
-        "protocol"
-    } else if error.is_usage() {
-        "usage"
-    } else {
-        "other"
+    use bareos::ErrorKind as K;
+    let kind = match error.kind() {
+        K::Pam | K::PamOverCleartext => "pam",
+        K::Auth | K::Refused | K::TlsAuth => "auth",
+        K::Tls => "tls",
+        K::Timeout => "timeout",
+        K::ConnectionLost => "lost",
+        K::Connect => "connect",
+        K::Config => "config",
+        K::Director => "director",
+        K::TooLarge => "too_large",
+        K::Protocol | K::UnexpectedPrompt => "protocol",
+        K::Usage => "usage",
+        _ => "other",
     };
     let message = logging::scrub(&error.to_string());
     let raw = error.raw_reply().map(<[u8]>::to_vec);

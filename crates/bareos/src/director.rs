@@ -191,7 +191,11 @@ impl Director {
                 "expected a JSON result, but the director stopped at a prompt: {}",
                 prompt.text.trim()
             );
-            return Err(Error::invalid_reply(message, reply.into_bytes()));
+            return Err(Error::with_raw_reply(
+                Kind::UnexpectedPrompt,
+                message,
+                reply.into_bytes(),
+            ));
         }
         parse_reply(reply.bytes()).map_err(|error| {
             let message = match error {

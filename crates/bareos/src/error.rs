@@ -7,33 +7,58 @@ use std::fmt;
 /// Result type of this crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// What went wrong, in broad classes; see the `is_*` predicates of [`Error`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Kind {
+/// What went wrong, as returned by [`Error::kind`]. New kinds may be added: match with a
+/// wildcard arm. The `is_*` predicates of [`Error`] group related kinds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The configuration is invalid (e.g. a name with forbidden characters).
     Config,
+    /// The TCP connection could not be established.
     Connect,
+    /// The TLS handshake failed for a reason other than the credentials, or cleartext was
+    /// refused because TLS is required.
     Tls,
     /// The TLS-PSK handshake was refused for the credentials (wrong key, unknown name).
     TlsAuth,
     /// The peer hung up before authentication (TERMINATE instead of a challenge).
     Refused,
+    /// Authentication failed: wrong password, unknown console, or an impostor peer.
     Auth,
+    /// A PAM problem: required but no credentials, credentials but no PAM, or rejected.
     Pam,
+    /// PAM credentials were not sent because the connection is not encrypted and
+    /// cleartext PAM was not explicitly allowed.
+    PamOverCleartext,
+    /// A deadline passed (connect, read, or the whole call).
     Timeout,
+    /// The connection was lost or closed by the peer.
     ConnectionLost,
+    /// The peer broke the protocol (malformed frame, invalid JSON, ...).
     Protocol,
+    /// A call that needs a complete result ended at a prompt of the director.
+    UnexpectedPrompt,
+    /// The director reported that the command failed.
     Director,
+    /// A buffered result exceeded the configured size cap.
     TooLarge,
+    /// The call is not possible in the current state, or an argument cannot be sent.
     Usage,
 }
 
-/// An error of a Bareos connection. Opaque: use the predicates (`is_auth()`,
-/// `is_timeout()`, ...) to tell cases apart. Messages say what to fix and never contain
-/// a password, its MD5 value or a PSK.
+pub(crate) use ErrorKind as Kind;
+
+/// An error of a Bareos connection. Opaque: use [`Error::kind`] or the predicates
+/// (`is_auth()`, `is_timeout()`, ...) to tell cases apart. Messages say what to fix and
+/// never contain a password, its MD5 value or a PSK.
 pub struct Error {
+    inner: Box<Inner>,
+}
+
+struct Inner {
     kind: Kind,
     message: String,
-    director: Option<Box<DirectorFailure>>,
+    director: Option<DirectorFailure>,
     source: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
 }
 
@@ -48,10 +73,12 @@ pub(crate) struct DirectorFailure {
 impl Error {
     pub(crate) fn new(kind: Kind, message: impl Into<String>) -> Self {
         Error {
-            kind,
-            message: message.into(),
-            director: None,
-            source: None,
+            inner: Box::new(Inner {
+                kind,
+                message: message.into(),
+                director: None,
+                source: None,
+            }),
         }
     }
 
@@ -59,23 +86,27 @@ impl Error {
         mut self,
         source: impl std::error::Error + Send + Sync + 'static,
     ) -> Self {
-        self.source = Some(Box::new(source));
+        self.inner.source = Some(Box::new(source));
         self
     }
 
     pub(crate) fn director(message: impl Into<String>, failure: DirectorFailure) -> Self {
         let mut error = Error::new(Kind::Director, message);
-        error.director = Some(Box::new(failure));
+        error.inner.director = Some(failure);
         error
     }
 
     pub(crate) fn invalid_reply(message: impl Into<String>, raw: Vec<u8>) -> Self {
-        let mut error = Error::new(Kind::Protocol, message);
-        error.director = Some(Box::new(DirectorFailure {
+        Error::with_raw_reply(Kind::Protocol, message, raw)
+    }
+
+    pub(crate) fn with_raw_reply(kind: Kind, message: impl Into<String>, raw: Vec<u8>) -> Self {
+        let mut error = Error::new(kind, message);
+        error.inner.director = Some(DirectorFailure {
             messages: Vec::new(),
             error: None,
             raw: Some(raw),
-        }));
+        });
         error
     }
 
@@ -87,24 +118,25 @@ impl Error {
         Error::new(Kind::Config, message)
     }
 
-    pub(crate) fn kind(&self) -> Kind {
-        self.kind
+    /// What went wrong.
+    pub fn kind(&self) -> ErrorKind {
+        self.inner.kind
     }
 
     /// The configuration is invalid (e.g. a name with forbidden characters).
     pub fn is_config(&self) -> bool {
-        self.kind == Kind::Config
+        self.inner.kind == Kind::Config
     }
 
     /// The TCP connection could not be established.
     pub fn is_connect(&self) -> bool {
-        self.kind == Kind::Connect
+        self.inner.kind == Kind::Connect
     }
 
     /// The TLS-PSK handshake failed (wrong name/password under TLS, or no TLS-PSK peer),
     /// or cleartext was refused because TLS is required.
     pub fn is_tls(&self) -> bool {
-        matches!(self.kind, Kind::Tls | Kind::TlsAuth)
+        matches!(self.inner.kind, Kind::Tls | Kind::TlsAuth)
     }
 
     /// Authentication failed: wrong password, unknown console, refused connection,
@@ -113,8 +145,8 @@ impl Error {
     /// both [`Error::is_tls`] and `is_auth`.
     pub fn is_auth(&self) -> bool {
         matches!(
-            self.kind,
-            Kind::Auth | Kind::Pam | Kind::TlsAuth | Kind::Refused
+            self.inner.kind,
+            Kind::Auth | Kind::Pam | Kind::PamOverCleartext | Kind::TlsAuth | Kind::Refused
         )
     }
 
@@ -123,64 +155,68 @@ impl Error {
     /// [`Error::is_auth`]. Only in this case can a protocol-1 hello get further (directors
     /// older than 18.2, consoles with `TlsRequire = no`).
     pub fn is_refused_before_auth(&self) -> bool {
-        self.kind == Kind::Refused
+        self.inner.kind == Kind::Refused
     }
 
     /// A PAM problem: required but no credentials, credentials but no PAM, refused over
     /// cleartext, or rejected.
     pub fn is_pam(&self) -> bool {
-        self.kind == Kind::Pam
+        matches!(self.inner.kind, Kind::Pam | Kind::PamOverCleartext)
     }
 
     /// A deadline passed (connect, read, or the whole call).
     pub fn is_timeout(&self) -> bool {
-        self.kind == Kind::Timeout
+        self.inner.kind == Kind::Timeout
     }
 
     /// The connection was lost or closed by the peer; reconnect to continue.
     pub fn is_connection_lost(&self) -> bool {
-        self.kind == Kind::ConnectionLost
+        self.inner.kind == Kind::ConnectionLost
     }
 
-    /// The peer broke the protocol (malformed or oversized frame, invalid JSON, ...).
+    /// The peer broke the protocol (malformed or oversized frame, invalid JSON, ...), or
+    /// gave a reply other than the one expected (a prompt instead of a result).
     pub fn is_protocol(&self) -> bool {
-        matches!(self.kind, Kind::Protocol | Kind::TooLarge)
+        matches!(
+            self.inner.kind,
+            Kind::Protocol | Kind::TooLarge | Kind::UnexpectedPrompt
+        )
     }
 
     /// The director reported that the command failed (JSON error envelope).
     pub fn is_director_error(&self) -> bool {
-        self.kind == Kind::Director
+        self.inner.kind == Kind::Director
     }
 
     /// A buffered result exceeded the configured size cap.
     pub fn is_too_large(&self) -> bool {
-        self.kind == Kind::TooLarge
+        self.inner.kind == Kind::TooLarge
     }
 
     /// The call is not possible in the current state (e.g. answering when no prompt is open).
     pub fn is_usage(&self) -> bool {
-        self.kind == Kind::Usage
+        self.inner.kind == Kind::Usage
     }
 
     /// The director's messages for a failed command (`error.data.messages.error`).
     pub fn director_messages(&self) -> &[String] {
-        self.director.as_ref().map_or(&[], |d| &d.messages)
+        self.inner.director.as_ref().map_or(&[], |d| &d.messages)
     }
 
     /// The JSON-RPC error object of a failed command, if the reply was JSON.
     pub fn json_rpc_error(&self) -> Option<&JsonRpcError> {
-        self.director.as_ref().and_then(|d| d.error.as_ref())
+        self.inner.director.as_ref().and_then(|d| d.error.as_ref())
     }
 
     /// The raw reply bytes kept with an invalid-JSON error.
     pub fn raw_reply(&self) -> Option<&[u8]> {
-        self.director.as_ref().and_then(|d| d.raw.as_deref())
+        self.inner.director.as_ref().and_then(|d| d.raw.as_deref())
     }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
+        f.write_str(&self.inner.message)
     }
 }
 
@@ -188,9 +224,9 @@ impl fmt::Debug for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut debug = f.debug_struct("Error");
         debug
-            .field("kind", &self.kind)
-            .field("message", &self.message);
-        if let Some(source) = &self.source {
+            .field("kind", &self.inner.kind)
+            .field("message", &self.inner.message);
+        if let Some(source) = &self.inner.source {
             debug.field("source", &source.to_string());
         }
         debug.finish()
@@ -199,7 +235,8 @@ impl fmt::Debug for Error {
 
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.source
+        self.inner
+            .source
             .as_ref()
             .map(|s| s.as_ref() as &(dyn std::error::Error + 'static))
     }
@@ -213,8 +250,8 @@ impl From<SessionError> for Error {
             SessionError::Protocol(_) => Kind::Protocol,
             SessionError::PamRequired { .. }
             | SessionError::PamNotConfigured { .. }
-            | SessionError::PamOverCleartext
             | SessionError::PamFailed { .. } => Kind::Pam,
+            SessionError::PamOverCleartext => Kind::PamOverCleartext,
             SessionError::ConnectionClosed { .. } => Kind::ConnectionLost,
             SessionError::RejectedBeforeAuthentication { .. } => Kind::Refused,
             SessionError::InvalidState { .. } => Kind::Usage,
@@ -242,6 +279,7 @@ mod tests {
     fn predicates() {
         let e = Error::from(SessionError::PamOverCleartext);
         assert!(e.is_pam() && e.is_auth() && !e.is_tls());
+        assert_eq!(e.kind(), ErrorKind::PamOverCleartext);
         let e = Error::timeout("reading a frame");
         assert!(e.is_timeout());
         assert_eq!(e.to_string(), "timed out reading a frame");

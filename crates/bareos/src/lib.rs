@@ -38,7 +38,7 @@ pub use bareos_proto::{ApiMode, Password, Prompt, PromptKind, ProtocolVersion, S
 pub use config::{Config, TlsMode, TlsVersion, DIRECTOR_PORT, FILE_DAEMON_PORT};
 pub use connection::ResponseEnd;
 pub use director::{Director, Part, ResponseStream};
-pub use error::{Error, Result};
+pub use error::{Error, ErrorKind, Result};
 pub use file_daemon::FileDaemon;
 pub use redact::redact_command;
 pub use reply::Reply;

@@ -501,3 +501,32 @@ async fn abbreviated_commands_act_as_the_director_runs_them() {
     assert_eq!(director.api_mode(), bareos::ApiMode::Text);
     assert_eq!(director.call_text("whoami").await.unwrap(), "root\n");
 }
+
+#[tokio::test]
+async fn error_kinds_tell_the_cases_apart() {
+    use bareos::ErrorKind;
+    let td = start(TestDirector::builder());
+    let mut director = Director::connect(default_console(&td).json(true))
+        .await
+        .unwrap();
+    let error = director
+        .call_json("run job=backup-bareos-fd")
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::UnexpectedPrompt, "{error}");
+    assert!(error.is_protocol());
+    let error = director.call_json("frobnicate").await;
+    assert!(error.is_err());
+
+    let error = Director::connect(named(&td, "admin", "wrong"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error.kind(), ErrorKind::Auth | ErrorKind::TlsAuth),
+        "{error:?}"
+    );
+    let error = Director::connect(default_console(&td).port(1))
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Connect, "{error:?}");
+}

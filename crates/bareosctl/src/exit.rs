@@ -59,16 +59,14 @@ impl fmt::Display for CliError {
 
 /// The exit status for a library error.
 pub fn code_of(error: &bareos::Error) -> i32 {
-    if error.is_timeout() {
-        TIMEOUT
-    } else if error.is_director_error() || error.is_too_large() {
+    use bareos::ErrorKind as K;
+    match error.kind() {
+        K::Timeout => TIMEOUT,
         // A result over the buffered size limit (JSON mode) is that command's failure,
         // not a connection problem.
-        DIRECTOR_ERROR
-    } else if error.is_config() || error.is_usage() {
-        USAGE
-    } else {
-        CONNECTION
+        K::Director | K::TooLarge => DIRECTOR_ERROR,
+        K::Config | K::Usage => USAGE,
+        _ => CONNECTION,
     }
 }
 
@@ -81,7 +79,7 @@ impl From<bareos::Error> for CliError {
                 message = format!("{message}: {source}");
             }
         }
-        if message.contains("explicitly allow cleartext PAM") {
+        if error.kind() == bareos::ErrorKind::PamOverCleartext {
             message.push_str(" (with --pam-allow-cleartext)");
         }
         CliError {
