@@ -16,7 +16,7 @@ use crate::base64::Base64Variant;
 use crate::command::{arg_keyword, fd_command_line, split_args, validate_command};
 use crate::command_table;
 use crate::cram::{self, Challenge, AUTH_FAILED, AUTH_OK, NOT_AUTHORIZED};
-use crate::error::{excerpt, ProtocolError};
+use crate::error::ProtocolError;
 use crate::frame::{encode_data, encode_signal, Frame};
 use crate::hello::{
     console_hello, director_hello, qualified_name, ProtocolVersion, ResourceType, DEFAULT_CONSOLE,
@@ -962,11 +962,6 @@ fn is_selection_range(line: &str) -> bool {
         && !high.is_empty()
         && low.bytes().all(|b| b.is_ascii_digit())
         && high.bytes().all(|b| b.is_ascii_digit())
-}
-
-/// A short printable description of a payload, for logs.
-pub fn describe(payload: &[u8]) -> String {
-    excerpt(payload)
 }
 
 #[cfg(test)]
