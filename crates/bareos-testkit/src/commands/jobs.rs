@@ -25,6 +25,10 @@ struct Run {
     level: &'static str,
     started: Instant,
     canceled_at: Option<Instant>,
+    /// Start time, seconds since the epoch.
+    wall_start: i64,
+    /// The final status letter (`T`, or the configured outcome of the job).
+    outcome: String,
 }
 
 /// The runs of one director, shared by all its connections.
@@ -40,6 +44,12 @@ pub(super) struct RunRow {
     pub files: u64,
     pub bytes: u64,
     pub status: &'static str,
+    /// Start time, seconds since the epoch.
+    pub start: i64,
+    /// End time once it ended.
+    pub end: Option<i64>,
+    /// The final status letter.
+    pub outcome: String,
 }
 
 impl Runs {
@@ -68,6 +78,12 @@ impl Runs {
                 } else {
                     status
                 };
+                let end = match status {
+                    "T" => Some((CREATED_FOR + RUNNING_FOR).as_secs()),
+                    "A" => Some(elapsed.as_secs()),
+                    _ => None,
+                }
+                .map(|secs| run.wall_start + secs as i64);
                 RunRow {
                     id: run.id,
                     name: run.name.clone(),
@@ -76,6 +92,9 @@ impl Runs {
                     files: (FINAL_FILES as f64 * share) as u64,
                     bytes: (FINAL_BYTES as f64 * share) as u64,
                     status,
+                    start: run.wall_start,
+                    end,
+                    outcome: run.outcome.clone(),
                 }
             })
             .collect()
@@ -132,7 +151,8 @@ pub(super) async fn run(s: &mut Session, args: &[String]) -> Reply {
     };
     let id = {
         let mut runs = s.config.runs.lock();
-        let id = 5 + runs.len() as u32;
+        let id = s.config.catalog.next_jobid() + runs.len() as u32;
+        let outcome = super::outcome(&s.config, name);
         runs.push(Run {
             id,
             name: name.to_string(),
@@ -140,6 +160,8 @@ pub(super) async fn run(s: &mut Session, args: &[String]) -> Reply {
             level,
             started: Instant::now(),
             canceled_at: None,
+            wall_start: super::records::now(),
+            outcome,
         });
         id
     };
