@@ -73,7 +73,7 @@ pub(super) const JOBS: [JobRow; 4] = [
     ),
 ];
 
-const JOB_NAMES: [&str; 3] = ["backup-test2-fd", "backup-bareos-fd", "RestoreFiles"];
+pub(super) const JOB_NAMES: [&str; 3] = ["backup-test2-fd", "backup-bareos-fd", "RestoreFiles"];
 
 /// The client a configured job runs on, `None` for an unknown job.
 pub(super) fn job_client(job: &str) -> Option<&'static str> {
@@ -385,11 +385,7 @@ pub(super) async fn list(s: &mut Session, long: bool, args: &[String]) -> Reply 
 pub(super) async fn dot_list(s: &mut Session, command: &str) -> Reply {
     let clients: Vec<String> = s.config.clients.iter().map(|c| c.name.clone()).collect();
     let (key, names, enabled): (&str, Vec<String>, bool) = match command {
-        ".jobs" => (
-            "jobs",
-            JOB_NAMES.iter().map(|n| n.to_string()).collect(),
-            true,
-        ),
+        ".jobs" => ("jobs", s.config.catalog.job_names(), true),
         ".clients" => ("clients", clients, true),
         ".pools" => (
             "pools",

@@ -190,6 +190,20 @@ impl Catalog {
         catalog
     }
 
+    /// The configured jobs: the fixed ones, then the other names of the job history.
+    pub fn job_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = super::catalog::JOB_NAMES
+            .iter()
+            .map(|n| n.to_string())
+            .collect();
+        for job in &self.jobs {
+            if !names.contains(&job.name) {
+                names.push(job.name.clone());
+            }
+        }
+        names
+    }
+
     /// The id the first run of the director gets.
     pub fn next_jobid(&self) -> u32 {
         self.jobs.iter().map(|j| j.id).max().unwrap_or(0) + 1
