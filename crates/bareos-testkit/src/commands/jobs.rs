@@ -1,6 +1,7 @@
 //! Simulated job runs: `run job=NAME [level=L] yes` queues a job that moves through
 //! created, running and terminated within about two seconds; `cancel jobid=N yes` stops
-//! it. `list`/`llist jobs` and `jobid=N` show the runs next to the fixed catalog.
+//! it. `list`/`llist jobs` and `jobid=N` show the runs after the catalog's jobs, with
+//! their real times; a run ends `T`, or with the outcome configured for its job.
 
 use super::Session;
 use crate::json::Json;

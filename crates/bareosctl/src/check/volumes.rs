@@ -123,7 +123,7 @@ pub fn judge(
     let status = states.iter().map(|(s, _)| *s).max().unwrap_or(Status::Ok);
     // The worst pools first.
     let mut ordered: Vec<&(Status, String)> = states.iter().collect();
-    ordered.sort_by(|a, b| b.0.cmp(&a.0));
+    ordered.sort_by_key(|entry| std::cmp::Reverse(entry.0));
     let summary = ordered
         .iter()
         .map(|(_, t)| t.as_str())
