@@ -515,6 +515,56 @@ fn storage_and_client_reachability() {
         CRITICAL,
         "BAREOS STORAGE CRITICAL - Storage daemon File (bareos-sd ",
     );
+    let line = expect(
+        check(
+            h.path(),
+            &slow,
+            &["client", "bareos-fd", "--warning-time", "0.5"],
+        ),
+        WARNING,
+        "BAREOS CLIENT WARNING - Client bareos-fd (bareos-fd ",
+    );
+    assert!(line.contains(";0.5;;0"), "{line}");
+}
+
+#[test]
+fn a_console_acl_that_denies_the_command_is_unknown() {
+    let h = tempfile::tempdir().unwrap();
+    let dir = builder()
+        .console(
+            ConsoleSpec::new("watcher", "watcher secret")
+                .tls(TlsPolicy::None)
+                .allow_commands([".api", "version"]),
+        )
+        .start()
+        .unwrap();
+    let run = |args: &[&str]| {
+        let output = bareosctl(h.path())
+            .args(["--address", "127.0.0.1", "--port"])
+            .arg(dir.port().to_string())
+            .args(["--name", "watcher"])
+            .env("BAREOS_PASSWORD", "watcher secret")
+            .arg("check")
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            output.status.code().unwrap(),
+            String::from_utf8(output.stdout).unwrap(),
+        )
+    };
+    expect(run(&["director"]), OK, "BAREOS DIRECTOR OK - ");
+    let line = expect(
+        run(&["jobs", "--warning-failed", "0"]),
+        UNKNOWN,
+        "BAREOS JOBS UNKNOWN - director error: ",
+    );
+    assert!(line.contains("llist: is an invalid command."), "{line}");
+    expect(
+        run(&["client", "bareos-fd"]),
+        UNKNOWN,
+        "BAREOS CLIENT UNKNOWN - unexpected answer to 'status client=bareos-fd': status: is an invalid command.",
+    );
 }
 
 #[test]
