@@ -153,13 +153,16 @@ fn seed_filters_and_runs() {
         result(&mut c, "run job=backup-test2-fd yes")["run"]["jobid"],
         "3"
     );
-    let run = loop {
-        let jobs = result(&mut c, "llist jobid=3");
-        if jobs["jobs"][0]["jobstatus"] == "f" {
-            break jobs["jobs"][0].clone();
-        }
-        std::thread::sleep(std::time::Duration::from_millis(200));
-    };
+    let run = (0..100)
+        .find_map(|_| {
+            let jobs = result(&mut c, "llist jobid=3");
+            if jobs["jobs"][0]["jobstatus"] == "f" {
+                return Some(jobs["jobs"][0].clone());
+            }
+            std::thread::sleep(std::time::Duration::from_millis(200));
+            None
+        })
+        .expect("the run ends");
     assert_ne!(run["endtime"], "");
     assert_eq!(run["joberrors"], "1");
     assert_eq!(
@@ -207,4 +210,64 @@ fn daemons_up_and_down() {
     assert!(text(&mut c, "status storage=Tape")
         .ends_with("\nFailed to connect to Storage daemon Tape.\n====\n"));
     assert_eq!(text(&mut c, ".storages"), "File\nTape\n");
+}
+
+#[test]
+fn the_binary_takes_the_catalog_and_daemon_options() {
+    use std::io::BufRead;
+    let dir = std::env::temp_dir().join(format!("testkit-catalog-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let seed = dir.join("seed.json");
+    std::fs::write(
+        &seed,
+        r#"{"pools": [{"name": "Only", "volumes": [{"name": "Only-1", "status": "Used"}]}]}"#,
+    )
+    .unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_bareos-test-director"))
+        .args(["--console", "admin:secret:none", "--catalog"])
+        .arg(&seed)
+        .args([
+            "--client",
+            "gone-fd:unreachable",
+            "--storage",
+            "Tape:unreachable",
+        ])
+        .args(["--job-outcome", "backup-bareos-fd=W"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr: Value = serde_json::from_str(&line).unwrap();
+    let addr = addr["director"].as_str().unwrap().parse().unwrap();
+    let mut c = Client::connect(addr, Transport::Clear, ResourceType::Console, "", "").unwrap();
+    c.login(console("admin", "secret", ProtocolVersion::V2, false))
+        .unwrap();
+    assert!(text(&mut c, "status client=gone-fd").contains("Failed to connect to Client gone-fd."));
+    assert!(
+        text(&mut c, "status storage=Tape").contains("Failed to connect to Storage daemon Tape.")
+    );
+    c.command(".api json compact=yes", Signal::MainPrompt);
+    assert_eq!(
+        result(&mut c, "list volumes")["volumes"]["only"][0]["volstatus"],
+        "Used"
+    );
+    assert_eq!(
+        result(&mut c, "run job=backup-bareos-fd yes")["run"]["jobid"],
+        "5"
+    );
+    let ended = (0..100).any(|_| {
+        let done = result(&mut c, "list jobs jobid=5")["jobs"][0]["jobstatus"] == "W";
+        if !done {
+            std::thread::sleep(std::time::Duration::from_millis(200));
+        }
+        done
+    });
+    assert!(ended, "the run ends with warnings");
+    drop(child.stdin.take());
+    assert!(child.wait().unwrap().success());
+    let _ = std::fs::remove_dir_all(&dir);
 }
