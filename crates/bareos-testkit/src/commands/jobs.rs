@@ -146,7 +146,9 @@ pub(super) async fn run(s: &mut Session, args: &[String]) -> Reply {
         }
     }
     let level = match level {
-        "Full" | "VirtualFull" => "F",
+        "Full" => "F",
+        // `L_VIRTUAL_FULL` of `job_level.h`.
+        "VirtualFull" => "f",
         "Differential" => "D",
         _ => "I",
     };

@@ -48,8 +48,8 @@ pub enum Check {
         /// Critical range for the age of the last successful run (`50h`).
         #[arg(long, value_name = "RANGE", value_parser = Range::duration)]
         critical_age: Option<Range>,
-        /// Only runs of this level (Full, Incremental, Differential, VirtualFull or the
-        /// letter).
+        /// Only runs of this level (Full, Incremental, Differential, VirtualFull, or F, I,
+        /// D).
         #[arg(long, value_name = "LEVEL", value_parser = level_letter)]
         level: Option<char>,
     },
@@ -139,7 +139,8 @@ pub fn level_letter(text: &str) -> Result<char, String> {
         "full" | "f" => 'F',
         "incremental" | "incr" | "i" => 'I',
         "differential" | "diff" | "d" => 'D',
-        "virtualfull" | "virtual-full" | "v" => 'V',
+        // `L_VIRTUAL_FULL` of `job_level.h`.
+        "virtualfull" | "virtual-full" => 'f',
         _ => {
             return Err(format!(
                 "unknown level '{text}' (Full, Incremental, Differential, VirtualFull)"
@@ -147,4 +148,18 @@ pub fn level_letter(text: &str) -> Result<char, String> {
         }
     };
     Ok(letter)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn levels() {
+        assert_eq!(level_letter("Full"), Ok('F'));
+        assert_eq!(level_letter("i"), Ok('I'));
+        assert_eq!(level_letter("Differential"), Ok('D'));
+        assert_eq!(level_letter("VirtualFull"), Ok('f'));
+        assert!(level_letter("Weekly").is_err());
+    }
 }
