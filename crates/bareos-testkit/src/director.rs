@@ -85,6 +85,7 @@ pub struct ClientSpec {
     pub(crate) name: String,
     pub(crate) address: String,
     pub(crate) port: u16,
+    pub(crate) reachable: bool,
 }
 
 impl ClientSpec {
@@ -94,13 +95,51 @@ impl ClientSpec {
             name: name.into(),
             address: "localhost".into(),
             port: 9102,
+            reachable: true,
         }
+    }
+
+    /// Makes the director fail to connect to it (`status client=` answers
+    /// `Failed to connect to Client NAME.`).
+    pub fn unreachable(mut self) -> Self {
+        self.reachable = false;
+        self
     }
 
     /// Sets the address and port shown in outputs.
     pub fn address(mut self, address: impl Into<String>, port: u16) -> Self {
         self.address = address.into();
         self.port = port;
+        self
+    }
+}
+
+/// A storage (storage daemon) resource the simulated director knows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StorageSpec {
+    pub(crate) name: String,
+    pub(crate) daemon: String,
+    pub(crate) address: String,
+    pub(crate) port: u16,
+    pub(crate) reachable: bool,
+}
+
+impl StorageSpec {
+    /// A storage with this name, served by the daemon `bareos-sd` at `localhost:9103`.
+    pub fn new(name: impl Into<String>) -> Self {
+        StorageSpec {
+            name: name.into(),
+            daemon: "bareos-sd".into(),
+            address: "localhost".into(),
+            port: 9103,
+            reachable: true,
+        }
+    }
+
+    /// Makes the director fail to connect to it (`status storage=` answers
+    /// `Failed to connect to Storage daemon NAME.`).
+    pub fn unreachable(mut self) -> Self {
+        self.reachable = false;
         self
     }
 }
@@ -125,6 +164,10 @@ pub(crate) struct DirectorConfig {
     pub tls: TlsSettings,
     pub messages: Vec<String>,
     pub runs: crate::commands::Runs,
+    pub storages: Vec<StorageSpec>,
+    pub catalog: crate::commands::Catalog,
+    pub seed: Option<crate::seed::CatalogSeed>,
+    pub job_outcomes: Vec<(String, String)>,
 }
 
 impl DirectorConfig {
@@ -180,6 +223,10 @@ impl TestDirectorBuilder {
                 tls: TlsSettings::default(),
                 messages: Vec::new(),
                 runs: Default::default(),
+                storages: Vec::new(),
+                catalog: crate::commands::Catalog::fixed(),
+                seed: None,
+                job_outcomes: Vec::new(),
             },
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
         }
@@ -238,6 +285,26 @@ impl TestDirectorBuilder {
     /// Adds a client resource (default: `bareos-fd` and `test2-fd`).
     pub fn client(mut self, client: ClientSpec) -> Self {
         self.config.clients.push(client);
+        self
+    }
+
+    /// Adds a storage resource (default: `File`).
+    pub fn storage(mut self, storage: StorageSpec) -> Self {
+        self.config.storages.push(storage);
+        self
+    }
+
+    /// Replaces parts of the fixed catalog (pools and volumes, job history); the seed's
+    /// job times count back from the start of the director.
+    pub fn catalog(mut self, seed: crate::seed::CatalogSeed) -> Self {
+        self.config.seed = Some(seed);
+        self
+    }
+
+    /// Runs of the job `name` end with this status letter instead of `T` (`W` with
+    /// warnings, `E` error, `f` fatal error).
+    pub fn job_outcome(mut self, name: impl Into<String>, status: impl Into<String>) -> Self {
+        self.config.job_outcomes.push((name.into(), status.into()));
         self
     }
 
@@ -313,6 +380,12 @@ impl TestDirectorBuilder {
     pub fn start(mut self) -> io::Result<TestDirector> {
         if self.config.clients.is_empty() {
             self.config.clients = vec![ClientSpec::new("bareos-fd"), ClientSpec::new("test2-fd")];
+        }
+        if self.config.storages.is_empty() {
+            self.config.storages = vec![StorageSpec::new("File")];
+        }
+        if let Some(seed) = &self.config.seed {
+            self.config.catalog = crate::commands::Catalog::seeded(seed, crate::commands::now());
         }
         let config = Arc::new(self.config);
         let keys = config.psk_keys();

@@ -17,8 +17,8 @@
 //! ```
 //!
 //! Built-in commands include `whoami`, `version`, `help`, `.help`, `.`, `list`/`llist`
-//! (`pools`, `jobs`, `clients`), the dot lists, `status director`, `status client`
-//! (selection prompt), `delete volume=` (yes/no), `label` (text input), `restore`
+//! (`pools`, `volumes`, `jobs` with their filters, `clients`), the dot lists, `status
+//! director`, `status client` (selection prompt), `status storage=NAME`, `delete volume=` (yes/no), `label` (text input), `restore`
 //! (file-selection tree), `messages`, `autodisplay`, `.api`, `quit`, and
 //! `.testkit output size=<bytes> [json] [frame=<bytes>]` for large replies.
 #![deny(missing_docs)]
@@ -35,13 +35,14 @@ mod login;
 mod policy;
 mod record;
 mod script;
+mod seed;
 mod server;
 mod tls;
 mod transcript;
 
 pub use director::{
-    ClientSpec, ConsoleSpec, TestDirector, TestDirectorBuilder, DEFAULT_DATE, DEFAULT_SERVICES,
-    DEFAULT_VERSION,
+    ClientSpec, ConsoleSpec, StorageSpec, TestDirector, TestDirectorBuilder, DEFAULT_DATE,
+    DEFAULT_SERVICES, DEFAULT_VERSION,
 };
 pub use error::Error;
 pub use fault::{Fault, FaultPoint, FaultSpec};
@@ -49,4 +50,5 @@ pub use fd::{TestFileDaemon, TestFileDaemonBuilder};
 pub use policy::{TlsPolicy, TlsVersion};
 pub use record::{Direction, RecordedFrame};
 pub use script::{signal_by_name, Replay, ScriptTable, ScriptedReply};
+pub use seed::{CatalogSeed, SeedJob, SeedPool, SeedVolume};
 pub use transcript::{recorded_transcripts, Exchange, Transcript, TranscriptFrame, WelcomeInfo};

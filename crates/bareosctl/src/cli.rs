@@ -181,6 +181,14 @@ pub enum Command {
     /// is recognised as an error there. Use --json (or --raw) for reliable director-error
     /// detection for all commands.
     Call(CallArgs),
+    /// A monitoring plugin (Nagios, Icinga, Sensu): check the director, a job, the jobs
+    /// of a window, the pools' volumes, a storage or a client.
+    ///
+    /// Prints one status line with performance data (`BAREOS JOB OK - ... | age=120s;...`)
+    /// or, with --json, a JSON object. Exit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN
+    /// (also for bad options, no connection, a refused login or a timeout). Without
+    /// --timeout each reply is awaited at most 60 s.
+    Check(crate::check::CheckArgs),
     /// Talk to a File Daemon as a director: one command, or interactive without one.
     Fd(FdArgs),
     /// Serve REST (bareos-restapi compatible), JSON-RPC 2.0 and Prometheus metrics; the

@@ -1,4 +1,5 @@
-//! Exit statuses and the error type that carries one: every way out of `bareosctl` is here.
+//! Exit statuses and the error type that carries one: every way out of `bareosctl` is here
+//! (except `check`, which exits with the monitoring-plugin states of `check::Status`).
 
 use std::fmt;
 

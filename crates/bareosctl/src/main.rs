@@ -1,9 +1,11 @@
 //! `bareosctl`: a console for Bareos directors and file daemons.
 //!
 //! Exit statuses (see [`exit`]): 0 success, 1 director error, 2 usage or configuration
-//! error, 3 connection/authentication/TLS error, 4 timeout, 5 job canceled (`call --wait`).
+//! error, 3 connection/authentication/TLS error, 4 timeout, 5 job canceled (`call --wait`);
+//! `check` exits with the plugin states instead (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN).
 
 mod call;
+mod check;
 mod cli;
 mod connect;
 mod console;
@@ -25,10 +27,13 @@ fn main() {
         Ok(m) => m,
         Err(e) => {
             let _ = e.print();
-            std::process::exit(if e.use_stderr() {
-                exit::USAGE
-            } else {
+            std::process::exit(if !e.use_stderr() {
                 exit::OK
+            } else if check_usage(&e) {
+                // A monitoring plugin reports bad usage as UNKNOWN.
+                check::Status::Unknown.code()
+            } else {
+                exit::USAGE
             });
         }
     };
@@ -69,6 +74,19 @@ fn main() {
     };
     let _ = std::io::stdout().flush();
     std::process::exit(code);
+}
+
+/// Whether a command-line error is one of `check`'s: its usage names the subcommand,
+/// or a tolerant parse of the arguments finds it.
+fn check_usage(error: &clap::Error) -> bool {
+    let named = error
+        .get(clap::error::ContextKind::Usage)
+        .is_some_and(|usage| usage.to_string().contains("bareosctl check"));
+    named
+        || Cli::command()
+            .ignore_errors(true)
+            .try_get_matches()
+            .is_ok_and(|m| m.subcommand_name() == Some("check"))
 }
 
 /// The first director-connection option given on the command line: `serve` takes its
@@ -156,6 +174,7 @@ fn run(cli: Cli, origin: PasswordOrigin) -> CliResult<i32> {
             director.close();
             Ok(code)
         }
+        Some(Command::Check(args)) => Ok(check::run(&global, origin, &args)),
         Some(Command::Console(args)) => console(&global, origin, args),
         Some(Command::Serve(args)) => serve::run(global.config.as_deref(), &args),
         None => console(&global, origin, ConsoleArgs::default()),

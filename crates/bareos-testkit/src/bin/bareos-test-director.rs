@@ -6,13 +6,14 @@
 //! standard input is closed (or forever with `--forever`).
 
 use bareos_testkit::{
-    ConsoleSpec, Fault, FaultPoint, FaultSpec, ScriptTable, TestDirector, TestFileDaemon, TlsPolicy,
+    CatalogSeed, ClientSpec, ConsoleSpec, Fault, FaultPoint, FaultSpec, ScriptTable, StorageSpec,
+    TestDirector, TestFileDaemon, TlsPolicy,
 };
 use std::io::Read;
 use std::process::ExitCode;
 use std::time::Duration;
 
-const USAGE: &str = "usage: bareos-test-director [options]
+const USAGE: &str = r#"usage: bareos-test-director [options]
   --port N                        director port on 127.0.0.1 (default: any free port)
   --fd-port N                     file daemon port on 127.0.0.1 (default: any free port)
   --password PW                   password of the default console (default dir_password)
@@ -29,10 +30,20 @@ const USAGE: &str = "usage: bareos-test-director [options]
                                   close-mid-login; stall-after-login = stall
   --message TEXT                  a pending console message (repeatable): announced after
                                   commands, shown by `messages`
+  --catalog FILE                  a catalog seed (JSON): pools with their volumes and
+                                  past jobs ending SECONDS before the start, e.g.
+                                  {"pools":[{"name":"Full","maxvols":4,"volumes":
+                                  [{"name":"Full-1","status":"Full","bytes":9}]}],
+                                  "jobs":[{"name":"backup-bareos-fd","level":"F",
+                                  "status":"T","ended_ago":3600}]}
+  --job-outcome NAME=STATUS       runs of job NAME end with STATUS (W, E, f) instead of T
+  --client NAME[:unreachable]     a client resource (repeatable; default bareos-fd and
+                                  test2-fd); unreachable: `status client=` cannot connect
+  --storage NAME[:unreachable]    a storage resource (repeatable; default File)
   --script FILE                   scripted answers (JSON lines, see ScriptTable)
   --transcript FILE               answers taken from a recorded transcript (.jsonl)
   --fd-director NAME:PW[:POLICY]  the file daemon's director (default bareos-dir:secret:required)
-  --forever                       do not stop when standard input is closed";
+  --forever                       do not stop when standard input is closed"#;
 
 fn policy(text: &str) -> Result<TlsPolicy, String> {
     match text {
@@ -145,6 +156,33 @@ fn run(args: Vec<String>) -> Result<(), String> {
                 director = director.pam_user(user, password);
             }
             "--fault" => director = director.fault(fault(&value()?)?),
+            "--catalog" => {
+                let file = value()?;
+                let seed = CatalogSeed::from_file(&file)
+                    .map_err(|e| format!("cannot read the catalog {file}: {e}"))?;
+                director = director.catalog(seed);
+            }
+            "--job-outcome" => {
+                let spec = value()?;
+                let (name, status) = spec
+                    .split_once('=')
+                    .ok_or_else(|| format!("--job-outcome wants NAME=STATUS, got '{spec}'"))?;
+                director = director.job_outcome(name, status);
+            }
+            "--client" => {
+                let spec = value()?;
+                director = director.client(match spec.strip_suffix(":unreachable") {
+                    Some(name) => ClientSpec::new(name).unreachable(),
+                    None => ClientSpec::new(spec),
+                });
+            }
+            "--storage" => {
+                let spec = value()?;
+                director = director.storage(match spec.strip_suffix(":unreachable") {
+                    Some(name) => StorageSpec::new(name).unreachable(),
+                    None => StorageSpec::new(spec),
+                });
+            }
             "--message" => director = director.message(value()?),
             "--fd-director" => {
                 let spec = value()?;

@@ -8,14 +8,6 @@ use std::io;
 
 type Reply = io::Result<(bool, Json)>;
 
-/// `poolid, name, numvols, maxvols, pooltype, labelformat`
-const POOLS: [(u32, &str, u32, u32, &str, &str); 4] = [
-    (1, "Scratch", 0, 0, "Scratch", "*"),
-    (2, "Incremental", 0, 100, "Backup", "Incremental-"),
-    (3, "Full", 1, 100, "Backup", "Full-"),
-    (4, "Differential", 0, 100, "Backup", "Differential-"),
-];
-
 /// `jobid, name, client, starttime, duration, type, level, jobfiles, jobbytes, jobstatus`
 type JobRow = (
     u32,
@@ -82,7 +74,7 @@ pub(super) const JOBS: [JobRow; 4] = [
     ),
 ];
 
-const JOB_NAMES: [&str; 3] = ["backup-test2-fd", "backup-bareos-fd", "RestoreFiles"];
+pub(super) const JOB_NAMES: [&str; 3] = ["backup-test2-fd", "backup-bareos-fd", "RestoreFiles"];
 
 /// The client a configured job runs on, `None` for an unknown job.
 pub(super) fn job_client(job: &str) -> Option<&'static str> {
@@ -116,10 +108,10 @@ pub(super) fn grouped(n: u64) -> String {
 }
 
 /// A catalog table: header, rows (numeric columns right-aligned).
-struct Table {
-    headers: Vec<&'static str>,
-    rows: Vec<Vec<String>>,
-    numeric: Vec<bool>,
+pub(super) struct Table {
+    pub headers: Vec<&'static str>,
+    pub rows: Vec<Vec<String>>,
+    pub numeric: Vec<bool>,
 }
 
 impl Table {
@@ -160,7 +152,7 @@ impl Table {
     }
 
     /// The API 0 frames: borders and header go with the first row.
-    fn frames(&self, decorated: bool) -> Vec<String> {
+    pub fn frames(&self, decorated: bool) -> Vec<String> {
         let widths = self.widths();
         let headers: Vec<String> = self.headers.iter().map(|h| h.to_string()).collect();
         let border = Self::border(&widths);
@@ -191,7 +183,7 @@ impl Table {
         frames
     }
 
-    fn json(&self) -> Json {
+    pub fn json(&self) -> Json {
         Json::Arr(
             self.rows
                 .iter()
@@ -209,7 +201,7 @@ impl Table {
     }
 
     /// `llist` layout: right-aligned keys, one block per row.
-    fn long(&self) -> Vec<String> {
+    pub fn long(&self) -> Vec<String> {
         let width = self.headers.iter().map(|h| h.len()).max().unwrap_or(0);
         self.rows
             .iter()
@@ -226,7 +218,7 @@ impl Table {
 }
 
 impl Session {
-    async fn announce_catalog(&mut self) -> io::Result<()> {
+    pub(super) async fn announce_catalog(&mut self) -> io::Result<()> {
         if self.catalog_announced || self.api != 0 {
             return Ok(());
         }
@@ -236,7 +228,7 @@ impl Session {
         self.text("Using Catalog \"MyCatalog\"\n").await
     }
 
-    async fn send_table(&mut self, key: &str, table: Table, long: bool) -> Reply {
+    pub(super) async fn send_table(&mut self, key: &str, table: Table, long: bool) -> Reply {
         self.announce_catalog().await?;
         let frames = if long {
             table.long()
@@ -356,124 +348,21 @@ pub(super) async fn dot_help(s: &mut Session, args: &[String]) -> Reply {
     Ok((true, Json::Obj(result)))
 }
 
-fn pools_table() -> Table {
-    Table {
-        headers: vec![
-            "poolid",
-            "name",
-            "numvols",
-            "maxvols",
-            "pooltype",
-            "labelformat",
-        ],
-        rows: POOLS
-            .iter()
-            .map(|p| {
-                vec![
-                    p.0.to_string(),
-                    p.1.into(),
-                    p.2.to_string(),
-                    p.3.to_string(),
-                    p.4.into(),
-                    p.5.into(),
-                ]
-            })
-            .collect(),
-        numeric: vec![true, false, true, true, false, false],
-    }
-}
-
-fn jobs_table(last: bool, jobid: Option<u32>, runs: &super::Runs) -> Table {
-    let mut rows: Vec<Vec<String>> = JOBS
-        .iter()
-        .filter(|j| !last || j.0 >= 3)
-        .map(|j| {
-            vec![
-                j.0.to_string(),
-                j.1.into(),
-                j.2.into(),
-                j.3.into(),
-                j.4.into(),
-                j.5.into(),
-                j.6.into(),
-                grouped(j.7),
-                grouped(j.8),
-                j.9.into(),
-            ]
-        })
-        .collect();
-    rows.extend(runs.rows().into_iter().map(|r| {
-        vec![
-            r.id.to_string(),
-            r.name,
-            r.client,
-            "2026-11-26 18:00:00".into(),
-            "00:00:01".into(),
-            "B".into(),
-            r.level.into(),
-            grouped(r.files),
-            grouped(r.bytes),
-            r.status.into(),
-        ]
-    }));
-    if let Some(id) = jobid {
-        rows.retain(|row| row[0] == id.to_string());
-    }
-    Table {
-        headers: vec![
-            "jobid",
-            "name",
-            "client",
-            "starttime",
-            "duration",
-            "type",
-            "level",
-            "jobfiles",
-            "jobbytes",
-            "jobstatus",
-        ],
-        rows,
-        numeric: vec![
-            true, false, false, false, false, false, false, true, true, false,
-        ],
-    }
-}
-
 pub(super) async fn list(s: &mut Session, long: bool, args: &[String]) -> Reply {
     let what = args
         .first()
         .map(|a| a.to_ascii_lowercase())
         .unwrap_or_default();
-    let jobid = args.iter().find_map(|a| {
-        let (key, value) = a.split_once('=')?;
-        key.eq_ignore_ascii_case("jobid")
-            .then(|| value.parse().ok())
-            .flatten()
-    });
     match what.as_str() {
-        "pools" | "pool" => s.send_table("pools", pools_table(), long).await,
-        "jobs" => {
-            let last = args.iter().any(|a| a.eq_ignore_ascii_case("last"));
-            let mut table = jobs_table(last, jobid, &s.config.runs);
-            // `client=` and `job=` filter as the director's `list jobs` does.
-            let wanted = |key: &str| {
-                args.iter().find_map(|a| {
-                    let (k, v) = a.split_once('=')?;
-                    k.eq_ignore_ascii_case(key).then(|| v.to_string())
-                })
-            };
-            if let Some(client) = wanted("client") {
-                table.rows.retain(|row| row[2] == client);
-            }
-            if let Some(job) = wanted("job").or_else(|| wanted("jobname")) {
-                table.rows.retain(|row| row[1] == job);
-            }
-            s.send_table("jobs", table, long).await
+        "pools" | "pool" => super::listing::pools(s, long).await,
+        "jobs" | "job" | "jobname" => super::listing::jobs(s, long, args).await,
+        _ if what.starts_with("jobid=")
+            || what.starts_with("job=")
+            || what.starts_with("jobname=") =>
+        {
+            super::listing::jobs(s, long, args).await
         }
-        _ if what.starts_with("jobid=") => {
-            let table = jobs_table(false, jobid, &s.config.runs);
-            s.send_table("jobs", table, long).await
-        }
+        "volumes" | "media" => super::listing::volumes(s, long, args).await,
         "clients" => {
             let table = Table {
                 headers: vec!["clientid", "name", "fileretention", "jobretention"],
@@ -509,15 +398,16 @@ pub(super) async fn list(s: &mut Session, long: bool, args: &[String]) -> Reply 
 pub(super) async fn dot_list(s: &mut Session, command: &str) -> Reply {
     let clients: Vec<String> = s.config.clients.iter().map(|c| c.name.clone()).collect();
     let (key, names, enabled): (&str, Vec<String>, bool) = match command {
-        ".jobs" => (
-            "jobs",
-            JOB_NAMES.iter().map(|n| n.to_string()).collect(),
-            true,
-        ),
+        ".jobs" => ("jobs", s.config.catalog.job_names(), true),
         ".clients" => ("clients", clients, true),
         ".pools" => (
             "pools",
-            POOLS.iter().map(|p| p.1.to_string()).collect(),
+            s.config
+                .catalog
+                .pools
+                .iter()
+                .map(|p| p.name.clone())
+                .collect(),
             false,
         ),
         ".filesets" => (
@@ -525,7 +415,11 @@ pub(super) async fn dot_list(s: &mut Session, command: &str) -> Reply {
             FILESETS.iter().map(|n| n.to_string()).collect(),
             false,
         ),
-        ".storages" => ("storages", vec!["File".into()], true),
+        ".storages" => (
+            "storages",
+            s.config.storages.iter().map(|st| st.name.clone()).collect(),
+            true,
+        ),
         ".schedule" => ("schedules", vec!["WeeklyCycle".into()], true),
         ".catalogs" => ("catalogs", vec!["MyCatalog".into()], false),
         _ => {

@@ -1,6 +1,7 @@
 //! Simulated job runs: `run job=NAME [level=L] yes` queues a job that moves through
 //! created, running and terminated within about two seconds; `cancel jobid=N yes` stops
-//! it. `list`/`llist jobs` and `jobid=N` show the runs next to the fixed catalog.
+//! it. `list`/`llist jobs` and `jobid=N` show the runs after the catalog's jobs, with
+//! their real times; a run ends `T`, or with the outcome configured for its job.
 
 use super::Session;
 use crate::json::Json;
@@ -25,6 +26,10 @@ struct Run {
     level: &'static str,
     started: Instant,
     canceled_at: Option<Instant>,
+    /// Start time, seconds since the epoch.
+    wall_start: i64,
+    /// The final status letter (`T`, or the configured outcome of the job).
+    outcome: String,
 }
 
 /// The runs of one director, shared by all its connections.
@@ -40,6 +45,12 @@ pub(super) struct RunRow {
     pub files: u64,
     pub bytes: u64,
     pub status: &'static str,
+    /// Start time, seconds since the epoch.
+    pub start: i64,
+    /// End time once it ended.
+    pub end: Option<i64>,
+    /// The final status letter.
+    pub outcome: String,
 }
 
 impl Runs {
@@ -68,6 +79,12 @@ impl Runs {
                 } else {
                     status
                 };
+                let end = match status {
+                    "T" => Some((CREATED_FOR + RUNNING_FOR).as_secs()),
+                    "A" => Some(elapsed.as_secs()),
+                    _ => None,
+                }
+                .map(|secs| run.wall_start + secs as i64);
                 RunRow {
                     id: run.id,
                     name: run.name.clone(),
@@ -76,6 +93,9 @@ impl Runs {
                     files: (FINAL_FILES as f64 * share) as u64,
                     bytes: (FINAL_BYTES as f64 * share) as u64,
                     status,
+                    start: run.wall_start,
+                    end,
+                    outcome: run.outcome.clone(),
                 }
             })
             .collect()
@@ -126,13 +146,16 @@ pub(super) async fn run(s: &mut Session, args: &[String]) -> Reply {
         }
     }
     let level = match level {
-        "Full" | "VirtualFull" => "F",
+        "Full" => "F",
+        // `L_VIRTUAL_FULL` of `job_level.h`.
+        "VirtualFull" => "f",
         "Differential" => "D",
         _ => "I",
     };
     let id = {
         let mut runs = s.config.runs.lock();
-        let id = 5 + runs.len() as u32;
+        let id = s.config.catalog.next_jobid() + runs.len() as u32;
+        let outcome = super::outcome(&s.config, name);
         runs.push(Run {
             id,
             name: name.to_string(),
@@ -140,6 +163,8 @@ pub(super) async fn run(s: &mut Session, args: &[String]) -> Reply {
             level,
             started: Instant::now(),
             canceled_at: None,
+            wall_start: super::records::now(),
+            outcome,
         });
         id
     };

@@ -2,9 +2,12 @@
 //! output rules of API modes 0, 1 and 2.
 
 mod catalog;
+mod daemons;
 mod jobs;
+mod listing;
 mod output;
 mod prompts;
+mod records;
 mod stream;
 mod table;
 
@@ -20,6 +23,7 @@ use std::io;
 use std::sync::Arc;
 
 pub(crate) use jobs::Runs;
+pub(crate) use records::{now, Catalog};
 pub(crate) use table::{commands, lookup};
 
 /// Result of running one command.
@@ -368,6 +372,15 @@ impl Session {
         }
         Ok(())
     }
+}
+
+/// The final status of a run of job `name`: its configured outcome, else `T`.
+fn outcome(config: &DirectorConfig, name: &str) -> String {
+    config
+        .job_outcomes
+        .iter()
+        .find(|(job, _)| job == name)
+        .map_or_else(|| "T".to_string(), |(_, status)| status.clone())
 }
 
 /// Parses `.api` arguments: `(mode, compact)`, `None` if invalid.

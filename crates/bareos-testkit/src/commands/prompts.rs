@@ -323,6 +323,8 @@ async fn status(s: &mut Session, args: &[String]) -> Step {
                 }
             }
         }
+    } else if let Some(name) = value(args, "storage") {
+        return super::daemons::status_storage(s, name).await.map(Some);
     } else {
         return catalog::status_director(s).await.map(Some);
     };
@@ -333,6 +335,11 @@ async fn status(s: &mut Session, args: &[String]) -> Step {
             c.name, c.address, c.port
         ))
         .await?;
+    }
+    if !c.reachable {
+        return super::daemons::unreachable(s, &format!("Client {}", c.name))
+            .await
+            .map(Some);
     }
     for line in crate::fd::status_lines(
         &c.name,
