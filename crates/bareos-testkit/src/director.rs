@@ -247,6 +247,13 @@ impl TestDirectorBuilder {
         self
     }
 
+    /// How long a simulated job (`run ... yes`) runs, its files and bytes growing
+    /// evenly, after 0.3 s in the created state (default 1.5 s).
+    pub fn job_duration(mut self, duration: Duration) -> Self {
+        self.config.runs = crate::commands::Runs::new(duration);
+        self
+    }
+
     /// Adds a fault.
     pub fn fault(mut self, fault: FaultSpec) -> Self {
         self.config.faults.0.push(fault);

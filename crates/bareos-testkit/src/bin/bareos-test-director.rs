@@ -29,6 +29,8 @@ const USAGE: &str = "usage: bareos-test-director [options]
                                   close-mid-login; stall-after-login = stall
   --message TEXT                  a pending console message (repeatable): announced after
                                   commands, shown by `messages`
+  --job-seconds N                 how long a simulated job runs, its files and bytes
+                                  growing in `status director` (default 1.5)
   --script FILE                   scripted answers (JSON lines, see ScriptTable)
   --transcript FILE               answers taken from a recorded transcript (.jsonl)
   --fd-director NAME:PW[:POLICY]  the file daemon's director (default bareos-dir:secret:required)
@@ -143,6 +145,14 @@ fn run(args: Vec<String>) -> Result<(), String> {
                     .split_once(':')
                     .ok_or_else(|| format!("--pam-user wants USER:PASSWORD, got '{spec}'"))?;
                 director = director.pam_user(user, password);
+            }
+            "--job-seconds" => {
+                let seconds: f64 = value()?
+                    .parse()
+                    .ok()
+                    .filter(|s: &f64| s.is_finite() && *s > 0.0 && *s <= 86_400.0)
+                    .ok_or("--job-seconds wants a number of seconds (0 < N <= 86400)")?;
+                director = director.job_duration(Duration::from_secs_f64(seconds));
             }
             "--fault" => director = director.fault(fault(&value()?)?),
             "--message" => director = director.message(value()?),
