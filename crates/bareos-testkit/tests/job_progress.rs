@@ -65,13 +65,19 @@ fn running_jobs_grow_and_cancel() {
 
     // API 2: files and bytes grow between two readings.
     c.command(".api 2 compact=yes", Signal::MainPrompt);
-    let first = until(|| status_json(&mut c), |s| s["running"][0]["bytes"].as_u64() > Some(0));
+    let first = until(
+        || status_json(&mut c),
+        |s| s["running"][0]["bytes"].as_u64() > Some(0),
+    );
     let job = &first["running"][0];
     assert_eq!(job["jobid"], 5);
     assert_eq!(job["level"], "Full");
     assert_eq!(job["type"], "Backup");
     assert_eq!(job["status"], "is running");
-    assert!(job["name"].as_str().unwrap().starts_with("backup-bareos-fd."));
+    assert!(job["name"]
+        .as_str()
+        .unwrap()
+        .starts_with("backup-bareos-fd."));
     assert!(job["start_time"].as_str().unwrap().len() == 15);
     assert_eq!(first["header"]["jobs_running"], 1);
     let bytes = job["bytes"].as_u64().unwrap();
@@ -86,7 +92,12 @@ fn running_jobs_grow_and_cancel() {
     c.command("cancel jobid=5 yes", Signal::MainPrompt);
     let after = status_json(&mut c);
     assert_eq!(after["running"], Value::Array(vec![]));
-    let last = after["terminated"].as_array().unwrap().last().unwrap().clone();
+    let last = after["terminated"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
     assert_eq!(last["jobid"], 5);
     assert_eq!(last["status"], "Cancel");
     assert_eq!(last["name"], "backup-bareos-fd");
