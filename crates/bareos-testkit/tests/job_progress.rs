@@ -103,3 +103,34 @@ fn running_jobs_grow_and_cancel() {
     assert_eq!(last["name"], "backup-bareos-fd");
     assert!(last["bytes"].as_u64().unwrap() >= bytes);
 }
+
+#[test]
+fn rerun_queues_the_same_job_and_level() {
+    let d = TestDirector::builder()
+        .console(ConsoleSpec::new("admin", "secret").tls(TlsPolicy::None))
+        .job_duration(Duration::from_secs(600))
+        .start()
+        .unwrap();
+    let mut c = Client::connect(d.addr(), Transport::Clear, ResourceType::Console, "", "").unwrap();
+    c.login(console("admin", "secret", ProtocolVersion::V2, false))
+        .unwrap();
+    // Job 2 of the fixed catalog is an Incremental of backup-bareos-fd.
+    let queued = texts(&c.command("rerun jobid=2 yes", Signal::Eod));
+    assert_eq!(queued, "Job queued. JobId=5\n");
+    let text = until(
+        || texts(&c.command("status director", Signal::Eod)),
+        |t| t.contains("is running"),
+    );
+    assert!(text.contains("     5 Increme  backup-bareos-fd."), "{text}");
+    // A simulated run can be rerun too; an unknown job id cannot.
+    c.command(".api 2 compact=yes", Signal::MainPrompt);
+    let frames = c.command("rerun jobid=5 yes", Signal::MainPrompt);
+    let doc: Value = serde_json::from_str(&texts(&frames)).unwrap();
+    assert_eq!(doc["result"]["run"]["jobid"], "6");
+    let frames = c.command("rerun jobid=99 yes", Signal::MainPrompt);
+    let doc: Value = serde_json::from_str(&texts(&frames)).unwrap();
+    assert_eq!(
+        doc["error"]["data"]["messages"]["error"][0],
+        "No jobids with the specified options were found.\n"
+    );
+}

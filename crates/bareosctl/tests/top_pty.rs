@@ -273,3 +273,66 @@ fn a_console_with_acls_gets_notes_and_text_mode() {
     assert!(text.contains("Terminated jobs (4)"), "{text}");
     assert_eq!(cmd_home.quit(), 0);
 }
+
+/// The ETA column (the last) of a running job's row.
+fn eta_of(row: &str) -> String {
+    row.trim_matches(|c| c == '│' || c == ' ')
+        .split_whitespace()
+        .last()
+        .unwrap_or("")
+        .to_string()
+}
+
+#[test]
+fn eta_from_the_last_successful_job_of_the_same_name_and_level() {
+    let dir = TestDirector::builder()
+        .password(DIR_PASSWORD)
+        .job_duration(Duration::from_secs(8))
+        .start()
+        .unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let mut screen = Screen::spawn(home.path(), dir.port(), &[]);
+    // The catalog's last Full of backup-test2-fd (jobid 4) wrote less than a simulated run
+    // does: no ETA for the first run once it passed that.
+    run_job(home.path(), &dir, "backup-test2-fd");
+    screen.wait("job 5 finished", |t| {
+        running_row(t, 5).is_none() && t.contains("Terminated jobs (5)")
+    });
+    // The second run is measured against the first.
+    run_job(home.path(), &dir, "backup-test2-fd");
+    let text = screen.wait("job 6 with an ETA", |t| {
+        running_row(t, 6).is_some_and(|r| eta_of(&r).ends_with('s'))
+    });
+    let row = running_row(&text, 6).unwrap();
+    assert!(row.contains("B/s"), "{row}");
+    assert_eq!(screen.quit(), 0);
+}
+
+#[test]
+fn rerun_asks_and_messages_show() {
+    let dir = TestDirector::builder()
+        .password(DIR_PASSWORD)
+        .job_duration(Duration::from_secs(600))
+        .message("02-Dec 01:00 bareos-dir JobId 3: Backup OK -- simulated message")
+        .start()
+        .unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let mut screen = Screen::spawn(home.path(), dir.port(), &[]);
+    screen.wait("the terminated jobs", |t| t.contains("Terminated jobs (4)"));
+    // The newest terminated job is selected after Tab.
+    screen.key("\t");
+    screen.key("r");
+    screen.wait("the question", |t| t.contains("Rerun JobId 4? (y/n)"));
+    screen.key("y");
+    let text = screen.wait("the rerun job", |t| {
+        running_row(t, 5).is_some_and(|r| r.contains("backup-test2-fd"))
+    });
+    assert!(text.contains("JobId 4 rerun as JobId 5"), "{text}");
+    screen.key("m");
+    screen.wait("the messages", |t| {
+        t.contains("Backup OK -- simulated message")
+    });
+    screen.key("x");
+    screen.wait("the messages closed", |t| !t.contains("simulated message"));
+    assert_eq!(screen.quit(), 0);
+}

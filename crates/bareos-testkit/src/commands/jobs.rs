@@ -260,6 +260,34 @@ pub(super) async fn run(s: &mut Session, args: &[String]) -> Reply {
     ))
 }
 
+/// `rerun jobid=N [yes]`: runs job N's job again at its level (a run of the fixed
+/// catalog or a simulated one), as `run job=NAME level=LEVEL` does.
+pub(super) async fn rerun(s: &mut Session, args: &[String]) -> Reply {
+    let id: Option<u32> = value(args, "jobid").and_then(|v| v.parse().ok());
+    let fixed = super::catalog::JOBS
+        .iter()
+        .find(|j| Some(j.0) == id)
+        .map(|j| (j.1.to_string(), j.6));
+    let found = fixed.or_else(|| {
+        s.config
+            .runs
+            .rows()
+            .into_iter()
+            .find(|r| Some(r.id) == id)
+            .map(|r| (r.name, r.level))
+    });
+    let Some((name, level)) = found else {
+        s.error_msg("No jobids with the specified options were found.\n")
+            .await?;
+        return Ok((false, Json::obj()));
+    };
+    let mut run_args = vec![format!("job={name}"), format!("level={level}")];
+    if has_yes(args) {
+        run_args.push("yes".into());
+    }
+    run(s, &run_args).await
+}
+
 /// `cancel jobid=N [yes]`.
 pub(super) async fn cancel(s: &mut Session, args: &[String]) -> Reply {
     let id: Option<u32> = value(args, "jobid").and_then(|v| v.parse().ok());

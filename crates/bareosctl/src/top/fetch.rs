@@ -437,6 +437,16 @@ fn act(
                         text
                     }
                     Err(e) if e.is_director_error() => note("messages", &e),
+                    // Messages sent as plain text instead of a JSON document: the reply
+                    // is complete, show it as it came.
+                    Err(e) if e.is_protocol() && e.raw_reply().is_some() => {
+                        let raw = String::from_utf8_lossy(e.raw_reply().unwrap_or_default());
+                        let text = match raw.find("{\"jsonrpc\"") {
+                            Some(at) => &raw[..at],
+                            None => &raw[..],
+                        };
+                        text.to_string()
+                    }
                     Err(e) => return Err(e),
                 },
                 Mode::Text => match ask(director, mode, "messages")? {

@@ -10,7 +10,7 @@ mod view;
 use crate::connect::Plan;
 use crate::exit::{self, CliError, CliResult};
 use crossterm::event::{self, Event, KeyEventKind};
-use model::{App, Command, Dialog};
+use model::{App, Command, Dialog, Link};
 use std::io::IsTerminal;
 use std::time::Duration;
 
@@ -47,7 +47,16 @@ fn event_loop(
     loop {
         while let Ok(report) = worker.reports.try_recv() {
             match report {
-                fetch::Report::Link(link) => app.link = link,
+                fetch::Report::Link(link) => {
+                    if let (Link::Down { reason, .. }, Some(Dialog::Messages(None))) =
+                        (&link, &app.dialog)
+                    {
+                        app.dialog = Some(Dialog::Messages(Some(format!(
+                            "the director went away: {reason}"
+                        ))));
+                    }
+                    app.link = link;
+                }
                 fetch::Report::Snapshot(snapshot, at) => app.update(*snapshot, at),
                 fetch::Report::Done(text) => app.notice = Some(text),
                 fetch::Report::Messages(text) => {
