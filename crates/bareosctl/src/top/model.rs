@@ -234,6 +234,9 @@ pub enum Link {
     },
 }
 
+/// The shortest time between two readings that a rate is computed from, in seconds.
+const MIN_RATE_SPAN: f64 = 0.5;
+
 /// Transfer rates of the running jobs, from two successive readings.
 #[derive(Clone, Debug, Default)]
 pub struct Rates {
@@ -251,7 +254,13 @@ impl Rates {
             let Some(bytes) = job.bytes else { continue };
             if let Some(&(then, before)) = self.samples.get(&job.jobid) {
                 let seconds = now.saturating_duration_since(then).as_secs_f64();
-                if seconds > 0.0 && bytes >= before {
+                if seconds < MIN_RATE_SPAN {
+                    // Too close to the last reading (a refresh right after an action):
+                    // keep measuring from the older one.
+                    samples.insert(job.jobid, (then, before));
+                    continue;
+                }
+                if bytes >= before {
                     self.rates
                         .insert(job.jobid, (bytes - before) as f64 / seconds);
                 }
@@ -748,6 +757,16 @@ mod tests {
         let second = job(7, "x", 3_000_000, "is running");
         rates.update(std::slice::from_ref(&second), t0 + Duration::from_secs(2));
         assert_eq!(rates.rate(&second), Some(1_000_000.0));
+        // A reading right after does not replace the measure.
+        let close = job(7, "x", 3_000_100, "is running");
+        rates.update(
+            std::slice::from_ref(&close),
+            t0 + Duration::from_millis(2100),
+        );
+        assert_eq!(rates.rate(&close), Some(1_000_000.0));
+        let third = job(7, "x", 4_000_000, "is running");
+        rates.update(std::slice::from_ref(&third), t0 + Duration::from_secs(4));
+        assert_eq!(rates.rate(&third), Some(500_000.0));
         // A job that left is forgotten.
         rates.update(&[], t0 + Duration::from_secs(4));
         assert!(rates.rates.is_empty() && rates.samples.is_empty());

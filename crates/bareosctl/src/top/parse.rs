@@ -326,8 +326,8 @@ pub fn status_text(
                 let Some(at) = find_status_time(line) else {
                     continue;
                 };
-                let head = &line[..at];
-                let mut words = head[6..].split_whitespace().skip(usize::from(has_level));
+                let head = line.get(6..at).unwrap_or("");
+                let mut words = head.split_whitespace().skip(usize::from(has_level));
                 let files = words
                     .next()
                     .unwrap_or("")
@@ -484,6 +484,13 @@ mod tests {
         assert_eq!(terminated[2].status, "OK -- with warnings");
         assert_eq!(terminated[2].name, "backup-test2-fd");
         assert_eq!(terminated[2].finished, "26-Nov-26 17:50");
+        // Lines that only look like jobs do not break the reading.
+        let odd = "Terminated Jobs:\n    12-Nov-26 17:44 x\n     7\n\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\n====\n";
+        let (_, _, terminated) = status_text(odd, now());
+        assert!(
+            terminated.iter().all(|j| j.files == 0 && j.bytes == 0),
+            "{terminated:?}"
+        );
     }
 
     #[test]
