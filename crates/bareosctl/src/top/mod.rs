@@ -58,7 +58,13 @@ fn event_loop(
                     app.link = link;
                 }
                 fetch::Report::Snapshot(snapshot, at) => app.update(*snapshot, at),
-                fetch::Report::Done(text) => app.notice = Some(text),
+                fetch::Report::Done(text) => {
+                    if matches!(app.dialog, Some(Dialog::Messages(None))) {
+                        app.dialog = Some(Dialog::Messages(Some(text)));
+                    } else {
+                        app.notice = Some(text);
+                    }
+                }
                 fetch::Report::Messages(text) => {
                     if matches!(app.dialog, Some(Dialog::Messages(_))) {
                         app.dialog = Some(Dialog::Messages(Some(text)));

@@ -613,7 +613,8 @@ impl App {
             None => {}
         }
         match key.code {
-            KeyCode::Char('q') | KeyCode::Esc => return Command::Quit,
+            KeyCode::Char('q') => return Command::Quit,
+            KeyCode::Esc => self.filter.clear(),
             KeyCode::Char('?') | KeyCode::Char('h') | KeyCode::F(1) => {
                 self.dialog = Some(Dialog::Help)
             }
@@ -822,11 +823,14 @@ mod tests {
         assert_eq!(app.dialog, None);
         assert_eq!(ids(app.jobs(false)), [5]);
         assert!(app.jobs(true).is_empty());
-        // Esc in the filter clears it.
+        // Esc in the filter clears it; so does Esc outside (which does not quit).
         press(&mut app, KeyCode::Char('/'));
         press(&mut app, KeyCode::Esc);
         assert_eq!(app.filter, "");
         assert_eq!(app.jobs(false).len(), 2);
+        app.filter = "alpha".into();
+        assert_eq!(press(&mut app, KeyCode::Esc), Command::None);
+        assert_eq!(app.filter, "");
     }
 
     #[test]

@@ -20,6 +20,7 @@ c          cancel the selected running job (asks first)
 r          rerun the selected job (asks first)
 m          show the director's messages
 /          filter by name, client, level or status (Enter keeps, Esc clears)
+Esc        clear the filter
 s / S      sort by the next column / reverse the order
 ?          this help (any key closes it)";
 
@@ -391,7 +392,7 @@ fn centered(area: Rect, width: u16, height: u16) -> Rect {
 
 fn draw_dialog(frame: &mut Frame, dialog: &Dialog, filter: &str) {
     let (title, text, width, height) = match dialog {
-        Dialog::Help => (" Keys ".to_string(), HELP.to_string(), 80, 12),
+        Dialog::Help => (" Keys ".to_string(), HELP.to_string(), 80, 13),
         Dialog::Filter => (
             " Filter ".to_string(),
             "Type to filter; Enter keeps it, Esc clears it.".to_string(),
