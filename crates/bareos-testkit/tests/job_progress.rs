@@ -134,3 +134,46 @@ fn rerun_queues_the_same_job_and_level() {
         "No jobids with the specified options were found.\n"
     );
 }
+
+#[test]
+fn jobs_over_the_limit_wait_for_a_slot() {
+    let d = TestDirector::builder()
+        .console(ConsoleSpec::new("admin", "secret").tls(TlsPolicy::None))
+        .job_duration(Duration::from_secs(600))
+        .max_running_jobs(1)
+        .start()
+        .unwrap();
+    let mut c = Client::connect(d.addr(), Transport::Clear, ResourceType::Console, "", "").unwrap();
+    c.login(console("admin", "secret", ProtocolVersion::V2, false))
+        .unwrap();
+    c.command("run job=backup-bareos-fd yes", Signal::Eod);
+    c.command("run job=backup-test2-fd yes", Signal::Eod);
+    let text = until(
+        || texts(&c.command("status director", Signal::Eod)),
+        |t| t.contains("is waiting on max total jobs"),
+    );
+    let line = |id: &str| {
+        text.lines()
+            .find(|l| l.starts_with(id))
+            .unwrap()
+            .to_string()
+    };
+    assert!(line("     5 ").ends_with("is running"), "{text}");
+    assert!(
+        line("     6 ").ends_with("is waiting on max total jobs"),
+        "{text}"
+    );
+    // Canceling the running job lets the waiting one run.
+    c.command("cancel jobid=5 yes", Signal::Eod);
+    let text = until(
+        || texts(&c.command("status director", Signal::Eod)),
+        |t| {
+            t.lines()
+                .any(|l| l.starts_with("     6 ") && l.ends_with("is running"))
+        },
+    );
+    assert!(!text.contains("is waiting on max total jobs"), "{text}");
+    // A job that is not running any more cannot be canceled.
+    let answer = texts(&c.command("cancel jobid=5 yes", Signal::Eod));
+    assert_eq!(answer, "No Jobs running.\n");
+}

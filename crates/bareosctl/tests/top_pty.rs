@@ -336,3 +336,28 @@ fn rerun_asks_and_messages_show() {
     screen.wait("the messages closed", |t| !t.contains("simulated message"));
     assert_eq!(screen.quit(), 0);
 }
+
+#[test]
+fn waiting_jobs_show_why() {
+    let dir = TestDirector::builder()
+        .password(DIR_PASSWORD)
+        .job_duration(Duration::from_secs(600))
+        .max_running_jobs(1)
+        .start()
+        .unwrap();
+    let home = tempfile::tempdir().unwrap();
+    run_job(home.path(), &dir, "backup-bareos-fd");
+    run_job(home.path(), &dir, "backup-test2-fd");
+    let mut screen = Screen::spawn(home.path(), dir.port(), &[]);
+    let text = screen.wait("the waiting job", |t| {
+        t.contains("Waiting jobs (1)") && t.contains("is waiting on max total jobs")
+    });
+    let waiting = text
+        .lines()
+        .find(|l| l.contains("is waiting on max total jobs"))
+        .unwrap();
+    assert!(waiting.contains("6 ") && waiting.contains("backup-test2-fd"), "{waiting}");
+    assert!(running_row(&text, 5).is_some(), "{text}");
+    assert!(text.contains("Running jobs (1)"), "{text}");
+    assert_eq!(screen.quit(), 0);
+}

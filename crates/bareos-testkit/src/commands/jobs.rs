@@ -35,6 +35,7 @@ struct Run {
 pub(crate) struct Runs {
     list: Arc<Mutex<Vec<Run>>>,
     running_for: Duration,
+    max_running: Option<usize>,
 }
 
 impl Default for Runs {
@@ -54,6 +55,8 @@ pub(super) struct RunRow {
     pub status: &'static str,
     /// When it started.
     pub started: UtcTime,
+    /// Created, but waiting for a free slot (see `TestDirectorBuilder::max_running_jobs`).
+    pub waits: bool,
     /// When it ended (canceled or terminated), if it did.
     pub ended: Option<UtcTime>,
 }
@@ -64,49 +67,79 @@ impl Runs {
         Runs {
             list: Arc::default(),
             running_for,
+            max_running: None,
         }
+    }
+
+    /// Each job runs for `running_for` (set before any job runs).
+    pub(crate) fn set_running_for(&mut self, running_for: Duration) {
+        self.running_for = running_for;
+    }
+
+    /// At most `max` jobs run at once (at least one); the others wait (set before any
+    /// job runs).
+    pub(crate) fn set_max_running(&mut self, max: usize) {
+        self.max_running = Some(max.max(1));
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Run>> {
         self.list.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// The current state of every run.
+    /// The current state of every run. With a limit on running jobs, a run waits for the
+    /// earliest one to end (`is waiting on max total jobs`).
     pub(super) fn rows(&self) -> Vec<RunRow> {
         let now = Instant::now();
+        // When each busy slot frees up.
+        let mut slots: Vec<Instant> = Vec::new();
         self.lock()
             .iter()
             .map(|run| {
-                let at = run.canceled_at.unwrap_or(now);
-                let elapsed = at.saturating_duration_since(run.started);
-                let (status, share) = if elapsed < CREATED_FOR {
-                    ("C", 0.0)
-                } else if elapsed < CREATED_FOR + self.running_for {
-                    let running = (elapsed - CREATED_FOR).as_secs_f64();
-                    ("R", running / self.running_for.as_secs_f64())
-                } else {
-                    ("T", 1.0)
+                let ready = run.started + CREATED_FOR;
+                let taken = match self.max_running {
+                    Some(max) if slots.len() >= max.max(1) => {
+                        slots.sort();
+                        Some(slots.remove(0))
+                    }
+                    _ => None,
                 };
-                let status = if run.canceled_at.is_some() {
-                    "A"
+                let start = taken.map_or(ready, |free| free.max(ready));
+                let natural_end = start + self.running_for;
+                // A cancel after the end changes nothing.
+                let canceled = run.canceled_at.filter(|c| *c < natural_end);
+                let end = canceled.unwrap_or(natural_end);
+                if end > start {
+                    slots.push(end);
+                } else if let Some(free) = taken {
+                    slots.push(free);
+                }
+                let at = now.min(end);
+                let share = if at > start {
+                    (at - start).as_secs_f64() / self.running_for.as_secs_f64()
                 } else {
-                    status
+                    0.0
+                };
+                let (status, waits) = if canceled.is_some() {
+                    ("A", false)
+                } else if at >= natural_end {
+                    ("T", false)
+                } else if at >= start {
+                    ("R", false)
+                } else {
+                    ("C", at >= ready)
                 };
                 RunRow {
                     id: run.id,
                     name: run.name.clone(),
                     client: run.client.clone(),
                     level: run.level,
-                    files: (FINAL_FILES as f64 * share) as u64,
-                    bytes: (FINAL_BYTES as f64 * share) as u64,
+                    files: (FINAL_FILES as f64 * share.min(1.0)) as u64,
+                    bytes: (FINAL_BYTES as f64 * share.min(1.0)) as u64,
                     status,
+                    waits,
                     started: run.started_at,
                     ended: matches!(status, "T" | "A").then(|| {
-                        let ran = if run.canceled_at.is_some() {
-                            elapsed
-                        } else {
-                            CREATED_FOR + self.running_for
-                        };
+                        let ran = end.saturating_duration_since(run.started);
                         UtcTime::from_unix(run.started_at.unix + ran.as_secs())
                     }),
                 }
@@ -292,6 +325,15 @@ pub(super) async fn rerun(s: &mut Session, args: &[String]) -> Reply {
 pub(super) async fn cancel(s: &mut Session, args: &[String]) -> Reply {
     let id: Option<u32> = value(args, "jobid").and_then(|v| v.parse().ok());
     let found = id.and_then(|id| {
+        let active = s
+            .config
+            .runs
+            .rows()
+            .iter()
+            .any(|r| r.id == id && matches!(r.status, "C" | "R"));
+        if !active {
+            return None;
+        }
         let mut runs = s.config.runs.lock();
         let run = runs.iter_mut().find(|r| r.id == id)?;
         if run.canceled_at.is_none() {
@@ -357,7 +399,9 @@ fn level_words(letter: &str, width: usize) -> String {
 
 /// What a running job waits for or does, in the director's words.
 fn running_status(row: &RunRow) -> &'static str {
-    if row.status == "C" {
+    if row.waits {
+        "is waiting on max total jobs"
+    } else if row.status == "C" {
         "is waiting execution"
     } else {
         "is running"
