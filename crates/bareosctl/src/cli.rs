@@ -193,7 +193,7 @@ pub enum Command {
     /// A live view of the director in the terminal: running and waiting jobs with
     /// their progress, the last terminated jobs, the pools.
     ///
-    /// Reads `status director`, `list jobs`, `list pools` and `list volumes` (API mode
+    /// Reads `status director`, `time`, `list jobs`, `list pools` and `list volumes` (API mode
     /// 2 where the director has it, text otherwise) every --interval seconds; a command
     /// the console may not use leaves its panel empty with a note. When the director goes
     /// away the last reading stays on screen and top reconnects. Each command waits at

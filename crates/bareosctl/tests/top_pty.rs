@@ -356,7 +356,10 @@ fn waiting_jobs_show_why() {
         .lines()
         .find(|l| l.contains("is waiting on max total jobs"))
         .unwrap();
-    assert!(waiting.contains("6 ") && waiting.contains("backup-test2-fd"), "{waiting}");
+    assert!(
+        waiting.contains("6 ") && waiting.contains("backup-test2-fd"),
+        "{waiting}"
+    );
     assert!(running_row(&text, 5).is_some(), "{text}");
     assert!(text.contains("Running jobs (1)"), "{text}");
     assert_eq!(screen.quit(), 0);
