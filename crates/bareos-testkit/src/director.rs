@@ -314,6 +314,20 @@ impl TestDirectorBuilder {
         self
     }
 
+    /// How long a simulated job (`run ... yes`) runs, its files and bytes growing
+    /// evenly, after 0.3 s in the created state (default 1.5 s).
+    pub fn job_duration(mut self, duration: Duration) -> Self {
+        self.config.runs.set_running_for(duration);
+        self
+    }
+
+    /// At most `max` simulated jobs run at once (default: no limit); the others wait
+    /// (`is waiting on max total jobs`) until one ends.
+    pub fn max_running_jobs(mut self, max: usize) -> Self {
+        self.config.runs.set_max_running(max);
+        self
+    }
+
     /// Adds a fault.
     pub fn fault(mut self, fault: FaultSpec) -> Self {
         self.config.faults.0.push(fault);

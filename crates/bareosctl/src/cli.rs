@@ -198,6 +198,16 @@ pub enum Command {
     /// director-connection options (--address, --port, --name, -p, --password-file, the
     /// PAM options, -D, --protocolversion, --timeout) are refused.
     Serve(ServeArgs),
+    /// A live view of the director in the terminal: running and waiting jobs with
+    /// their progress, the last terminated jobs, the pools.
+    ///
+    /// Reads `status director`, `time`, `list jobs`, `list pools` and `list volumes` (API mode
+    /// 2 where the director has it, text otherwise) every --interval seconds; a command
+    /// the console may not use leaves its panel empty with a note. When the director goes
+    /// away the last reading stays on screen and top reconnects. Each command waits at
+    /// most --timeout seconds (default 15). Keys: q quit, c cancel, r rerun, m messages,
+    /// / filter, s/S sort, Tab switch table, ? help.
+    Top(TopArgs),
     /// Print a shell completion script.
     Completions {
         /// The shell.
@@ -250,6 +260,18 @@ pub struct CallArgs {
     /// The command; its words are joined with spaces.
     #[arg(required = true, trailing_var_arg = true, allow_hyphen_values = true)]
     pub command: Vec<String>,
+}
+
+/// Options of `top`.
+#[derive(Debug, Args)]
+pub struct TopArgs {
+    /// Seconds between two readings.
+    #[arg(long, value_name = "SECONDS", default_value_t = 2, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub interval: u64,
+
+    /// Start the built-in test director and watch it.
+    #[arg(long)]
+    pub demo: bool,
 }
 
 /// Options of `fd` (address, port, name and password are the global options).
@@ -310,6 +332,21 @@ mod tests {
         let text = format!("{cli:?} {:#?}", cli.global);
         assert!(!text.contains("top-secret"), "{text}");
         assert!(text.contains("<redacted>"), "{text}");
+    }
+
+    #[test]
+    fn top_interval() {
+        let cli = Cli::try_parse_from(["bareosctl", "top"]).unwrap();
+        assert!(matches!(
+            cli.command,
+            Some(Command::Top(TopArgs { interval: 2, .. }))
+        ));
+        let cli = Cli::try_parse_from(["bareosctl", "top", "--interval", "5"]).unwrap();
+        assert!(matches!(
+            cli.command,
+            Some(Command::Top(TopArgs { interval: 5, .. }))
+        ));
+        assert!(Cli::try_parse_from(["bareosctl", "top", "--interval", "0"]).is_err());
     }
 
     #[test]

@@ -15,6 +15,7 @@ mod fd;
 mod input;
 mod progress;
 mod serve;
+mod top;
 
 use clap::{CommandFactory, FromArgMatches};
 use cli::{Cli, Command, ConsoleArgs, GlobalOptions};
@@ -175,6 +176,15 @@ fn run(cli: Cli, origin: PasswordOrigin) -> CliResult<i32> {
             Ok(code)
         }
         Some(Command::Check(args)) => Ok(check::run(&global, origin, &args)),
+        Some(Command::Top(args)) => {
+            let (_demo, plan) = plan(&global, origin, args.demo)?;
+            let call_timeout = connect::timeout(&global).unwrap_or(top::DEFAULT_CALL_TIMEOUT);
+            top::run(
+                &plan,
+                std::time::Duration::from_secs(args.interval),
+                call_timeout,
+            )
+        }
         Some(Command::Console(args)) => console(&global, origin, args),
         Some(Command::Serve(args)) => serve::run(global.config.as_deref(), &args),
         None => console(&global, origin, ConsoleArgs::default()),

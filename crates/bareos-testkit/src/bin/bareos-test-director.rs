@@ -40,6 +40,10 @@ const USAGE: &str = r#"usage: bareos-test-director [options]
   --client NAME[:unreachable]     a client resource (repeatable; default bareos-fd and
                                   test2-fd); unreachable: `status client=` cannot connect
   --storage NAME[:unreachable]    a storage resource (repeatable; default File)
+  --job-seconds N                 how long a simulated job runs, its files and bytes
+                                  growing in `status director` (default 1.5)
+  --max-running-jobs N            at most N simulated jobs run at once, the others wait
+                                  (default: no limit)
   --script FILE                   scripted answers (JSON lines, see ScriptTable)
   --transcript FILE               answers taken from a recorded transcript (.jsonl)
   --fd-director NAME:PW[:POLICY]  the file daemon's director (default bareos-dir:secret:required)
@@ -154,6 +158,22 @@ fn run(args: Vec<String>) -> Result<(), String> {
                     .split_once(':')
                     .ok_or_else(|| format!("--pam-user wants USER:PASSWORD, got '{spec}'"))?;
                 director = director.pam_user(user, password);
+            }
+            "--job-seconds" => {
+                let seconds: f64 = value()?
+                    .parse()
+                    .ok()
+                    .filter(|s: &f64| s.is_finite() && *s > 0.0 && *s <= 86_400.0)
+                    .ok_or("--job-seconds wants a number of seconds (0 < N <= 86400)")?;
+                director = director.job_duration(Duration::from_secs_f64(seconds));
+            }
+            "--max-running-jobs" => {
+                let max: usize = value()?
+                    .parse()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .ok_or("--max-running-jobs wants a number > 0")?;
+                director = director.max_running_jobs(max);
             }
             "--fault" => director = director.fault(fault(&value()?)?),
             "--catalog" => {

@@ -452,59 +452,81 @@ pub(super) async fn dot_list(s: &mut Session, command: &str) -> Reply {
 pub(super) async fn status_director(s: &mut Session) -> Reply {
     let c = s.config.clone();
     let api1 = s.api == 1;
+    let runs = c.runs.status();
+    let jobs_run = JOBS.len() + runs.terminated.len();
     s.text(format!(
         "{} Version: {} ({}) {}\n",
         c.name, c.version, c.date, c.os
     ))
     .await?;
-    s.text("Daemon started 26-Nov-26 17:44. Jobs: run=4, running=0 db:postgresql, self-compiled binary\n")
-        .await?;
+    s.text(format!(
+        "Daemon started 26-Nov-26 17:44. Jobs: run={jobs_run}, running={} db:postgresql, self-compiled binary\n",
+        runs.running.len()
+    ))
+    .await?;
+    let (running_text, running) = super::jobs::running_section(&runs.running, s.api);
     if !api1 {
         s.text("No Scheduled Jobs.\n").await?;
         s.text("====\n").await?;
         s.text("\nRunning Jobs:\n").await?;
         s.text("Console connected at 26-Nov-26 17:44\n").await?;
-        s.text("No Jobs running.\n====\n").await?;
+    }
+    if !running_text.is_empty() {
+        s.text(running_text).await?;
+    }
+    if !api1 {
         s.text("\nTerminated Jobs:\n").await?;
         s.text(" JobId  Level    Files      Bytes   Status   Finished        Name \n")
             .await?;
         s.text(format!("{}\n", "=".repeat(68))).await?;
     }
+    let fixed = JOBS.iter().map(|j| super::jobs::TerminatedRow {
+        jobid: j.0,
+        level: if j.6 == "F" { "Full" } else { "Incr" }.into(),
+        files: j.7,
+        bytes: j.8,
+        status: "OK",
+        finished: "26-Nov-26 17:44".into(),
+        name: j.1.into(),
+    });
+    let simulated = runs.terminated.iter().map(super::jobs::terminated_row);
     let mut terminated = Vec::new();
-    for j in JOBS {
-        let level = if j.6 == "F" { "Full" } else { "Incr" };
-        let size = human_size(j.8);
-        if api1 {
-            s.text(format!(
-                "{:>6}\t{:<6}\t{:>8}\t{:>10}\tOK     \t26-Nov-26 17:44\t{}\n",
-                j.0,
-                level,
-                grouped(j.7),
+    for row in fixed.chain(simulated) {
+        let size = human_size(row.bytes);
+        let line = if api1 {
+            format!(
+                "{:>6}\t{:<6}\t{:>8}\t{:>10}\t{:<7}\t{}\t{}\n",
+                row.jobid,
+                row.level,
+                grouped(row.files),
                 size,
-                j.1
-            ))
-            .await?;
+                row.status,
+                row.finished,
+                row.name
+            )
         } else {
-            s.text(format!(
-                "{:>6}  {:<6} {:>8} {:>10}  OK       26-Nov-26 17:44 {}\n",
-                j.0,
-                level,
-                grouped(j.7),
+            format!(
+                "{:>6}  {:<6} {:>8} {:>10}  {:<7}  {} {}\n",
+                row.jobid,
+                row.level,
+                grouped(row.files),
                 size,
-                j.1
-            ))
-            .await?;
-        }
+                row.status,
+                row.finished,
+                row.name
+            )
+        };
+        s.text(line).await?;
         terminated.push(
             Json::obj()
-                .with("jobid", Json::Int(j.0 as i64))
-                .with("name", Json::s(j.1))
-                .with("level", Json::s(level))
+                .with("jobid", Json::Int(row.jobid as i64))
+                .with("name", Json::s(row.name))
+                .with("level", Json::s(row.level))
                 .with("type", Json::s("Backup"))
-                .with("status", Json::s("OK"))
-                .with("files", Json::Int(j.7 as i64))
-                .with("bytes", Json::Int(j.8 as i64))
-                .with("finished", Json::s("26-Nov-26 17:44")),
+                .with("status", Json::s(row.status))
+                .with("files", Json::Int(row.files as i64))
+                .with("bytes", Json::Int(row.bytes as i64))
+                .with("finished", Json::s(row.finished)),
         );
     }
     s.text("====\n").await?;
@@ -515,15 +537,15 @@ pub(super) async fn status_director(s: &mut Session) -> Reply {
         .with("os", Json::s(&c.os))
         .with("binary_info", Json::s("self-compiled"))
         .with("daemon_started", Json::s("26-Nov-26 17:44"))
-        .with("jobs_run", Json::Int(4))
-        .with("jobs_running", Json::Int(0))
+        .with("jobs_run", Json::Int(jobs_run as i64))
+        .with("jobs_running", Json::Int(runs.running.len() as i64))
         .with("config_warnings", Json::Bool(false));
     Ok((
         true,
         Json::obj()
             .with("header", header)
             .with("scheduled", Json::Arr(vec![]))
-            .with("running", Json::Arr(vec![]))
+            .with("running", running)
             .with("terminated", Json::Arr(terminated))
             .with("client-connection", Json::Arr(vec![])),
     ))

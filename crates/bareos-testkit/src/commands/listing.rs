@@ -36,9 +36,9 @@ pub(super) fn all_jobs(s: &Session) -> Vec<JobRecord> {
         } else {
             r.status.to_string()
         },
-        sched: r.start,
-        start: r.start,
-        end: r.end,
+        sched: r.started.unix_seconds(),
+        start: r.started.unix_seconds(),
+        end: r.ended.map(|t| t.unix_seconds()),
         files: r.files,
         bytes: r.bytes,
         errors: 0,

@@ -288,6 +288,7 @@ impl Session {
             "list" | "llist" => catalog::list(self, command == "llist", args).await,
             "run" => jobs::run(self, args).await,
             "cancel" => jobs::cancel(self, args).await,
+            "rerun" => jobs::rerun(self, args).await,
             ".jobs" | ".clients" | ".pools" | ".filesets" | ".storages" | ".schedule"
             | ".catalogs" | ".levels" => catalog::dot_list(self, command).await,
             // `.messages` shows them only with autodisplay on (ua_output.cc).

@@ -1,0 +1,179 @@
+//! Simulated jobs in `status director`: running with growing files and bytes (API 0
+//! text and API 2 JSON, in the director's shapes), then canceled among the terminated.
+
+mod common;
+
+use bareos_proto::hello::ResourceType;
+use bareos_proto::{Frame, ProtocolVersion, Signal};
+use bareos_testkit::{ConsoleSpec, TestDirector, TlsPolicy};
+use common::{console, Client, Transport};
+use serde_json::Value;
+use std::time::Duration;
+
+fn texts(frames: &[Frame]) -> String {
+    frames
+        .iter()
+        .filter_map(|f| f.data())
+        .map(|d| String::from_utf8_lossy(d).into_owned())
+        .collect()
+}
+
+/// `status director` in API 2, the `result`.
+fn status_json(c: &mut Client) -> Value {
+    let frames = c.command("status director", Signal::MainPrompt);
+    let doc: Value = serde_json::from_str(&texts(&frames)).unwrap();
+    doc["result"].clone()
+}
+
+/// Asks until `done` holds for the answer; fails after 20 s.
+fn until<T>(mut ask: impl FnMut() -> T, done: impl Fn(&T) -> bool) -> T {
+    for _ in 0..400 {
+        let answer = ask();
+        if done(&answer) {
+            return answer;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("the simulated job never got there");
+}
+
+#[test]
+fn running_jobs_grow_and_cancel() {
+    let d = TestDirector::builder()
+        .console(ConsoleSpec::new("admin", "secret").tls(TlsPolicy::None))
+        .job_duration(Duration::from_secs(600))
+        .start()
+        .unwrap();
+    let mut c = Client::connect(d.addr(), Transport::Clear, ResourceType::Console, "", "").unwrap();
+    c.login(console("admin", "secret", ProtocolVersion::V2, false))
+        .unwrap();
+    let queued = texts(&c.command("run job=backup-bareos-fd level=Full yes", Signal::Eod));
+    assert_eq!(queued, "Job queued. JobId=5\n");
+
+    // API 0: ListRunningJobs' table (no files or bytes in text).
+    let text = until(
+        || texts(&c.command("status director", Signal::Eod)),
+        |t| t.contains("is running"),
+    );
+    assert!(text.contains("Jobs: run=4, running=1 "), "{text}");
+    assert!(
+        text.contains("\nRunning Jobs:\nConsole connected at 26-Nov-26 17:44\n JobId Level   Name                       Status\n======================================================================\n     5 Full    backup-bareos-fd."),
+        "{text}"
+    );
+    let line = text.lines().find(|l| l.starts_with("     5 Full")).unwrap();
+    assert!(line.ends_with("_05 is running"), "{line}");
+
+    // API 2: files and bytes grow between two readings.
+    c.command(".api 2 compact=yes", Signal::MainPrompt);
+    let first = until(
+        || status_json(&mut c),
+        |s| s["running"][0]["bytes"].as_u64() > Some(0),
+    );
+    let job = &first["running"][0];
+    assert_eq!(job["jobid"], 5);
+    assert_eq!(job["level"], "Full");
+    assert_eq!(job["type"], "Backup");
+    assert_eq!(job["status"], "is running");
+    assert!(job["name"]
+        .as_str()
+        .unwrap()
+        .starts_with("backup-bareos-fd."));
+    assert!(job["start_time"].as_str().unwrap().len() == 15);
+    assert_eq!(first["header"]["jobs_running"], 1);
+    let bytes = job["bytes"].as_u64().unwrap();
+    let files = job["files"].as_u64().unwrap();
+    let later = until(
+        || status_json(&mut c),
+        |s| s["running"][0]["bytes"].as_u64() > Some(bytes),
+    );
+    assert!(later["running"][0]["files"].as_u64().unwrap() >= files);
+
+    // Canceled: out of the running list, `Cancel` among the terminated.
+    c.command("cancel jobid=5 yes", Signal::MainPrompt);
+    let after = status_json(&mut c);
+    assert_eq!(after["running"], Value::Array(vec![]));
+    let last = after["terminated"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
+    assert_eq!(last["jobid"], 5);
+    assert_eq!(last["status"], "Cancel");
+    assert_eq!(last["name"], "backup-bareos-fd");
+    assert!(last["bytes"].as_u64().unwrap() >= bytes);
+}
+
+#[test]
+fn rerun_queues_the_same_job_and_level() {
+    let d = TestDirector::builder()
+        .console(ConsoleSpec::new("admin", "secret").tls(TlsPolicy::None))
+        .job_duration(Duration::from_secs(600))
+        .start()
+        .unwrap();
+    let mut c = Client::connect(d.addr(), Transport::Clear, ResourceType::Console, "", "").unwrap();
+    c.login(console("admin", "secret", ProtocolVersion::V2, false))
+        .unwrap();
+    // Job 2 of the fixed catalog is an Incremental of backup-bareos-fd.
+    let queued = texts(&c.command("rerun jobid=2 yes", Signal::Eod));
+    assert_eq!(queued, "Job queued. JobId=5\n");
+    let text = until(
+        || texts(&c.command("status director", Signal::Eod)),
+        |t| t.contains("is running"),
+    );
+    assert!(text.contains("     5 Increme  backup-bareos-fd."), "{text}");
+    // A simulated run can be rerun too; an unknown job id cannot.
+    c.command(".api 2 compact=yes", Signal::MainPrompt);
+    let frames = c.command("rerun jobid=5 yes", Signal::MainPrompt);
+    let doc: Value = serde_json::from_str(&texts(&frames)).unwrap();
+    assert_eq!(doc["result"]["run"]["jobid"], "6");
+    let frames = c.command("rerun jobid=99 yes", Signal::MainPrompt);
+    let doc: Value = serde_json::from_str(&texts(&frames)).unwrap();
+    assert_eq!(
+        doc["error"]["data"]["messages"]["error"][0],
+        "No jobids with the specified options were found.\n"
+    );
+}
+
+#[test]
+fn jobs_over_the_limit_wait_for_a_slot() {
+    let d = TestDirector::builder()
+        .console(ConsoleSpec::new("admin", "secret").tls(TlsPolicy::None))
+        .job_duration(Duration::from_secs(600))
+        .max_running_jobs(1)
+        .start()
+        .unwrap();
+    let mut c = Client::connect(d.addr(), Transport::Clear, ResourceType::Console, "", "").unwrap();
+    c.login(console("admin", "secret", ProtocolVersion::V2, false))
+        .unwrap();
+    c.command("run job=backup-bareos-fd yes", Signal::Eod);
+    c.command("run job=backup-test2-fd yes", Signal::Eod);
+    let text = until(
+        || texts(&c.command("status director", Signal::Eod)),
+        |t| t.contains("is waiting on max total jobs"),
+    );
+    let line = |id: &str| {
+        text.lines()
+            .find(|l| l.starts_with(id))
+            .unwrap()
+            .to_string()
+    };
+    assert!(line("     5 ").ends_with("is running"), "{text}");
+    assert!(
+        line("     6 ").ends_with("is waiting on max total jobs"),
+        "{text}"
+    );
+    // Canceling the running job lets the waiting one run.
+    c.command("cancel jobid=5 yes", Signal::Eod);
+    let text = until(
+        || texts(&c.command("status director", Signal::Eod)),
+        |t| {
+            t.lines()
+                .any(|l| l.starts_with("     6 ") && l.ends_with("is running"))
+        },
+    );
+    assert!(!text.contains("is waiting on max total jobs"), "{text}");
+    // A job that is not running any more cannot be canceled.
+    let answer = texts(&c.command("cancel jobid=5 yes", Signal::Eod));
+    assert_eq!(answer, "No Jobs running.\n");
+}
