@@ -115,10 +115,10 @@ pub(super) fn grouped(n: u64) -> String {
 }
 
 /// A catalog table: header, rows (numeric columns right-aligned).
-struct Table {
-    headers: Vec<&'static str>,
-    rows: Vec<Vec<String>>,
-    numeric: Vec<bool>,
+pub(super) struct Table {
+    pub(super) headers: Vec<&'static str>,
+    pub(super) rows: Vec<Vec<String>>,
+    pub(super) numeric: Vec<bool>,
 }
 
 impl Table {
@@ -159,7 +159,7 @@ impl Table {
     }
 
     /// The API 0 frames: borders and header go with the first row.
-    fn frames(&self, decorated: bool) -> Vec<String> {
+    pub(super) fn frames(&self, decorated: bool) -> Vec<String> {
         let widths = self.widths();
         let headers: Vec<String> = self.headers.iter().map(|h| h.to_string()).collect();
         let border = Self::border(&widths);

@@ -173,3 +173,20 @@ pub(super) async fn cancel(s: &mut Session, args: &[String]) -> Reply {
         }
     }
 }
+
+impl Runs {
+    /// Queues a job started by another command (the restore job of `restore`); its id.
+    pub(super) fn start(&self, name: &str, client: &str, level: &'static str) -> u32 {
+        let mut runs = self.lock();
+        let id = 5 + runs.len() as u32;
+        runs.push(Run {
+            id,
+            name: name.to_string(),
+            client: client.to_string(),
+            level,
+            started: Instant::now(),
+            canceled_at: None,
+        });
+        id
+    }
+}

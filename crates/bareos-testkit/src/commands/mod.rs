@@ -2,11 +2,15 @@
 //! output rules of API modes 0, 1 and 2.
 
 mod catalog;
+mod files;
 mod jobs;
 mod output;
 mod prompts;
+mod restore;
+mod select;
 mod stream;
 mod table;
+mod tree;
 
 use crate::conn::{Conn, ReadError};
 use crate::director::{ConsoleSpec, DirectorConfig};
@@ -46,6 +50,8 @@ pub(crate) struct Session {
     autodisplay: bool,
     gui: bool,
     pub catalog_announced: bool,
+    /// What `restore` keeps between its runs.
+    restore: restore::State,
     /// Messages of the current command, for the API 2 envelope.
     pub messages: Vec<(&'static str, String)>,
 }
@@ -67,6 +73,7 @@ pub(crate) async fn run_session(conn: Conn, who: LoggedIn, config: Arc<DirectorC
         autodisplay: false,
         gui: false,
         catalog_announced: false,
+        restore: restore::State::default(),
         messages: Vec::new(),
     };
     if session.main_loop().await.is_ok() {
@@ -254,7 +261,8 @@ impl Session {
                 stream::run(self, &args).await?;
                 return Ok(Outcome::Done);
             }
-            "status" | "label" | "delete" | "restore" => {
+            "restore" => return restore::run(self, &words[1..]).await,
+            "status" | "label" | "delete" => {
                 return prompts::run(self, command, &args).await;
             }
             _ => {}

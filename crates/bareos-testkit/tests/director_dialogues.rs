@@ -1,0 +1,316 @@
+//! The interactive dialogues of the simulated director compared with what the real
+//! director sent (the recorded transcripts): `restore` with its menu, the file tree,
+//! the bootstrap summary and the restore job's question; prompts cancelled with `.`.
+
+mod common;
+
+use bareos_proto::hello::ResourceType;
+use bareos_proto::{Frame, ProtocolVersion, Signal};
+use bareos_testkit::{ConsoleSpec, Replay, TestDirector, TlsPolicy};
+use common::{console, data, sig, transcripts, Client, Transport};
+
+fn director() -> TestDirector {
+    TestDirector::builder()
+        .console(ConsoleSpec::new("admin notls", "secret").tls(TlsPolicy::None))
+        .start()
+        .unwrap()
+}
+
+fn logged_in(d: &TestDirector) -> Client {
+    let mut c = Client::connect(d.addr(), Transport::Clear, ResourceType::Console, "", "").unwrap();
+    c.login(console("admin notls", "secret", ProtocolVersion::V2, false))
+        .unwrap();
+    c
+}
+
+/// The recorded command-phase steps of a transcript: (request, reply frames).
+fn recorded(name: &str) -> Vec<(String, Vec<Frame>)> {
+    let dir = transcripts().expect("the recordings are part of the crate");
+    let replay = Replay::from_transcript(dir.join(name)).unwrap();
+    replay
+        .expected_requests()
+        .iter()
+        .enumerate()
+        .map(|(i, request)| {
+            let text = String::from_utf8_lossy(request.data().unwrap()).into_owned();
+            (text, replay.reply(i).unwrap().to_vec())
+        })
+        .collect()
+}
+
+/// Reads the reply to `request`: up to the signal `expected` ends with, or as many
+/// frames as `expected` when it ends with a prompt text (API 1).
+fn reply(c: &mut Client, request: &str, expected: &[Frame]) -> Vec<Frame> {
+    match expected.last() {
+        Some(Frame::Signal(s)) => c.command(request, *s),
+        _ => {
+            c.send(request);
+            (0..expected.len()).map(|_| c.expect_frame()).collect()
+        }
+    }
+}
+
+fn text(frames: &[Frame]) -> String {
+    frames
+        .iter()
+        .filter_map(Frame::data)
+        .map(|d| String::from_utf8_lossy(d).into_owned())
+        .collect()
+}
+
+#[test]
+fn restore_menu_cancelled_as_transcript_25() {
+    let d = director();
+    let mut c = logged_in(&d);
+    for (request, expected) in recorded("25-bconsole-restore-menu-cancel.jsonl") {
+        if request == "quit" {
+            break;
+        }
+        assert_eq!(reply(&mut c, &request, &expected), expected, "{request}");
+    }
+}
+
+/// Transcript 26 step by step. Three things differ by nature: the progress ticks (the
+/// tree is built in another order), the `When:` time, and the top of the tree (the
+/// simulated catalog keeps the paths `list files` shows).
+#[test]
+fn restore_tree_and_job_question_as_transcript_26() {
+    let d = director();
+    let mut c = logged_in(&d);
+    for (request, expected) in recorded("26-bconsole-restore-tree-mode-then-no.jsonl") {
+        if request == "quit" {
+            break;
+        }
+        let got = reply(&mut c, &request, &expected);
+        match request.as_str() {
+            "5" => {
+                let ticks = |f: &[Frame]| f.iter().filter(|f| **f == data("+")).count();
+                assert!(ticks(&got) > 30, "{got:?}");
+                let strip = |f: &[Frame]| -> Vec<Frame> {
+                    f.iter().filter(|f| **f != data("+")).cloned().collect()
+                };
+                assert_eq!(strip(&got), strip(&expected));
+            }
+            "ls" => assert_eq!(
+                got,
+                vec![data("var/\n"), data("$ "), sig(Signal::SubPrompt)]
+            ),
+            "done" => {
+                let when = |f: &[Frame]| -> Vec<Frame> {
+                    f.iter()
+                        .map(|f| match f.data() {
+                            Some(d) if d.starts_with(b"Run Restore job") => {
+                                let t = String::from_utf8_lossy(d);
+                                let at = t.find("When:").unwrap();
+                                let end = at + t[at..].find('\n').unwrap();
+                                data(&format!("{}When: <now>{}", &t[..at], &t[end..]))
+                            }
+                            _ => f.clone(),
+                        })
+                        .collect()
+                };
+                assert_eq!(when(&got), when(&expected));
+            }
+            _ => assert_eq!(got, expected, "{request}"),
+        }
+    }
+}
+
+#[test]
+fn restore_menu_in_api_1_as_transcript_17() {
+    let d = director();
+    let mut c = logged_in(&d);
+    c.command(".api 1", Signal::MainPrompt);
+    let steps = recorded("17-pyb-api1-select-yesno-textinput-prompts-raw.jsonl");
+    let at = steps.iter().position(|(r, _)| r == "restore").unwrap();
+    for (request, expected) in &steps[at..at + 2] {
+        assert_eq!(&reply(&mut c, request, expected), expected, "{request}");
+    }
+}
+
+#[test]
+fn restore_by_jobid_asks_for_the_client_and_runs_with_yes() {
+    let d = director();
+    let mut c = logged_in(&d);
+    let menu = text(&c.command("restore", Signal::SubPrompt));
+    assert!(menu.ends_with("Select item:  (1-13): "), "{menu}");
+    let asked = text(&c.command("3", Signal::SubPrompt));
+    assert_eq!(asked, "Enter JobId(s), comma separated, to restore: ");
+    let tree = text(&c.command("3", Signal::SubPrompt));
+    assert!(tree.starts_with("You have selected the following JobId: 3\n\nBuilding directory tree for JobId(s) 3 ...  +"), "{tree}");
+    assert!(
+        tree.contains("\n1,002 files inserted into the tree.\n"),
+        "{tree}"
+    );
+    assert!(tree.ends_with("cwd is: /\n$ "), "{tree}");
+    let cd = text(&c.command(
+        "cd /var/lib/bareos-test/tmp/backup-data-numbered-files",
+        Signal::SubPrompt,
+    ));
+    assert_eq!(
+        cd,
+        "cwd is: /var/lib/bareos-test/tmp/backup-data-numbered-files/\n$ "
+    );
+    assert_eq!(
+        text(&c.command("mark 100?.txt", Signal::SubPrompt)),
+        "10 files newly marked.\n$ "
+    );
+    assert_eq!(
+        text(&c.command("mark 100?.txt", Signal::SubPrompt)),
+        "No files newly marked.\n$ "
+    );
+    assert_eq!(
+        text(&c.command("unmark 1000.txt", Signal::SubPrompt)),
+        "1 file newly unmarked.\n$ "
+    );
+    assert_eq!(
+        text(&c.command("estimate", Signal::SubPrompt)),
+        "1002 total files; 10 marked to be restored; 45 bytes.\n$ "
+    );
+    assert_eq!(
+        text(&c.command("lsmark", Signal::SubPrompt)),
+        "*1001.txt\n*1002.txt\n*1003.txt\n*1004.txt\n*1005.txt\n*1006.txt\n*1007.txt\n*1008.txt\n*1009.txt\n$ "
+    );
+    let bad = c.command("frobnicate", Signal::SubPrompt);
+    assert_eq!(
+        bad[0],
+        data("Invalid command \"frobnicate\". Enter \"done\" to exit.\n")
+    );
+    assert_eq!(
+        text(&c.command("pwd", Signal::SubPrompt)),
+        "cwd is: /var/lib/bareos-test/tmp/backup-data-numbered-files/\n$ "
+    );
+    assert_eq!(
+        text(&c.command("cd nowhere", Signal::SubPrompt)),
+        "Invalid path given.\ncwd is: /var/lib/bareos-test/tmp/backup-data-numbered-files/\n$ "
+    );
+    let help = text(&c.command("help", Signal::SubPrompt));
+    assert!(help.starts_with("  Command    Description\n  =======    ===========\n  abort      abort and do not do restore\n"), "{help}");
+    // Selected by JobId: the client is asked for after the summary.
+    let summary = text(&c.command("done", Signal::SubPrompt));
+    assert!(
+        summary.contains("\n9 files selected to be restored.\n\n"),
+        "{summary}"
+    );
+    assert!(
+        summary.ends_with("Defined Clients:\n1: bareos-fd\n2: test2-fd\nSelect the Client (1-2): "),
+        "{summary}"
+    );
+    let job = text(&c.command("1", Signal::SubPrompt));
+    assert!(
+        job.contains("Backup Client:   bareos-fd\nRestore Client:  bareos-fd\n"),
+        "{job}"
+    );
+    // mod > Where changes the prefix.
+    let menu = text(&c.command("mod", Signal::SubPrompt));
+    assert!(
+        menu.contains("10: Where\n") && menu.ends_with("Select parameter to modify (1-14): "),
+        "{menu}"
+    );
+    assert_eq!(
+        text(&c.command("10", Signal::SubPrompt)),
+        "Please enter the full path prefix for restore (/ for none): "
+    );
+    let shown = text(&c.command("/tmp/back", Signal::SubPrompt));
+    assert!(shown.contains("Where:           /tmp/back\n"), "{shown}");
+    let queued = text(&c.command("yes", Signal::Eod));
+    assert!(queued.starts_with("Job queued. JobId="), "{queued}");
+
+    // Without questions: the most recent backup of a client, all files, done, yes.
+    let all = text(&c.command("restore client=test2-fd select all done yes", Signal::Eod));
+    assert!(
+        all.contains("Automatically selected FileSet: SelfTest\n"),
+        "{all}"
+    );
+    assert!(
+        all.contains(
+            "|     4 | F     |       86 |  139,898 | 2026-11-26 17:44:16 | Full-0001  |\n"
+        ),
+        "{all}"
+    );
+    assert!(all.contains("marked for extraction.\n"), "{all}");
+    assert!(
+        all.contains("\n86 files selected to be restored.\n\n"),
+        "{all}"
+    );
+    assert!(!all.contains("OK to run?"), "{all}");
+    assert!(all.ends_with("Job queued. JobId=6\n"), "{all}");
+}
+
+#[test]
+fn restore_prompts_cancelled_leave_the_session_usable() {
+    let d = director();
+    let mut c = logged_in(&d);
+    // `.` in the tree leaves it as `done` does; nothing marked: no restore.
+    c.command("restore jobid=1", Signal::SubPrompt);
+    let left = c.command(".", Signal::Eod);
+    assert_eq!(left[0], sig(Signal::EndRtree));
+    assert_eq!(text(&left), "No files selected to be restored.\n");
+    // `quit` in the tree: no restore.
+    c.command("restore jobid=1", Signal::SubPrompt);
+    let quit = c.command("quit", Signal::Eod);
+    assert_eq!(text(&quit), "Restore not done.\n");
+    // 13 (Cancel) says nothing.
+    c.command("restore", Signal::SubPrompt);
+    assert_eq!(c.command("13", Signal::Eod), vec![sig(Signal::Eod)]);
+    // A wrong answer is asked again.
+    c.command("restore", Signal::SubPrompt);
+    let again = text(&c.command("14", Signal::SubPrompt));
+    assert_eq!(
+        again,
+        "Please enter a number between 1 and 13\nSelect item:  (1-13): "
+    );
+    let again = text(&c.command("five", Signal::SubPrompt));
+    assert_eq!(
+        again,
+        "Expected a positive integer, got: five\nSelect item:  (1-13): "
+    );
+    // Cancel the client list of item 5.
+    let clients = text(&c.command("5", Signal::SubPrompt));
+    assert_eq!(
+        clients,
+        "Defined Clients:\n1: bareos-fd\n2: test2-fd\nSelect the Client (1-2): "
+    );
+    assert_eq!(
+        text(&c.command(".", Signal::Eod)),
+        "Selection aborted, nothing done.\n"
+    );
+    // The FileSet list of a client with two, cancelled.
+    let filesets = text(&c.command("restore client=bareos-fd current select", Signal::SubPrompt));
+    assert!(filesets.ends_with("The defined FileSet resources are:\n1: NumberedFiles\n2: SelfTest\nSelect FileSet resource (1-2): "), "{filesets}");
+    assert_eq!(
+        text(&c.command(".", Signal::Eod)),
+        "Selection aborted, nothing done.\nNo FileSet found for client \"bareos-fd\".\n"
+    );
+    // The restore job question cancelled.
+    c.command(
+        "restore client=bareos-fd fileset=SelfTest select all done",
+        Signal::SubPrompt,
+    );
+    assert_eq!(text(&c.command(".", Signal::Eod)), "Job not run.\n");
+    // Unknown keywords and JobIds.
+    assert_eq!(
+        text(&c.command("restore frob=1", Signal::Eod)),
+        "Unknown keyword: frob\n"
+    );
+    assert_eq!(
+        text(&c.command("restore jobid=99", Signal::Eod)),
+        "Unable to get Job record for JobId=99: ERR=No Job found for JobId 99\n\n"
+    );
+    // A job without files: no tree; all of them finds nothing to read.
+    let asked = text(&c.command("restore jobid=2", Signal::SubPrompt));
+    assert!(asked.ends_with("Most likely your retention policy pruned the files.\n\nDo you want to restore all the files? (yes|no): "), "{asked}");
+    let regexp = text(&c.command("no", Signal::SubPrompt));
+    assert_eq!(
+        regexp,
+        "\nRegexp matching files to restore? (empty to abort): "
+    );
+    assert_eq!(text(&c.command("", Signal::Eod)), "Restore not done.\n");
+    c.command("restore jobid=2", Signal::SubPrompt);
+    assert_eq!(
+        text(&c.command("yes", Signal::Eod)),
+        "No files found to read. No bootstrap file written.\nNo files selected to be restored.\n"
+    );
+    // The session goes on.
+    assert_eq!(text(&c.command("whoami", Signal::Eod)), "admin notls\n");
+}
