@@ -314,3 +314,73 @@ fn restore_prompts_cancelled_leave_the_session_usable() {
     // The session goes on.
     assert_eq!(text(&c.command("whoami", Signal::Eod)), "admin notls\n");
 }
+
+/// Each dialogue starts its jobs right before it: a simulated job runs for about two
+/// seconds.
+#[test]
+fn cancel_selects_and_confirms_as_the_director() {
+    let d = director();
+    let mut c = logged_in(&d);
+    assert_eq!(
+        text(&c.command("cancel", Signal::Eod)),
+        "No Jobs running.\n"
+    );
+    assert_eq!(
+        text(&c.command("cancel jobid=42", Signal::Eod)),
+        "JobId 42 is not running. Use Job name to cancel inactive jobs.\nNo Jobs running.\n"
+    );
+    // One job: chosen at once, then confirmed; `no` keeps it, `yes` cancels it.
+    c.command("run job=backup-bareos-fd yes", Signal::Eod);
+    let asked = text(&c.command("cancel", Signal::SubPrompt));
+    assert!(
+        asked.starts_with("Automatically selected Job: JobId=5 Job=backup-bareos-fd.20"),
+        "{asked}"
+    );
+    assert!(asked.ends_with("_05\nConfirm cancel (yes/no): "), "{asked}");
+    let again = text(&c.command("maybe", Signal::SubPrompt));
+    assert_eq!(
+        again,
+        "Invalid response. You must answer YES or NO.\nConfirm cancel (yes/no): "
+    );
+    assert_eq!(c.command("no", Signal::Eod), vec![sig(Signal::Eod)]);
+    c.command("cancel", Signal::SubPrompt);
+    let canceled = text(&c.command("yes", Signal::Eod));
+    assert!(canceled.contains(" marked to be canceled.\n"), "{canceled}");
+    // Two jobs: the list, no confirmation; a cancelled list cancels nothing.
+    c.command("run job=backup-bareos-fd yes", Signal::Eod);
+    c.command("run job=backup-test2-fd yes", Signal::Eod);
+    let list = text(&c.command("cancel", Signal::SubPrompt));
+    assert!(
+        list.starts_with("Select Job:\n1: JobId=6 Job=backup-bareos-fd."),
+        "{list}"
+    );
+    assert!(list.contains("\n2: JobId=7 Job=backup-test2-fd."), "{list}");
+    assert!(list.ends_with("Choose Job to cancel (1-2): "), "{list}");
+    assert_eq!(
+        text(&c.command(".", Signal::Eod)),
+        "Selection aborted, nothing done.\n"
+    );
+    c.command("cancel", Signal::SubPrompt);
+    let canceled = text(&c.command("2", Signal::Eod));
+    assert!(
+        canceled.starts_with("JobId 7, Job backup-test2-fd.")
+            || canceled.starts_with("2001 Job backup-test2-fd."),
+        "{canceled}"
+    );
+    // all: each job named, one confirmation.
+    c.command("run job=backup-test2-fd yes", Signal::Eod);
+    let all = text(&c.command("cancel all", Signal::SubPrompt));
+    assert!(all.contains("Selected Job 8 for cancelling\n"), "{all}");
+    assert!(all.ends_with("Confirm cancel (yes/no): "), "{all}");
+    let done = text(&c.command("yes", Signal::Eod));
+    assert!(done.contains("marked to be canceled.\n"), "{done}");
+    // By name, with yes (as the API clients do); then it is no longer running.
+    c.command("run job=backup-test2-fd yes", Signal::Eod);
+    let named = text(&c.command("cancel job=backup-test2-fd yes", Signal::Eod));
+    assert!(named.contains("marked to be canceled.\n"), "{named}");
+    let again = text(&c.command("cancel ujobid=backup-test2-fd yes", Signal::Eod));
+    assert!(
+        again.starts_with("Warning Job backup-test2-fd is not running. Continuing anyway ...\n"),
+        "{again}"
+    );
+}

@@ -1,5 +1,6 @@
 //! The interactive console driven through a pseudo-terminal: completion, history file,
-//! a selection prompt, Ctrl-C at a prompt, @output/@tee and the root refusal.
+//! selection prompts, Ctrl-C at a prompt, @output/@tee, the root refusal, and the
+//! dialogues of run, restore and cancel with the test director.
 
 mod common;
 
@@ -263,6 +264,44 @@ fn run_confirmation_answered_modified_and_cancelled() {
     s.expect("OK to run? (yes/mod/no): ").unwrap();
     s.send("\x03").unwrap();
     s.expect("Job not run.").unwrap();
+    s.expect("*").unwrap();
+    s.send_line("quit").unwrap();
+    s.expect(Eof).unwrap();
+}
+
+#[test]
+fn cancel_of_a_running_job_from_its_selection_list() {
+    let dir = director();
+    let home = tempfile::tempdir().unwrap();
+    let mut s = spawn(home.path(), dir.port(), &[]);
+    // A simulated job runs for about two seconds: each step starts its jobs first.
+    s.send_line("run job=backup-bareos-fd yes").unwrap();
+    s.expect("Job queued. JobId=5").unwrap();
+    s.expect("*").unwrap();
+    s.send_line("run job=backup-test2-fd yes").unwrap();
+    s.expect("Job queued. JobId=6").unwrap();
+    s.expect("*").unwrap();
+    s.send_line("cancel").unwrap();
+    s.expect("Select Job:").unwrap();
+    s.expect("2: JobId=6 Job=backup-test2-fd.").unwrap();
+    s.expect("Choose Job to cancel (1-2): ").unwrap();
+    s.send_line("2").unwrap();
+    s.expect("marked to be canceled.").unwrap();
+    s.expect("*").unwrap();
+    // One job left: chosen at once and confirmed; Ctrl-C keeps it running.
+    s.send_line("cancel").unwrap();
+    s.expect("Automatically selected Job: JobId=5 Job=backup-bareos-fd.")
+        .unwrap();
+    s.expect("Confirm cancel (yes/no): ").unwrap();
+    s.send("\x03").unwrap();
+    s.expect("*").unwrap();
+    s.send_line("cancel").unwrap();
+    s.expect("Confirm cancel (yes/no): ").unwrap();
+    s.send_line("yes").unwrap();
+    s.expect("marked to be canceled.").unwrap();
+    s.expect("*").unwrap();
+    s.send_line("cancel").unwrap();
+    s.expect("No Jobs running.").unwrap();
     s.expect("*").unwrap();
     s.send_line("quit").unwrap();
     s.expect(Eof).unwrap();

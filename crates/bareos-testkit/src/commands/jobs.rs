@@ -150,30 +150,6 @@ pub(super) async fn run(s: &mut Session, args: &[String]) -> Reply {
     ))
 }
 
-/// `cancel jobid=N [yes]`.
-pub(super) async fn cancel(s: &mut Session, args: &[String]) -> Reply {
-    let id: Option<u32> = value(args, "jobid").and_then(|v| v.parse().ok());
-    let found = id.and_then(|id| {
-        let mut runs = s.config.runs.lock();
-        let run = runs.iter_mut().find(|r| r.id == id)?;
-        if run.canceled_at.is_none() {
-            run.canceled_at = Some(Instant::now());
-        }
-        Some(run.name.clone())
-    });
-    match (id, found) {
-        (Some(id), Some(name)) => {
-            s.text(format!("JobId {id}, Job {name} marked to be canceled.\n"))
-                .await?;
-            Ok((true, Json::obj()))
-        }
-        _ => {
-            s.error_msg("No Jobs running.\n").await?;
-            Ok((false, Json::obj()))
-        }
-    }
-}
-
 impl Runs {
     /// Queues a job started by another command (the restore job of `restore`); its id.
     pub(super) fn start(&self, name: &str, client: &str, level: &'static str) -> u32 {
@@ -188,5 +164,32 @@ impl Runs {
             canceled_at: None,
         });
         id
+    }
+
+    /// The unique job name of a run (`NAME.YYYY-MM-DD_HH.MM.SS_NN`, the time it
+    /// started), `None` for an unknown id.
+    pub(super) fn unique_name(&self, id: u32) -> Option<String> {
+        let runs = self.lock();
+        let run = runs.iter().find(|r| r.id == id)?;
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        let started = now.saturating_sub(run.started.elapsed().as_secs());
+        let stamp = super::prompts::time_text(started)
+            .replace(' ', "_")
+            .replace(':', ".");
+        Some(format!("{}.{stamp}_{:02}", run.name, run.id))
+    }
+
+    /// Marks a run canceled; `false` if it is unknown or already canceled.
+    pub(super) fn cancel(&self, id: u32) -> bool {
+        let mut runs = self.lock();
+        match runs.iter_mut().find(|r| r.id == id) {
+            Some(run) if run.canceled_at.is_none() => {
+                run.canceled_at = Some(Instant::now());
+                true
+            }
+            _ => false,
+        }
     }
 }

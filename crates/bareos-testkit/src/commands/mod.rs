@@ -1,6 +1,7 @@
 //! The command phase of the simulated director: the main loop, command dispatch and the
 //! output rules of API modes 0, 1 and 2.
 
+mod cancel;
 mod catalog;
 mod files;
 mod jobs;
@@ -262,6 +263,7 @@ impl Session {
                 return Ok(Outcome::Done);
             }
             "restore" => return restore::run(self, &words[1..]).await,
+            "cancel" => return cancel::run(self, &words[1..]).await,
             "status" | "label" | "delete" => {
                 return prompts::run(self, command, &args).await;
             }
@@ -291,7 +293,6 @@ impl Session {
             ".help" => catalog::dot_help(self, args).await,
             "list" | "llist" => catalog::list(self, command == "llist", args).await,
             "run" => jobs::run(self, args).await,
-            "cancel" => jobs::cancel(self, args).await,
             ".jobs" | ".clients" | ".pools" | ".filesets" | ".storages" | ".schedule"
             | ".catalogs" | ".levels" => catalog::dot_list(self, command).await,
             // `.messages` shows them only with autodisplay on (ua_output.cc).

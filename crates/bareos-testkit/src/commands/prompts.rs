@@ -45,6 +45,11 @@ pub(super) fn now_text() -> String {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
+    time_text(secs)
+}
+
+/// `YYYY-MM-DD HH:MM:SS` (UTC) of seconds since 1970.
+pub(super) fn time_text(secs: u64) -> String {
     let (days, rest) = (secs / 86_400, secs % 86_400);
     // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
     let z = days as i64 + 719_468;
