@@ -222,8 +222,8 @@ fn yes_no_text_input_and_restore_tree() {
         data("Volume \"Vol1\" labeled (simulated).\n")
     );
     c.command(".api 1", Signal::MainPrompt);
-    c.send("delete volume=X");
-    let prompt = data("Are you sure you want to delete Volume \"X\"? (yes/no): ");
+    c.send("delete volume=Full-0001");
+    let prompt = data("Are you sure you want to delete Volume \"Full-0001\"? (yes/no): ");
     let mut frames = Vec::new();
     while frames.last() != Some(&prompt) {
         frames.push(c.expect_frame());

@@ -116,14 +116,17 @@ fn restore_tree_and_job_question_as_transcript_26() {
     }
 }
 
+/// The restore menu, the label prompt and the delete question of transcript 17, in
+/// API 1, all cancelled or refused.
 #[test]
-fn restore_menu_in_api_1_as_transcript_17() {
+fn prompts_in_api_1_as_transcript_17() {
     let d = director();
     let mut c = logged_in(&d);
     c.command(".api 1", Signal::MainPrompt);
     let steps = recorded("17-pyb-api1-select-yesno-textinput-prompts-raw.jsonl");
     let at = steps.iter().position(|(r, _)| r == "restore").unwrap();
-    for (request, expected) in &steps[at..at + 2] {
+    assert_eq!(steps[at + 4].0, "delete volume=Full-0001");
+    for (request, expected) in &steps[at..at + 6] {
         assert_eq!(&reply(&mut c, request, expected), expected, "{request}");
     }
 }
@@ -382,5 +385,67 @@ fn cancel_selects_and_confirms_as_the_director() {
     assert!(
         again.starts_with("Warning Job backup-test2-fd is not running. Continuing anyway ...\n"),
         "{again}"
+    );
+}
+
+#[test]
+fn delete_asks_what_and_confirms_as_the_director() {
+    let d = director();
+    let mut c = logged_in(&d);
+    let asked = text(&c.command("delete", Signal::SubPrompt));
+    assert!(asked.starts_with("Automatically selected Catalog: MyCatalog\nUsing Catalog \"MyCatalog\"\nIn general it is not a good idea to delete either a\nPool or a Volume since they may contain data.\n\n"), "{asked}");
+    assert!(asked.ends_with("You have the following choices:\n1: volume\n2: pool\n3: jobid\n4: storage\nChoose catalog item to delete (1-4): "), "{asked}");
+    assert_eq!(
+        text(&c.command("3", Signal::SubPrompt)),
+        "Enter JobId to delete: "
+    );
+    assert_eq!(
+        text(&c.command("7", Signal::Eod)),
+        "Jobid 7 and associated records deleted from the catalog.\n"
+    );
+    c.command("delete", Signal::SubPrompt);
+    assert_eq!(
+        text(&c.command(".", Signal::Eod)),
+        "Selection aborted, nothing done.\nNothing done.\n"
+    );
+    assert_eq!(
+        text(&c.command("delete jobid=3,5-6,x", Signal::Eod)),
+        "Illegal JobId x ignored\nJobid 3 and associated records deleted from the catalog.\nJobid 5 and associated records deleted from the catalog.\nJobid 6 and associated records deleted from the catalog.\n"
+    );
+    let many = text(&c.command("delete jobid=1-30", Signal::SubPrompt));
+    assert_eq!(
+        many,
+        "Are you sure you want to delete 29 JobIds ? (yes/no): "
+    );
+    assert_eq!(c.command("no", Signal::Eod), vec![sig(Signal::Eod)]);
+    // Pools: the list and the question.
+    let pools = text(&c.command("delete pool", Signal::SubPrompt));
+    assert_eq!(pools, "Defined Pools:\n1: Scratch\n2: Incremental\n3: Full\n4: Differential\nSelect the Pool (1-4): ");
+    assert_eq!(
+        text(&c.command("2", Signal::SubPrompt)),
+        "Are you sure you want to delete Pool \"Incremental\"? (yes/no): "
+    );
+    assert_eq!(c.command("no", Signal::Eod), vec![sig(Signal::Eod)]);
+    // A volume chosen by MediaId, confirmed.
+    c.command("delete volume pool=Full", Signal::SubPrompt);
+    let asked = text(&c.command("*1", Signal::SubPrompt));
+    assert!(
+        asked.ends_with("Are you sure you want to delete Volume \"Full-0001\"? (yes/no): "),
+        "{asked}"
+    );
+    assert_eq!(
+        text(&c.command("yes", Signal::Eod)),
+        "Deleted 3 jobs and associated records deleted from the catalog (jobids: 1,3,4).\nVolume Full-0001 deleted.\n"
+    );
+    assert_eq!(
+        text(&c.command("delete volume=Nope yes", Signal::Eod)),
+        "Media record for Volume \"Nope\" not found.\n"
+    );
+    // API 2: what was deleted.
+    c.command(".api 2 compact=yes", Signal::MainPrompt);
+    let json = text(&c.command("delete jobid=7 yes", Signal::MainPrompt));
+    assert_eq!(
+        json,
+        r#"{"jsonrpc":"2.0","id":null,"result":{"deleted":{"jobids":["7"]}}}"#
     );
 }

@@ -3,6 +3,7 @@
 
 mod cancel;
 mod catalog;
+mod delete;
 mod files;
 mod jobs;
 mod output;
@@ -264,7 +265,8 @@ impl Session {
             }
             "restore" => return restore::run(self, &words[1..]).await,
             "cancel" => return cancel::run(self, &words[1..]).await,
-            "status" | "label" | "delete" => {
+            "delete" => return delete::run(self, &words[1..]).await,
+            "status" | "label" => {
                 return prompts::run(self, command, &args).await;
             }
             _ => {}

@@ -1,5 +1,5 @@
-//! Built-ins that ask questions: `run` (yes/mod/no), `status` (client selection),
-//! `delete volume=` (yes/no) and `label` (text input).
+//! Built-ins that ask questions: `run` (yes/mod/no), `status` (client selection) and
+//! `label` (text input).
 
 use super::select::{Answer, Choice};
 use super::{catalog, Outcome, Session};
@@ -162,7 +162,6 @@ pub(super) async fn run(s: &mut Session, command: &str, args: &[String]) -> io::
     s.begin().await?;
     let outcome = match command {
         "status" => status(s, args).await?,
-        "delete" => delete(s, args).await?,
         _ => label(s, args).await?,
     };
     match outcome {
@@ -224,29 +223,6 @@ async fn status(s: &mut Session, args: &[String]) -> Step {
     ) {
         s.text(line).await?;
     }
-    Ok(Some((true, Json::obj())))
-}
-
-async fn delete(s: &mut Session, args: &[String]) -> Step {
-    let Some(volume) = value(args, "volume").map(str::to_string) else {
-        s.error_msg("The test director only simulates \"delete volume=<name>\".\n")
-            .await?;
-        return Ok(Some((false, Json::obj())));
-    };
-    if !has(args, "yes") && s.api != 2 {
-        s.warning_msg(format!(
-            "\nThis command will delete volume {volume}\nand all Jobs saved on that volume from the Catalog\n"
-        ))
-        .await?;
-        let prompt = format!("Are you sure you want to delete Volume \"{volume}\"? (yes/no): ");
-        match s.ask_yes_no(&prompt).await? {
-            None => return Ok(None),
-            Some(false) => return Ok(Some((true, Json::obj()))),
-            Some(true) => {}
-        }
-    }
-    s.info_msg(format!("Volume \"{volume}\" deleted (simulated).\n"))
-        .await?;
     Ok(Some((true, Json::obj())))
 }
 

@@ -266,7 +266,7 @@ async fn restore(s: &mut Session, args: &Args) -> io::Result<Step<()>> {
             return Ok(Step::Fail);
         }
     }
-    open_private_catalog(s, args).await?;
+    open_catalog(s, args).await?;
     let mut rx = Rx {
         all: args.has("all"),
         ..Rx::default()
@@ -330,9 +330,14 @@ async fn restore(s: &mut Session, args: &Args) -> io::Result<Step<()>> {
     run_restore_job(s, job, args.has("yes")).await
 }
 
-/// `OpenClientDb(ua, true)`: the first restore of a console opens its own catalog
-/// connection; the catalog is chosen from `client=` or automatically.
-async fn open_private_catalog(s: &mut Session, args: &Args) -> io::Result<()> {
+/// `OpenClientDb(ua, true)` of the commands with their own catalog connection
+/// (`restore`, `delete`): the first of a console opens it; the catalog is chosen from
+/// `client=` or automatically.
+pub(super) async fn open_private_catalog(s: &mut Session, args: &[String]) -> io::Result<()> {
+    open_catalog(s, &Args::parse(args)).await
+}
+
+async fn open_catalog(s: &mut Session, args: &Args) -> io::Result<()> {
     if s.restore.private_catalog {
         return Ok(());
     }
