@@ -4,6 +4,7 @@
 use super::select::{Answer, Choice};
 use super::{catalog, Outcome, Session};
 use crate::json::Json;
+use bareos_proto::Signal;
 use std::io;
 
 /// What the user decided at `OK to run? (yes/mod/no):`.
@@ -69,16 +70,27 @@ pub(super) fn time_text(secs: u64) -> String {
     )
 }
 
-/// The job settings `run` shows before asking (`DisplayJobParameters`, backup jobs).
-fn job_parameters(name: &str, client: &str, level: &str) -> String {
-    let pool = match level {
-        "Full" | "VirtualFull" => "Full (From Job FullPool override)".to_string(),
-        "Differential" => "Differential (From Job DiffPool override)".to_string(),
-        _ => "Incremental (From Job IncPool override)".to_string(),
+/// The job settings `run` shows before asking (`DisplayJobParameters`, backup jobs): the
+/// console layout in API 0, `Type:` and `Title:` with bare resource names in API 1/2.
+fn job_parameters(name: &str, client: &str, level: &str, api: u8) -> String {
+    let (pool, source) = match level {
+        "Full" | "VirtualFull" => ("Full", "FullPool"),
+        "Differential" => ("Differential", "DiffPool"),
+        _ => ("Incremental", "IncPool"),
     };
+    let when = now_text();
+    if api > 0 {
+        let next_pool = if level == "VirtualFull" {
+            "NextPool: *None*\n"
+        } else {
+            ""
+        };
+        return format!(
+            "Type: Backup\nTitle: Run Backup Job\nJobName:  {name}\nLevel:    {level}\nClient:   {client}\nFormat:   Native\nFileSet:  SelfTest\nPool:     {pool}\n{next_pool}Storage:  File\nWhen:     {when}\nPriority: 10\n"
+        );
+    }
     format!(
-        "Run Backup job\nJobName:  {name}\nLevel:    {level}\nClient:   {client}\nFormat:   Native\nFileSet:  SelfTest\nPool:     {pool}\nStorage:  File (From Job resource)\nWhen:     {}\nPriority: 10\n",
-        now_text()
+        "Run Backup job\nJobName:  {name}\nLevel:    {level}\nClient:   {client}\nFormat:   Native\nFileSet:  SelfTest\nPool:     {pool} (From Job {source} override)\nStorage:  File (From Job resource)\nWhen:     {when}\nPriority: 10\n"
     )
 }
 
@@ -96,7 +108,10 @@ pub(super) async fn confirm_run(
         s.text("Using Catalog \"MyCatalog\"\n").await?;
     }
     loop {
-        s.text(job_parameters(name, client, level)).await?;
+        if s.api > 0 {
+            s.conn.signal(Signal::RunCmd).await?;
+        }
+        s.text(job_parameters(name, client, level, s.api)).await?;
         let answer = loop {
             match s.ask("OK to run? (yes/mod/no): ").await? {
                 Answer::Gone => return Ok(RunDecision::Gone),
