@@ -251,19 +251,19 @@ def test_json_prompt_raises_and_leaves_the_connection_usable(td):
         director.call("restore")
     data = info.value.jsondata["error"]
     assert data["code"] == 2
-    assert b"$ " in data["data"]
+    assert b"Select item:  (1-13): " in data["data"]
     assert str(info.value).startswith("Expecting value: line 1 column 1 (char 0): ")
-    assert "cwd is: /" in str(info.value)
+    assert "List last 20 Jobs run" in str(info.value)
     assert "pools" in director.call("list pools")
 
 
 def test_json_interactive_prints_the_prompt_and_goes_on(td, monkeypatch, capsys):
     director = connect(td, "admin", cls=bareos.bsock.DirectorConsoleJson)
-    lines = iter(["restore", "whoami", "quit"])
+    lines = iter(["restore", "13", "whoami", "quit"])
     monkeypatch.setattr("builtins.input", lambda prompt="": next(lines))
     assert director.interactive() is True
     out = capsys.readouterr().out
-    assert "cwd is: /" in out
+    assert "Select the most recent backup for a client" in out
     assert "'whoami': 'admin'" in out
 
 

@@ -222,8 +222,8 @@ fn yes_no_text_input_and_restore_tree() {
         data("Volume \"Vol1\" labeled (simulated).\n")
     );
     c.command(".api 1", Signal::MainPrompt);
-    c.send("delete volume=X");
-    let prompt = data("Are you sure you want to delete Volume \"X\"? (yes/no): ");
+    c.send("delete volume=Full-0001");
+    let prompt = data("Are you sure you want to delete Volume \"Full-0001\"? (yes/no): ");
     let mut frames = Vec::new();
     while frames.last() != Some(&prompt) {
         frames.push(c.expect_frame());
@@ -237,20 +237,31 @@ fn yes_no_text_input_and_restore_tree() {
         vec![sig(Signal::CmdOk), sig(Signal::MainPrompt)]
     );
     c.command(".api 0", Signal::Eod);
-    let reply = c.command("restore", Signal::SubPrompt);
+    let reply = c.command("restore jobid=1", Signal::SubPrompt);
     assert!(reply.contains(&sig(Signal::StartRtree)));
     assert!(reply.contains(&data("cwd is: /\n")));
     assert_eq!(
         c.command("ls", Signal::SubPrompt),
-        vec![data("srv/\n"), data("$ "), sig(Signal::SubPrompt)]
+        vec![data("var/\n"), data("$ "), sig(Signal::SubPrompt)]
     );
-    c.command("cd srv/data", Signal::SubPrompt);
+    c.command(
+        "cd var/lib/bareos-test/tmp/data/build/src/tests",
+        Signal::SubPrompt,
+    );
     assert_eq!(
-        c.command("mark *", Signal::SubPrompt)[0],
-        data("3 files newly marked.\n")
+        c.command("mark *.c", Signal::SubPrompt)[0],
+        data("8 files newly marked.\n")
     );
-    let done = c.command("done", Signal::Eod);
+    let done = c.command("done", Signal::SubPrompt);
     assert_eq!(done[0], sig(Signal::EndRtree));
+    assert!(done.contains(&data("\n8 files selected to be restored.\n\n")));
+    // Selected by JobId: the client comes from the list.
+    assert!(done.contains(&data("Select the Client (1-2): ")));
+    c.command("1", Signal::SubPrompt);
+    assert_eq!(
+        c.command("no", Signal::Eod),
+        vec![data("Job not run.\n"), sig(Signal::Eod)]
+    );
 }
 
 #[test]

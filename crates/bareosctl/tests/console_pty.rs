@@ -1,5 +1,6 @@
 //! The interactive console driven through a pseudo-terminal: completion, history file,
-//! a selection prompt, Ctrl-C at a prompt, @output/@tee and the root refusal.
+//! selection prompts, Ctrl-C at a prompt, @output/@tee, the root refusal, and the
+//! dialogues of run, restore and cancel with the test director.
 
 mod common;
 
@@ -78,14 +79,115 @@ fn restore_tree_completion_and_done() {
     let dir = director();
     let home = tempfile::tempdir().unwrap();
     let mut s = spawn(home.path(), dir.port(), &[]);
-    s.send_line("restore").unwrap();
+    s.send_line("restore client=bareos-fd fileset=SelfTest select")
+        .unwrap();
     s.expect("$ ").unwrap();
     s.send("mar\t").unwrap();
     s.expect("mark").unwrap();
     s.send("\r").unwrap();
+    s.expect("No files marked.").unwrap();
     s.expect("$ ").unwrap();
     s.send_line("done").unwrap();
-    s.expect("files selected to be restored").unwrap();
+    s.expect("No files selected to be restored.").unwrap();
+    s.expect("*").unwrap();
+    s.send_line("quit").unwrap();
+    s.expect(Eof).unwrap();
+}
+
+#[test]
+fn restore_selected_in_the_menu_and_the_tree_to_the_final_yes() {
+    let dir = director();
+    let home = tempfile::tempdir().unwrap();
+    let mut s = spawn(home.path(), dir.port(), &[]);
+    s.send_line("restore").unwrap();
+    s.expect("12: Select full restore to a specified Job date")
+        .unwrap();
+    s.expect("Select item:  (1-13): ").unwrap();
+    s.send_line("5").unwrap();
+    s.expect("Defined Clients:").unwrap();
+    s.expect("Select the Client (1-2): ").unwrap();
+    s.send_line("1").unwrap();
+    s.expect("2: SelfTest").unwrap();
+    s.expect("Select FileSet resource (1-2): ").unwrap();
+    s.send_line("2").unwrap();
+    s.expect("You have selected the following JobId: 1")
+        .unwrap();
+    s.expect("86 files inserted into the tree.").unwrap();
+    s.expect("cwd is: /").unwrap();
+    s.expect("$ ").unwrap();
+    s.send_line("cd /var/lib/bareos-test/tmp/data/weird-files/simple-dir-1")
+        .unwrap();
+    s.expect("cwd is: /var/lib/bareos-test/tmp/data/weird-files/simple-dir-1/")
+        .unwrap();
+    s.expect("$ ").unwrap();
+    s.send_line("ls").unwrap();
+    s.expect("other-file2.txt").unwrap();
+    s.expect("$ ").unwrap();
+    s.send_line("mark other-file1.txt").unwrap();
+    s.expect("1 file newly marked.").unwrap();
+    s.expect("$ ").unwrap();
+    s.send_line("cd ..").unwrap();
+    s.expect("$ ").unwrap();
+    s.send_line("mark simple-dir-2").unwrap();
+    s.expect("3 files newly marked.").unwrap();
+    s.expect("$ ").unwrap();
+    s.send_line("unmark simple-dir-2/file2.txt").unwrap();
+    s.expect("1 file newly unmarked.").unwrap();
+    s.expect("$ ").unwrap();
+    s.send_line("estimate").unwrap();
+    s.expect("86 total files; 6 marked to be restored;")
+        .unwrap();
+    s.expect("$ ").unwrap();
+    s.send_line("done").unwrap();
+    s.expect("Bootstrap records written to /var/lib/bareos-test/working/bareos-dir.restore.1.bsr")
+        .unwrap();
+    s.expect("Full-0001").unwrap();
+    s.expect("3 files selected to be restored.").unwrap();
+    s.expect("Run Restore job").unwrap();
+    s.expect("Backup Client:   bareos-fd").unwrap();
+    s.expect("OK to run? (yes/mod/no): ").unwrap();
+    s.send_line("yes").unwrap();
+    s.expect("Job queued. JobId=").unwrap();
+    s.expect("*").unwrap();
+    s.send_line("quit").unwrap();
+    s.expect(Eof).unwrap();
+}
+
+#[test]
+fn restore_prompts_cancelled_with_a_period_and_with_ctrl_c() {
+    let dir = director();
+    let home = tempfile::tempdir().unwrap();
+    let mut s = spawn(home.path(), dir.port(), &[]);
+    // A period at the menu.
+    s.send_line("restore").unwrap();
+    s.expect("Select item:  (1-13): ").unwrap();
+    s.send_line(".").unwrap();
+    s.expect("Selection aborted, nothing done.").unwrap();
+    s.expect("*").unwrap();
+    // Ctrl-C at the client list.
+    s.send_line("restore").unwrap();
+    s.expect("Select item:  (1-13): ").unwrap();
+    s.send_line("5").unwrap();
+    s.expect("Select the Client (1-2): ").unwrap();
+    s.send("\x03").unwrap();
+    s.expect("Selection aborted, nothing done.").unwrap();
+    s.expect("*").unwrap();
+    // Ctrl-C in the tree leaves it as done does.
+    s.send_line("restore jobid=3").unwrap();
+    s.expect("$ ").unwrap();
+    s.send("\x03").unwrap();
+    s.expect("No files selected to be restored.").unwrap();
+    s.expect("*").unwrap();
+    // A period at the restore job's question.
+    s.send_line("restore client=test2-fd select all done")
+        .unwrap();
+    s.expect("OK to run? (yes/mod/no): ").unwrap();
+    s.send_line(".").unwrap();
+    s.expect("Job not run.").unwrap();
+    s.expect("*").unwrap();
+    // The session is usable.
+    s.send_line("version").unwrap();
+    s.expect("bareos-dir Version").unwrap();
     s.expect("*").unwrap();
     s.send_line("quit").unwrap();
     s.expect(Eof).unwrap();
@@ -162,6 +264,44 @@ fn run_confirmation_answered_modified_and_cancelled() {
     s.expect("OK to run? (yes/mod/no): ").unwrap();
     s.send("\x03").unwrap();
     s.expect("Job not run.").unwrap();
+    s.expect("*").unwrap();
+    s.send_line("quit").unwrap();
+    s.expect(Eof).unwrap();
+}
+
+#[test]
+fn cancel_of_a_running_job_from_its_selection_list() {
+    let dir = director();
+    let home = tempfile::tempdir().unwrap();
+    let mut s = spawn(home.path(), dir.port(), &[]);
+    // A simulated job runs for about two seconds: each step starts its jobs first.
+    s.send_line("run job=backup-bareos-fd yes").unwrap();
+    s.expect("Job queued. JobId=5").unwrap();
+    s.expect("*").unwrap();
+    s.send_line("run job=backup-test2-fd yes").unwrap();
+    s.expect("Job queued. JobId=6").unwrap();
+    s.expect("*").unwrap();
+    s.send_line("cancel").unwrap();
+    s.expect("Select Job:").unwrap();
+    s.expect("2: JobId=6 Job=backup-test2-fd.").unwrap();
+    s.expect("Choose Job to cancel (1-2): ").unwrap();
+    s.send_line("2").unwrap();
+    s.expect("marked to be canceled.").unwrap();
+    s.expect("*").unwrap();
+    // One job left: chosen at once and confirmed; Ctrl-C keeps it running.
+    s.send_line("cancel").unwrap();
+    s.expect("Automatically selected Job: JobId=5 Job=backup-bareos-fd.")
+        .unwrap();
+    s.expect("Confirm cancel (yes/no): ").unwrap();
+    s.send("\x03").unwrap();
+    s.expect("*").unwrap();
+    s.send_line("cancel").unwrap();
+    s.expect("Confirm cancel (yes/no): ").unwrap();
+    s.send_line("yes").unwrap();
+    s.expect("marked to be canceled.").unwrap();
+    s.expect("*").unwrap();
+    s.send_line("cancel").unwrap();
+    s.expect("No Jobs running.").unwrap();
     s.expect("*").unwrap();
     s.send_line("quit").unwrap();
     s.expect(Eof).unwrap();

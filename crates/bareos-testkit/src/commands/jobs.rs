@@ -285,22 +285,11 @@ pub(super) async fn run(s: &mut Session, args: &[String]) -> Reply {
         "Differential" => "D",
         _ => "I",
     };
-    let id = {
-        let mut runs = s.config.runs.lock();
-        let id = s.config.catalog.next_jobid() + runs.len() as u32;
-        let outcome = super::outcome(&s.config, name);
-        runs.push(Run {
-            id,
-            name: name.to_string(),
-            client: job.to_string(),
-            level,
-            started: Instant::now(),
-            started_at: UtcTime::now(),
-            canceled_at: None,
-            outcome,
-        });
-        id
-    };
+    let outcome = super::outcome(&s.config, name);
+    let id = s
+        .config
+        .runs
+        .start(s.config.catalog.next_jobid(), name, job, level, outcome);
     s.text(format!("Job queued. JobId={id}\n")).await?;
     Ok((
         true,
@@ -336,35 +325,50 @@ pub(super) async fn rerun(s: &mut Session, args: &[String]) -> Reply {
     run(s, &run_args).await
 }
 
-/// `cancel jobid=N [yes]`.
-pub(super) async fn cancel(s: &mut Session, args: &[String]) -> Reply {
-    let id: Option<u32> = value(args, "jobid").and_then(|v| v.parse().ok());
-    let found = id.and_then(|id| {
-        let active = s
-            .config
-            .runs
-            .rows()
-            .iter()
-            .any(|r| r.id == id && matches!(r.status, "C" | "R"));
-        if !active {
-            return None;
-        }
-        let mut runs = s.config.runs.lock();
-        let run = runs.iter_mut().find(|r| r.id == id)?;
-        if run.canceled_at.is_none() {
-            run.canceled_at = Some(Instant::now());
-        }
-        Some(run.name.clone())
-    });
-    match (id, found) {
-        (Some(id), Some(name)) => {
-            s.text(format!("JobId {id}, Job {name} marked to be canceled.\n"))
-                .await?;
-            Ok((true, Json::obj()))
-        }
-        _ => {
-            s.error_msg("No Jobs running.\n").await?;
-            Ok((false, Json::obj()))
+impl Runs {
+    /// Queues a run of job `name` (by `run`, `rerun` or the restore job of `restore`);
+    /// its id, counted on from `first_id`, the first id after the catalog's jobs.
+    pub(super) fn start(
+        &self,
+        first_id: u32,
+        name: &str,
+        client: &str,
+        level: &'static str,
+        outcome: String,
+    ) -> u32 {
+        let mut runs = self.lock();
+        let id = first_id + runs.len() as u32;
+        runs.push(Run {
+            id,
+            name: name.to_string(),
+            client: client.to_string(),
+            level,
+            started: Instant::now(),
+            started_at: UtcTime::now(),
+            canceled_at: None,
+            outcome,
+        });
+        id
+    }
+
+    /// The unique job name of a run (`NAME.YYYY-MM-DD_HH.MM.SS_NN`, the time it
+    /// started), `None` for an unknown id.
+    pub(super) fn unique_name(&self, id: u32) -> Option<String> {
+        self.rows()
+            .into_iter()
+            .find(|r| r.id == id)
+            .map(|row| unique_name(&row))
+    }
+
+    /// Marks a run canceled; `false` if it is unknown or already canceled.
+    pub(super) fn cancel(&self, id: u32) -> bool {
+        let mut runs = self.lock();
+        match runs.iter_mut().find(|r| r.id == id) {
+            Some(run) if run.canceled_at.is_none() => {
+                run.canceled_at = Some(Instant::now());
+                true
+            }
+            _ => false,
         }
     }
 }

@@ -1,15 +1,21 @@
 //! The command phase of the simulated director: the main loop, command dispatch and the
 //! output rules of API modes 0, 1 and 2.
 
+mod cancel;
 mod catalog;
 mod daemons;
+mod delete;
+mod files;
 mod jobs;
 mod listing;
 mod output;
 mod prompts;
 mod records;
+mod restore;
+mod select;
 mod stream;
 mod table;
+mod tree;
 
 use crate::conn::{Conn, ReadError};
 use crate::director::{ConsoleSpec, DirectorConfig};
@@ -51,6 +57,8 @@ pub(crate) struct Session {
     autodisplay: bool,
     gui: bool,
     pub catalog_announced: bool,
+    /// What `restore` keeps between its runs.
+    restore: restore::State,
     /// Messages of the current command, for the API 2 envelope.
     pub messages: Vec<(&'static str, String)>,
 }
@@ -72,6 +80,7 @@ pub(crate) async fn run_session(conn: Conn, who: LoggedIn, config: Arc<DirectorC
         autodisplay: false,
         gui: false,
         catalog_announced: false,
+        restore: restore::State::default(),
         messages: Vec::new(),
     };
     if session.main_loop().await.is_ok() {
@@ -258,7 +267,10 @@ impl Session {
                 stream::run(self, &args).await?;
                 return Ok(Outcome::Done);
             }
-            "status" | "label" | "delete" | "restore" => {
+            "restore" => return restore::run(self, &words[1..]).await,
+            "cancel" => return cancel::run(self, &words[1..]).await,
+            "delete" => return delete::run(self, &words[1..]).await,
+            "status" | "label" => {
                 return prompts::run(self, command, &args).await;
             }
             _ => {}
@@ -287,7 +299,6 @@ impl Session {
             ".help" => catalog::dot_help(self, args).await,
             "list" | "llist" => catalog::list(self, command == "llist", args).await,
             "run" => jobs::run(self, args).await,
-            "cancel" => jobs::cancel(self, args).await,
             "rerun" => jobs::rerun(self, args).await,
             ".jobs" | ".clients" | ".pools" | ".filesets" | ".storages" | ".schedule"
             | ".catalogs" | ".levels" => catalog::dot_list(self, command).await,

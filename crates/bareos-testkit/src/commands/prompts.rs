@@ -1,9 +1,10 @@
-//! Built-ins that ask questions: `status` (client selection), `delete volume=`,
-//! `label` (text input) and `restore` (the file-selection tree).
+//! Built-ins that ask questions: `run` (yes/mod/no), `status` (client selection) and
+//! `label` (text input).
 
+use super::select::{Answer, Choice};
 use super::{catalog, Outcome, Session};
 use crate::json::Json;
-use bareos_proto::{Frame, Signal};
+use bareos_proto::Signal;
 use std::io;
 
 /// What the user decided at `OK to run? (yes/mod/no):`.
@@ -41,20 +42,31 @@ const RUN_PARAMETERS: [&str; 11] = [
 ];
 
 /// `YYYY-MM-DD HH:MM:SS` (UTC) of now, as the `When:` line shows it.
-fn now_text() -> String {
+pub(super) fn now_text() -> String {
     super::jobs::UtcTime::now().catalog()
 }
 
-/// The job settings `run` shows before asking (`DisplayJobParameters`, backup jobs).
-fn job_parameters(name: &str, client: &str, level: &str) -> String {
-    let pool = match level {
-        "Full" | "VirtualFull" => "Full (From Job FullPool override)".to_string(),
-        "Differential" => "Differential (From Job DiffPool override)".to_string(),
-        _ => "Incremental (From Job IncPool override)".to_string(),
+/// The job settings `run` shows before asking (`DisplayJobParameters`, backup jobs): the
+/// console layout in API 0, `Type:` and `Title:` with bare resource names in API 1/2.
+fn job_parameters(name: &str, client: &str, level: &str, api: u8) -> String {
+    let (pool, source) = match level {
+        "Full" | "VirtualFull" => ("Full", "FullPool"),
+        "Differential" => ("Differential", "DiffPool"),
+        _ => ("Incremental", "IncPool"),
     };
+    let when = now_text();
+    if api > 0 {
+        let next_pool = if level == "VirtualFull" {
+            "NextPool: *None*\n"
+        } else {
+            ""
+        };
+        return format!(
+            "Type: Backup\nTitle: Run Backup Job\nJobName:  {name}\nLevel:    {level}\nClient:   {client}\nFormat:   Native\nFileSet:  SelfTest\nPool:     {pool}\n{next_pool}Storage:  File\nWhen:     {when}\nPriority: 10\n"
+        );
+    }
     format!(
-        "Run Backup job\nJobName:  {name}\nLevel:    {level}\nClient:   {client}\nFormat:   Native\nFileSet:  SelfTest\nPool:     {pool}\nStorage:  File (From Job resource)\nWhen:     {}\nPriority: 10\n",
-        now_text()
+        "Run Backup job\nJobName:  {name}\nLevel:    {level}\nClient:   {client}\nFormat:   Native\nFileSet:  SelfTest\nPool:     {pool} (From Job {source} override)\nStorage:  File (From Job resource)\nWhen:     {when}\nPriority: 10\n"
     )
 }
 
@@ -72,7 +84,10 @@ pub(super) async fn confirm_run(
         s.text("Using Catalog \"MyCatalog\"\n").await?;
     }
     loop {
-        s.text(job_parameters(name, client, level)).await?;
+        if s.api > 0 {
+            s.conn.signal(Signal::RunCmd).await?;
+        }
+        s.text(job_parameters(name, client, level, s.api)).await?;
         let answer = loop {
             match s.ask("OK to run? (yes/mod/no): ").await? {
                 Answer::Gone => return Ok(RunDecision::Gone),
@@ -99,138 +114,25 @@ pub(super) async fn confirm_run(
         }
         let items: Vec<String> = RUN_PARAMETERS.iter().map(|p| p.to_string()).collect();
         match s
-            .select(
+            .choose(
                 "Parameters to modify:\n",
                 &items,
+                "",
                 "Select parameter to modify",
             )
             .await?
         {
-            Ok(Some(0)) => {
+            Choice::Item(0) => {
                 let levels: Vec<String> = RUN_LEVELS.iter().map(|l| l.to_string()).collect();
-                match s.select("Levels:\n", &levels, "Select level").await? {
-                    Ok(Some(i)) => level = RUN_LEVELS[i],
-                    Ok(None) => return Ok(RunDecision::Gone),
-                    Err(()) => {}
+                match s.choose("Levels:\n", &levels, "", "Select level").await? {
+                    Choice::Item(i) => level = RUN_LEVELS[i],
+                    Choice::Gone => return Ok(RunDecision::Gone),
+                    Choice::Aborted | Choice::Empty => {}
                 }
             }
-            Ok(Some(_)) => {}
-            Ok(None) => return Ok(RunDecision::Gone),
-            Err(()) => return Ok(RunDecision::NotRun),
-        }
-    }
-}
-
-/// An answer to a prompt.
-enum Answer {
-    Text(String),
-    Cancel,
-    Gone,
-}
-
-impl Session {
-    /// Reads a prompt answer: signals are ignored, TERMINATE or EOF end the session,
-    /// a lone `.` cancels.
-    async fn answer(&mut self) -> Answer {
-        loop {
-            match self.conn.read_frame().await {
-                Ok(Some(Frame::Data(d))) => {
-                    let text = d.split(|b| *b == 0).next().unwrap_or_default();
-                    let text = String::from_utf8_lossy(text).trim().to_string();
-                    return if text == "." {
-                        Answer::Cancel
-                    } else {
-                        Answer::Text(text)
-                    };
-                }
-                Ok(Some(Frame::Signal(Signal::Terminate))) | Ok(None) | Err(_) => {
-                    return Answer::Gone
-                }
-                Ok(Some(Frame::Signal(_))) => {}
-            }
-        }
-    }
-
-    /// A free-text prompt: text + SUB_PROMPT (API 0), TEXT_INPUT + text (API 1).
-    async fn ask(&mut self, prompt: &str) -> io::Result<Answer> {
-        if self.api == 1 {
-            self.conn.signal(Signal::TextInput).await?;
-            self.conn.data(prompt).await?;
-        } else {
-            self.conn.data(prompt).await?;
-            self.conn.signal(Signal::SubPrompt).await?;
-        }
-        Ok(self.answer().await)
-    }
-
-    /// A yes/no prompt; `Some(true)` for yes.
-    async fn ask_yes_no(&mut self, prompt: &str) -> io::Result<Option<bool>> {
-        loop {
-            if self.api == 1 {
-                self.conn.signal(Signal::YesNo).await?;
-            }
-            match self.ask(prompt).await? {
-                Answer::Text(t) if t.eq_ignore_ascii_case("yes") => return Ok(Some(true)),
-                Answer::Text(t) if t.eq_ignore_ascii_case("no") => return Ok(Some(false)),
-                Answer::Text(_) => {
-                    self.warning_msg("Invalid response. You must answer YES or NO.\n")
-                        .await?
-                }
-                Answer::Cancel => return Ok(Some(false)),
-                Answer::Gone => return Ok(None),
-            }
-        }
-    }
-
-    /// A selection list; `Ok(Err(()))` = cancelled, `Ok(Ok(None))` = connection gone.
-    async fn select(
-        &mut self,
-        header: &str,
-        items: &[String],
-        prompt: &str,
-    ) -> io::Result<Result<Option<usize>, ()>> {
-        let prompt = format!("{prompt} (1-{}): ", items.len());
-        loop {
-            if self.api == 1 {
-                self.conn.signal(Signal::StartSelect).await?;
-                self.conn.data(header).await?;
-                for item in items {
-                    self.conn.data(item).await?;
-                }
-                self.conn.signal(Signal::EndSelect).await?;
-                self.conn.signal(Signal::SelectInput).await?;
-                self.conn.signal(Signal::TextInput).await?;
-                self.conn.data(&prompt).await?;
-            } else {
-                let width = items.len().to_string().len();
-                let list: String = items
-                    .iter()
-                    .enumerate()
-                    .map(|(i, item)| format!("{:>width$}: {item}\n", i + 1))
-                    .collect();
-                self.conn.data(header).await?;
-                self.conn.data(list).await?;
-                self.conn.data(&prompt).await?;
-                self.conn.signal(Signal::SubPrompt).await?;
-            }
-            match self.answer().await {
-                Answer::Gone => return Ok(Ok(None)),
-                Answer::Cancel => return Ok(Err(())),
-                Answer::Text(t) => match t.parse::<usize>() {
-                    Ok(n) if (1..=items.len()).contains(&n) => return Ok(Ok(Some(n - 1))),
-                    Ok(_) => {
-                        self.warning_msg(format!(
-                            "Please enter a number between 1 and {}\n",
-                            items.len()
-                        ))
-                        .await?
-                    }
-                    Err(_) => {
-                        self.warning_msg(format!("Expected a positive integer, got: {t}\n"))
-                            .await?
-                    }
-                },
-            }
+            Choice::Item(_) => {}
+            Choice::Gone => return Ok(RunDecision::Gone),
+            Choice::Aborted | Choice::Empty => return Ok(RunDecision::NotRun),
         }
     }
 }
@@ -251,9 +153,7 @@ pub(super) async fn run(s: &mut Session, command: &str, args: &[String]) -> io::
     s.begin().await?;
     let outcome = match command {
         "status" => status(s, args).await?,
-        "delete" => delete(s, args).await?,
-        "label" => label(s, args).await?,
-        _ => restore(s, args).await?,
+        _ => label(s, args).await?,
     };
     match outcome {
         Some((ok, result)) => {
@@ -281,28 +181,18 @@ async fn status(s: &mut Session, args: &[String]) -> Step {
         if s.api == 2 {
             return Ok(Some((true, Json::obj())));
         }
-        if names.len() == 1 {
-            if s.api == 0 {
-                s.text(format!("Automatically selected Client: {}\n", names[0]))
-                    .await?;
-            }
-            0
-        } else {
-            match s
-                .select(
-                    "The defined Client resources are:\n",
-                    &names,
-                    "Select Client (File daemon) resource",
-                )
-                .await?
-            {
-                Ok(Some(i)) => i,
-                Ok(None) => return Ok(None),
-                Err(()) => {
-                    s.info_msg("Selection aborted, nothing done.\n").await?;
-                    return Ok(Some((false, Json::obj())));
-                }
-            }
+        match s
+            .choose(
+                "The defined Client resources are:\n",
+                &names,
+                "Client",
+                "Select Client (File daemon) resource",
+            )
+            .await?
+        {
+            Choice::Item(i) => i,
+            Choice::Gone => return Ok(None),
+            Choice::Aborted | Choice::Empty => return Ok(Some((false, Json::obj()))),
         }
     } else if let Some(name) = value(args, "storage") {
         return super::daemons::status_storage(s, name).await.map(Some);
@@ -334,29 +224,6 @@ async fn status(s: &mut Session, args: &[String]) -> Step {
     Ok(Some((true, Json::obj())))
 }
 
-async fn delete(s: &mut Session, args: &[String]) -> Step {
-    let Some(volume) = value(args, "volume").map(str::to_string) else {
-        s.error_msg("The test director only simulates \"delete volume=<name>\".\n")
-            .await?;
-        return Ok(Some((false, Json::obj())));
-    };
-    if !has(args, "yes") && s.api != 2 {
-        s.warning_msg(format!(
-            "\nThis command will delete volume {volume}\nand all Jobs saved on that volume from the Catalog\n"
-        ))
-        .await?;
-        let prompt = format!("Are you sure you want to delete Volume \"{volume}\"? (yes/no): ");
-        match s.ask_yes_no(&prompt).await? {
-            None => return Ok(None),
-            Some(false) => return Ok(Some((true, Json::obj()))),
-            Some(true) => {}
-        }
-    }
-    s.info_msg(format!("Volume \"{volume}\" deleted (simulated).\n"))
-        .await?;
-    Ok(Some((true, Json::obj())))
-}
-
 async fn label(s: &mut Session, args: &[String]) -> Step {
     let volume = match value(args, "volume") {
         Some(v) => v.to_string(),
@@ -371,119 +238,6 @@ async fn label(s: &mut Session, args: &[String]) -> Step {
         },
     };
     s.text(format!("Volume \"{volume}\" labeled (simulated).\n"))
-        .await?;
-    Ok(Some((true, Json::obj())))
-}
-
-/// A small fixed tree: `/srv/data/` with three files.
-fn entries(cwd: &str) -> &'static [&'static str] {
-    match cwd {
-        "/" => &["srv/"],
-        "/srv/" => &["data/"],
-        "/srv/data/" => &["file1.txt", "file2.txt", "file3.txt"],
-        _ => &[],
-    }
-}
-
-async fn restore(s: &mut Session, _args: &[String]) -> Step {
-    s.text("\nYou are now entering file selection mode where you add (mark) and\nremove (unmark) files to be restored. No files are initially added, unless\nyou used the \"all\" keyword on the command line.\nEnter \"done\" to leave this mode.\n\n")
-        .await?;
-    s.conn.signal(Signal::StartRtree).await?;
-    s.conn.data("cwd is: /\n").await?;
-    let mut cwd = String::from("/");
-    let mut marked = 0usize;
-    loop {
-        s.conn.data("$ ").await?;
-        s.conn.signal(Signal::SubPrompt).await?;
-        let line = match s.answer().await {
-            Answer::Gone => return Ok(None),
-            Answer::Cancel => break,
-            Answer::Text(t) => t,
-        };
-        let mut words = line.split_whitespace();
-        let word = words.next().unwrap_or("").to_ascii_lowercase();
-        if word == "done" {
-            break;
-        }
-        if s.api > 0 {
-            s.conn.signal(Signal::CmdBegin).await?;
-        }
-        let ok = match word.as_str() {
-            "ls" | "dir" => {
-                for entry in entries(&cwd) {
-                    s.conn.data(format!("{entry}\n")).await?;
-                }
-                true
-            }
-            "pwd" => {
-                s.conn.data(format!("cwd is: {cwd}\n")).await?;
-                true
-            }
-            "cd" => {
-                let target = words.next().unwrap_or("/");
-                let next = if target == "/" {
-                    "/".to_string()
-                } else if target == ".." {
-                    let trimmed = cwd.trim_end_matches('/');
-                    match trimmed.rfind('/') {
-                        Some(pos) => cwd[..=pos].to_string(),
-                        None => "/".into(),
-                    }
-                } else {
-                    format!("{cwd}{}/", target.trim_matches('/'))
-                };
-                if next == "/" || !entries(&next).is_empty() {
-                    cwd = next;
-                    s.conn.data(format!("cwd is: {cwd}\n")).await?;
-                    true
-                } else {
-                    s.conn.data("Invalid path given.\n").await?;
-                    false
-                }
-            }
-            "mark" => {
-                let newly = if cwd == "/srv/data/" {
-                    words
-                        .filter(|w| *w == "*" || entries(&cwd).contains(w))
-                        .count()
-                        .min(3)
-                } else {
-                    3
-                };
-                let newly = if line.contains('*') {
-                    3 - marked.min(3)
-                } else {
-                    newly
-                };
-                marked = (marked + newly).min(3);
-                s.conn
-                    .data(format!("{newly} files newly marked.\n"))
-                    .await?;
-                true
-            }
-            "estimate" => {
-                s.conn
-                    .data(format!(
-                        "3 total files; {marked} marked to be restored; 42 bytes.\n"
-                    ))
-                    .await?;
-                true
-            }
-            w if w.starts_with('.') => true,
-            _ => {
-                s.conn
-                    .data("Invalid command.  Enter \"done\" to exit.\n")
-                    .await?;
-                false
-            }
-        };
-        if s.api > 0 {
-            let signal = if ok { Signal::CmdOk } else { Signal::CmdFailed };
-            s.conn.signal(signal).await?;
-        }
-    }
-    s.conn.signal(Signal::EndRtree).await?;
-    s.text(format!("\n{marked} files selected to be restored.\n\n"))
         .await?;
     Ok(Some((true, Json::obj())))
 }
