@@ -530,7 +530,7 @@ class LowLevel:
                     message[:40]
                 )
             )
-        if text[:1] in (b" ", Constants.record_separator_compat.encode()):
+        if text[:1] in (b" ", Constants.record_separator.encode()):
             text = text[1:]
         return (int(head), text.rstrip(b"\n"))
 
