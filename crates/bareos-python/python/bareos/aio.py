@@ -113,14 +113,16 @@ class _Connection:
             self.max_reconnects -= 1
             await self.connect()
             _logger.info("reconnected to {0}:{1}".format(self.address, self.port))
-        if self._native is None:
+        native = self._native
+        if native is None:
             raise bareos.exceptions.ConnectionLostError("currently no network connection")
         try:
-            return await getattr(self._native, method)(*args)
+            return await getattr(native, method)(*args)
         except _bareos.NativeError as error:
-            if _breaks_connection(error):
+            # A connection that close() ended meanwhile was not lost: no reconnect.
+            if _breaks_connection(error) and self._native is native:
                 _logger.warning("socket error: {0}".format(error.args[1]))
-                native, self._native = self._native, None
+                self._native = None
                 self._lost = True
                 await native.close()
             raise _translate(error, self.address, self.port, json=self._json) from None
