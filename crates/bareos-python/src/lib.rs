@@ -678,7 +678,9 @@ fn scrub(text: &str) -> String {
     logging::scrub(text)
 }
 
-/// The native module.
+/// The native half of the package `bareos`: blocking connections (`Director`,
+/// `FileDaemon`) and asyncio ones (`AsyncDirector`, `AsyncFileDaemon`) on the bareos-rs
+/// client library. Type stubs: `bareos/_bareos.pyi`.
 #[pymodule]
 fn _bareos(m: &Bound<'_, PyModule>) -> PyResult<()> {
     static INSTALL: Once = Once::new();

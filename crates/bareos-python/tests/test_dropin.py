@@ -217,6 +217,22 @@ def test_low_level_wire_methods(td):
     assert isinstance(director.recv_msg(), bytearray)
 
 
+def test_receive_and_evaluate_response_message(td):
+    """A coded answer as ``(code, text)``, as python-bareos reads the login messages;
+    an answer without a code is a protocol error."""
+    fd = bareos.bsock.FileDaemon(
+        address=td.host, port=td.fd_port, name=FD_DIRECTOR[0], password=FD_DIRECTOR[1]
+    )
+    fd.send("RunBeforeNow")
+    assert fd.receive_and_evaluate_response_message() == (2000, b"OK RunBeforeNow")
+    assert fd.call("status")
+    fd.close()
+    director = connect(td, "notls", tls_psk_enable=False)
+    director.send("version")
+    with pytest.raises(bareos.exceptions.ProtocolError):
+        director.receive_and_evaluate_response_message()
+
+
 # 5. Errors ------------------------------------------------------------------------
 
 

@@ -22,6 +22,7 @@ python-bareos is found installed next to this package, importing ``bareos`` warn
 """
 
 import os as _os
+from typing import Optional as _Optional
 
 from bareos._bareos import __version__ as implementation_version
 
@@ -35,7 +36,7 @@ __version__ = "25.1.1"
 base_dir = _os.path.dirname(_os.path.abspath(__file__))
 
 
-def _python_bareos_next_to_us():
+def _python_bareos_next_to_us() -> _Optional[str]:
     """The metadata folder of a python-bareos installed into our site-packages, or None."""
     site = _os.path.dirname(_os.path.dirname(_os.path.abspath(__file__)))
     try:
@@ -51,7 +52,7 @@ def _python_bareos_next_to_us():
     return None
 
 
-def _warn_if_python_bareos_installed():
+def _warn_if_python_bareos_installed() -> None:
     found = _python_bareos_next_to_us()
     if found is None:
         return

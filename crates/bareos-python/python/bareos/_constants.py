@@ -1,5 +1,7 @@
 """Constants of the Bareos network protocol (also `bareos.bsock.constants`)."""
 
+from typing import Dict, Optional
+
 
 class Constants:
     """Separators and ``BNET_*`` signal codes of the Bareos network protocol."""
@@ -38,7 +40,7 @@ class Constants:
     BNET_SUB_PROMPT = -27
     BNET_TEXT_INPUT = -28
 
-    _description = {
+    _description: Dict[int, str] = {
         -1: "End of data stream, new data may follow",
         -2: "End of data and poll all in one",
         -3: "Send full status",
@@ -70,6 +72,6 @@ class Constants:
     }
 
     @staticmethod
-    def get_description(code):
+    def get_description(code: int) -> Optional[str]:
         """The description of a ``BNET_*`` signal code, or ``None`` if unknown."""
         return Constants._description.get(code)

@@ -25,12 +25,26 @@ import json
 import logging
 import shlex
 import warnings
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    AsyncIterator,
+    Generator,
+    List,
+    Optional,
+    Tuple,
+    TypeVar,
+    Union,
+)
 
 import bareos.exceptions
 from bareos import _bareos
-from bareos.bsock.lowlevel import _breaks_connection, _tls_max_version, _translate
+from bareos.bsock.lowlevel import _breaks_connection, _md5_hex, _tls_max_version, _translate
 from bareos.bsock.protocolversions import ProtocolVersions
 from bareos.util.password import Password
+
+if TYPE_CHECKING:
+    import bareos.models
 
 __all__ = ["DirectorConsole", "DirectorConsoleJson", "FileDaemon"]
 
@@ -39,17 +53,23 @@ _logger = logging.getLogger("bareos.aio")
 # At exit, no native thread may still be handing a result to Python.
 atexit.register(_bareos.shutdown)
 
+#: A command: a string, or its words (joined with spaces).
+Command = Union[str, List[str], Tuple[str, ...]]
 
-def _md5(password):
+_Native = Union[_bareos.AsyncDirector, _bareos.AsyncFileDaemon]
+_C = TypeVar("_C", bound="_Connection")
+_D = TypeVar("_D", bound="DirectorConsole")
+
+
+def _md5(password: Union[str, bytes, Password, None]) -> str:
     if password is None:
         raise bareos.exceptions.ConnectionError("Parameter 'password' is required.")
     if not isinstance(password, Password):
         password = Password(password)
-    md5 = password.md5()
-    return bytes(md5).decode("ascii") if isinstance(md5, (bytes, bytearray)) else md5
+    return _md5_hex(password)
 
 
-def _tls_mode(enable, require):
+def _tls_mode(enable: bool, require: bool) -> str:
     if require:
         if not enable:
             raise bareos.exceptions.ConnectionError("TLS-PSK is required, but not enabled.")
@@ -61,31 +81,37 @@ class _Connection:
     """What the three classes share: connecting, ``async with``, errors, reconnecting."""
 
     _json = False
+    address: str
+    port: int
+    _tls: str
 
-    def __init__(self):
-        self._native = None
+    def __init__(self) -> None:
+        self._native: Optional[_Native] = None
         self._lost = False
         self.max_reconnects = 0
 
-    def __await__(self):
+    def __await__(self: _C) -> Generator[Any, None, _C]:
         return self.connect().__await__()
 
-    async def __aenter__(self):
+    async def __aenter__(self: _C) -> _C:
         if self._native is None:
             await self.connect()
         return self
 
-    async def __aexit__(self, *exc_info):
+    async def __aexit__(self, *exc_info: object) -> None:
         await self.close()
 
-    async def connect(self):
+    async def _open(self) -> _Native:
+        raise NotImplementedError
+
+    async def connect(self: _C) -> _C:
         """Connects, logs in and sets the session up; returns the connection."""
         try:
-            self._native = await self._open()
+            native = self._native = await self._open()
         except _bareos.NativeError as error:
             raise _translate(error, self.address, self.port, json=self._json) from None
         self._lost = False
-        if self._native.cipher() is None and self._tls == "prefer":
+        if native.cipher() is None and self._tls == "prefer":
             _logger.warning("Failed to connect via TLS-PSK. Trying plain connection.")
             warnings.warn(
                 "Connection to {0}:{1} is not encrypted: TLS-PSK failed, using a plain "
@@ -98,38 +124,40 @@ class _Connection:
         await self._init_connection()
         return self
 
-    async def _init_connection(self):
+    async def _init_connection(self) -> None:
         pass
 
-    async def close(self):
+    async def close(self) -> None:
         """Ends the session; later calls raise ``ConnectionLostError``."""
         native, self._native = self._native, None
         self._lost = False
         if native is not None:
             await native.close()
 
-    async def _native_call(self, method, *args):
+    async def _native_call(self, method: str, *args: Any) -> Any:
         if self._native is None and self._lost and self.max_reconnects > 0:
             self.max_reconnects -= 1
             await self.connect()
             _logger.info("reconnected to {0}:{1}".format(self.address, self.port))
-        if self._native is None:
+        native = self._native
+        if native is None:
             raise bareos.exceptions.ConnectionLostError("currently no network connection")
         try:
-            return await getattr(self._native, method)(*args)
+            return await getattr(native, method)(*args)
         except _bareos.NativeError as error:
-            if _breaks_connection(error):
+            # A connection that close() ended meanwhile was not lost: no reconnect.
+            if _breaks_connection(error) and self._native is native:
                 _logger.warning("socket error: {0}".format(error.args[1]))
-                native, self._native = self._native, None
+                self._native = None
                 self._lost = True
                 await native.close()
             raise _translate(error, self.address, self.port, json=self._json) from None
 
-    def get_cipher(self):
+    def get_cipher(self) -> Optional[Tuple[str, str, int]]:
         """``(cipher, TLS version, secret bits)``, ``None`` on cleartext or when closed."""
         return None if self._native is None else self._native.cipher()
 
-    async def stream(self, command):
+    async def stream(self, command: Command) -> AsyncIterator[bytes]:
         """Runs a command and yields its result chunk by chunk (constant memory)::
 
             async for chunk in d.stream("list files jobid=1"):
@@ -139,15 +167,15 @@ class _Connection:
             command = " ".join(command)
         await self._native_call("send", self._wire_command(command))
         while True:
-            chunk = await self._native_call("next_chunk")
+            chunk: Optional[bytes] = await self._native_call("next_chunk")
             if chunk is None:
                 return
             yield chunk
 
-    def _wire_command(self, command):
+    def _wire_command(self, command: str) -> str:
         return command
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return "<{0} {1}:{2} {3}>".format(
             type(self).__name__,
             self.address,
@@ -160,23 +188,25 @@ class DirectorConsole(_Connection):
     """An asyncio console connection to a Director (see
     :py:class:`bareos.bsock.DirectorConsole` for the keywords); ``call`` returns bytes."""
 
+    _native: Optional[_bareos.AsyncDirector]
+
     def __init__(
         self,
-        address="localhost",
-        port=9101,
-        timeout=None,
-        dirname=None,
-        name="*UserAgent*",
-        password=None,
-        protocolversion=None,
-        pam_username=None,
-        pam_password=None,
-        tls_psk_enable=True,
-        tls_psk_require=False,
-        tls_version=None,
-        call_timeout=None,
-        pam_allow_cleartext=False,
-    ):
+        address: str = "localhost",
+        port: Union[int, str] = 9101,
+        timeout: Optional[float] = None,
+        dirname: Optional[str] = None,
+        name: Union[str, bytes] = "*UserAgent*",
+        password: Union[str, bytes, Password, None] = None,
+        protocolversion: Optional[int] = None,
+        pam_username: Optional[str] = None,
+        pam_password: Optional[str] = None,
+        tls_psk_enable: bool = True,
+        tls_psk_require: bool = False,
+        tls_version: Any = None,
+        call_timeout: Optional[float] = None,
+        pam_allow_cleartext: bool = False,
+    ) -> None:
         super().__init__()
         self.address = address
         self.port = int(port)
@@ -200,7 +230,7 @@ class DirectorConsole(_Connection):
         )
         self.max_reconnects = 1
 
-    async def _open(self):
+    async def _open(self) -> _bareos.AsyncDirector:
         name = self.name.decode("utf-8") if isinstance(self.name, bytes) else self.name
         return await _bareos.AsyncDirector.connect(
             str(self.address),
@@ -217,9 +247,10 @@ class DirectorConsole(_Connection):
             allow_cleartext_pam=self.pam_allow_cleartext,
         )
 
-    async def connect(self):
+    async def connect(self: _D) -> _D:
         await super().connect()
-        if self.requested_protocol_version is None and self._native.protocol_version() == 1:
+        native = self._native
+        if self.requested_protocol_version is None and native and native.protocol_version() == 1:
             _logger.warning(
                 "Failed to connect using protocol version 2. Trying protocol version 1. "
             )
@@ -232,24 +263,25 @@ class DirectorConsole(_Connection):
             )
         return self
 
-    async def _init_connection(self):
+    async def _init_connection(self) -> None:
         await self._raw_call("autodisplay off")
 
-    def get_protocol_version(self):
+    def get_protocol_version(self) -> ProtocolVersions:
         """The console protocol version in use (see :py:class:`ProtocolVersions`)."""
         if self._native is not None and self._native.protocol_version() == 1:
             return ProtocolVersions.bareos_12_4
         return ProtocolVersions(self.requested_protocol_version or int(ProtocolVersions.last))
 
-    def is_at_prompt(self):
+    def is_at_prompt(self) -> bool:
         """Whether the director waits for an answer (the next ``call`` answers it)."""
         return bool(self._native is not None and self._native.at_prompt())
 
-    async def _raw_call(self, command):
+    async def _raw_call(self, command: str) -> bytes:
+        data: bytes
         data, _prompt = await self._native_call("call", command)
         return data
 
-    async def call(self, command):
+    async def call(self, command: Command) -> bytes:
         """Runs a command and returns its result (bytes); at a prompt (``OK to run?
         (yes/mod/no):``) the next call's command is the answer.
 
@@ -260,9 +292,10 @@ class DirectorConsole(_Connection):
             command = " ".join(command)
         return await self._raw_call(command)
 
-    async def cancel_prompt(self):
+    async def cancel_prompt(self) -> bytes:
         """Cancels the prompt the director waits at; returns what it answered."""
-        return await self._native_call("cancel_prompt")
+        answer: bytes = await self._native_call("cancel_prompt")
+        return answer
 
 
 class DirectorConsoleJson(DirectorConsole):
@@ -273,11 +306,11 @@ class DirectorConsoleJson(DirectorConsole):
 
     _json = True
 
-    async def _init_connection(self):
+    async def _init_connection(self) -> None:
         for command in (".api json", ".api json compact=yes"):
             _logger.debug(_parse(await self._raw_call(command)))
 
-    async def call(self, command):
+    async def call(self, command: Command) -> Any:
         """Runs a command and returns the ``result`` member of the answer."""
         data = await self.call_fullresult(command)
         if data is None:
@@ -288,7 +321,14 @@ class DirectorConsoleJson(DirectorConsole):
             raise bareos.exceptions.JsonRpcErrorReceivedException(data)
         raise bareos.exceptions.JsonRpcInvalidJsonReceivedException(data)
 
-    async def jobs(self, client=None, job=None, jobstatus=None, last=False, limit=None):
+    async def jobs(
+        self,
+        client: Optional[str] = None,
+        job: Optional[str] = None,
+        jobstatus: Optional[str] = None,
+        last: bool = False,
+        limit: Optional[int] = None,
+    ) -> "List[bareos.models.Job]":
         """``list jobs`` with these filters, as typed :py:class:`bareos.models.Job` s.
 
         Example: ``await d.jobs(client="bareos-fd", last=True)``.
@@ -298,11 +338,13 @@ class DirectorConsoleJson(DirectorConsole):
         command = bareos.models.list_jobs_command(client, job, jobstatus, last, limit)
         return bareos.models.jobs(await self.call(command))
 
-    async def call_fullresult(self, command):
+    async def call_fullresult(self, command: Command) -> Any:
         """Runs a command and returns the whole JSON-RPC envelope (``None`` if empty)."""
         if isinstance(command, (list, tuple)):
             command = " ".join(command)
         try:
+            envelope: Optional[str]
+            text: bytes
             envelope, text = await self._native_call("call_json", command)
         except bareos.exceptions.JsonRpcInvalidJsonReceivedException as error:
             raw = error.jsondata.get("error", {}).get("data")
@@ -319,7 +361,7 @@ class DirectorConsoleJson(DirectorConsole):
         return json.loads(envelope)
 
 
-def _parse(resultstring):
+def _parse(resultstring: Union[bytes, bytearray, None]) -> Any:
     """python-bareos's reading of a raw answer as JSON (invalid JSON raises)."""
     if not resultstring:
         return None
@@ -337,17 +379,17 @@ class FileDaemon(_Connection):
 
     def __init__(
         self,
-        address="localhost",
-        port=9102,
-        dirname=None,
-        name=None,
-        password=None,
-        tls_psk_enable=True,
-        tls_psk_require=False,
-        tls_version=None,
-        timeout=None,
-        call_timeout=None,
-    ):
+        address: str = "localhost",
+        port: Union[int, str] = 9102,
+        dirname: Optional[str] = None,
+        name: Union[str, bytes, None] = None,
+        password: Union[str, bytes, Password, None] = None,
+        tls_psk_enable: bool = True,
+        tls_psk_require: bool = False,
+        tls_version: Any = None,
+        timeout: Optional[float] = None,
+        call_timeout: Optional[float] = None,
+    ) -> None:
         super().__init__()
         self.address = address
         self.port = int(port)
@@ -359,7 +401,7 @@ class FileDaemon(_Connection):
         self.timeout = timeout
         self.call_timeout = call_timeout
 
-    async def _open(self):
+    async def _open(self) -> _bareos.AsyncFileDaemon:
         name = self.name.decode("utf-8") if isinstance(self.name, bytes) else self.name
         return await _bareos.AsyncFileDaemon.connect(
             str(self.address),
@@ -372,13 +414,14 @@ class FileDaemon(_Connection):
             call_timeout=float(self.call_timeout) if self.call_timeout else None,
         )
 
-    def _wire_command(self, command):
+    def _wire_command(self, command: str) -> str:
         words = shlex.split(command)
         return " ".join(shlex.quote(word.replace(" ", "\x01")) for word in words)
 
-    async def call(self, command):
+    async def call(self, command: Union[str, List[Any], Tuple[Any, ...]]) -> bytes:
         """Runs a command (split with ``shlex``, spaces inside words bashed) and returns
         its result (bytes)."""
         words = list(command) if isinstance(command, (list, tuple)) else shlex.split(command)
         line = " ".join(shlex.quote(str(word).replace(" ", "\x01")) for word in words)
-        return await self._native_call("call", line)
+        result: bytes = await self._native_call("call", line)
+        return result

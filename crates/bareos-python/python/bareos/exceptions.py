@@ -19,6 +19,7 @@ forever where this package raises them.
 """
 
 import builtins as _builtins
+from typing import Any as _Any
 
 # Also reachable as bareos.exceptions.Constants and bareos.Constants, as in python-bareos.
 from bareos._constants import Constants
@@ -66,13 +67,13 @@ class SignalReceivedException(Error):
         signal (int): the signal code (negative, see :py:class:`Constants`).
     """
 
-    def __init__(self, signal):
+    def __init__(self, signal: int) -> None:
         description = Constants.get_description(signal)
         super().__init__("{0} ({1})".format(description, signal))
         self.signal = signal
 
 
-def _json_error_message(jsondata):
+def _json_error_message(jsondata: _Any) -> str:
     try:
         message = jsondata["error"]["message"]
     except (KeyError, TypeError):
@@ -94,9 +95,9 @@ class JsonRpcErrorReceivedException(Error):
         jsondata (dict): the whole JSON-RPC envelope.
     """
 
-    def __init__(self, jsondata):
+    def __init__(self, jsondata: _Any) -> None:
         super().__init__(_json_error_message(jsondata))
-        self.jsondata = jsondata
+        self.jsondata: _Any = jsondata
 
 
 class JsonRpcInvalidJsonReceivedException(JsonRpcErrorReceivedException):
@@ -106,7 +107,7 @@ class JsonRpcInvalidJsonReceivedException(JsonRpcErrorReceivedException):
     and the message is ``"<reason>: <raw data>"``.
     """
 
-    def __init__(self, jsondata):
+    def __init__(self, jsondata: _Any) -> None:
         try:
             message = jsondata["error"]["message"]
         except (KeyError, TypeError):

@@ -58,10 +58,13 @@ __all__ = [
 class _Letter(enum.Enum):
     """An enum whose values are the director's one-letter codes, with their meaning."""
 
+    #: What the letter means, in the director's words.
+    meaning: str
+
     def __new__(cls, letter: str, meaning: str) -> "_Letter":
         member = object.__new__(cls)
         member._value_ = letter
-        member.meaning = meaning  # type: ignore[attr-defined]
+        member.meaning = meaning
         return member
 
     @property
@@ -75,7 +78,8 @@ class _Letter(enum.Enum):
         if value is None or value == "":
             return None
         try:
-            return cls(value)
+            # A lookup by value; mypy takes the call for the two-argument __new__.
+            return cls(value)  # type: ignore[call-arg]
         except ValueError:
             return value
 

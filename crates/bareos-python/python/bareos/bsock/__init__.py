@@ -17,16 +17,18 @@ Example:
 (for consoles configured with ``TlsEnable = no``).
 """
 
+# The ``X as X`` form re-exports each name for type checkers too.
+
 from bareos.exceptions import *  # noqa: F401,F403
-from bareos.util.password import Password
-from bareos.bsock.connectiontype import ConnectionType
-from bareos.bsock.constants import Constants
-from bareos.bsock.filedaemon import FileDaemon
-from bareos.bsock.directorconsole import DirectorConsole
-from bareos.bsock.directorconsolejson import DirectorConsoleJson
-from bareos.bsock.protocolversions import ProtocolVersions
-from bareos.bsock.tlsversionparser import TlsVersionParser
+from bareos.util.password import Password as Password
+from bareos.bsock.connectiontype import ConnectionType as ConnectionType
+from bareos.bsock.constants import Constants as Constants
+from bareos.bsock.filedaemon import FileDaemon as FileDaemon
+from bareos.bsock.directorconsole import DirectorConsole as DirectorConsole
+from bareos.bsock.directorconsolejson import DirectorConsoleJson as DirectorConsoleJson
+from bareos.bsock.protocolversions import ProtocolVersions as ProtocolVersions
+from bareos.bsock.tlsversionparser import TlsVersionParser as TlsVersionParser
 
 # compat
-from bareos.bsock.bsock import BSock
-from bareos.bsock.bsockjson import BSockJson
+from bareos.bsock.bsock import BSock as BSock
+from bareos.bsock.bsockjson import BSockJson as BSockJson

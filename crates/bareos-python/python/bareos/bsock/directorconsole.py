@@ -1,6 +1,7 @@
 """Console connection to a Bareos Director."""
 
 import warnings
+from typing import Any, Optional, Tuple, Union
 
 import bareos.exceptions
 from bareos import _bareos
@@ -11,6 +12,7 @@ from bareos.bsock.protocolversions import ProtocolVersions
 from bareos.bsock.tlsversionparser import TlsVersionParser
 from bareos.bsock.protocolmessageids import ProtocolMessageIds  # noqa: F401
 from bareos.bsock.protocolmessages import ProtocolMessages  # noqa: F401
+from bareos.util.password import Password
 
 
 class DirectorConsole(LowLevel):
@@ -32,8 +34,10 @@ class DirectorConsole(LowLevel):
     directors older than Bareos 18.2.
     """
 
+    _native: Optional[_bareos.Director]
+
     @staticmethod
-    def argparser_add_default_command_line_arguments(argparser):
+    def argparser_add_default_command_line_arguments(argparser: Any) -> None:
         """Adds the options to connect to a director to an ``ArgumentParser``.
 
         Their values are stored as ``BAREOS_<keyword>``; get the keyword arguments for
@@ -110,21 +114,21 @@ class DirectorConsole(LowLevel):
 
     def __init__(
         self,
-        address="localhost",
-        port=9101,
-        timeout=None,
-        dirname=None,
-        name="*UserAgent*",
-        password=None,
-        protocolversion=None,
-        pam_username=None,
-        pam_password=None,
-        tls_psk_enable=True,
-        tls_psk_require=False,
-        tls_version=None,
-        call_timeout=None,
-        pam_allow_cleartext=False,
-    ):
+        address: str = "localhost",
+        port: Union[int, str] = 9101,
+        timeout: Optional[float] = None,
+        dirname: Optional[str] = None,
+        name: Union[str, bytes, None] = "*UserAgent*",
+        password: Union[str, bytes, Password, None] = None,
+        protocolversion: Optional[int] = None,
+        pam_username: Optional[str] = None,
+        pam_password: Optional[str] = None,
+        tls_psk_enable: bool = True,
+        tls_psk_require: bool = False,
+        tls_version: Any = None,
+        call_timeout: Optional[float] = None,
+        pam_allow_cleartext: bool = False,
+    ) -> None:
         """Connects and logs in.
 
         Args:
@@ -175,8 +179,8 @@ class DirectorConsole(LowLevel):
         self._init_connection()
         self.max_reconnects = 1
 
-    def _open_native(self, tls, password_md5):
-        pam = None
+    def _open_native(self, tls: str, password_md5: str) -> _bareos.Director:
+        pam: Optional[Tuple[str, str]] = None
         if self.pam_username is not None or self.pam_password is not None:
             if not self.pam_username or not self.pam_password:
                 raise bareos.exceptions.PamAuthenticationError(
@@ -188,6 +192,7 @@ class DirectorConsole(LowLevel):
             name = name.decode("utf-8")
         if name == "*UserAgent*":
             name = None
+        assert self.port is not None  # set by connect()
         return _bareos.Director(
             str(self.address),
             self.port,
@@ -204,8 +209,8 @@ class DirectorConsole(LowLevel):
             allow_cleartext_pam=self.pam_allow_cleartext,
         )
 
-    def _after_connect(self):
-        used = self._native.protocol_version()
+    def _after_connect(self) -> None:
+        used = self._native.protocol_version() if self._native is not None else None
         asked = int(self.get_protocol_version())
         if used != asked:
             # The native client fell back (see ``protocolversion``): report it as
@@ -227,25 +232,25 @@ class DirectorConsole(LowLevel):
                 stacklevel=5,
             )
 
-    def _end_signal(self):
+    def _end_signal(self) -> int:
         if self._native is not None and self._native.at_prompt():
             return Constants.BNET_SUB_PROMPT
         if self._native is not None and self._native.api_mode() != 0:
             return Constants.BNET_MAIN_PROMPT
         return Constants.BNET_EOD
 
-    def is_at_prompt(self):
+    def is_at_prompt(self) -> bool:
         """Whether the director waits for an answer (the next ``call`` answers it).
 
         An addition to python-bareos, which cannot tell.
         """
         return self._native is not None and self._native.at_prompt()
 
-    def _init_connection(self):
+    def _init_connection(self) -> None:
         # As python-bareos: swallows the director's "You have messages." notice, which
         # would otherwise end up in the result of the first command.
         self._setup_call(self.call, "autodisplay off")
 
-    def _get_to_prompt(self):
+    def _get_to_prompt(self) -> bool:
         self.send(b".")
         return super()._get_to_prompt()

@@ -2,9 +2,13 @@
 
 import json
 from pprint import pprint
+from typing import TYPE_CHECKING, Any, List, Optional, Tuple, Union
 
 import bareos.exceptions
 from bareos.bsock.directorconsole import DirectorConsole
+
+if TYPE_CHECKING:
+    import bareos.models
 
 
 class DirectorConsoleJson(DirectorConsole):
@@ -24,7 +28,7 @@ class DirectorConsoleJson(DirectorConsole):
 
     _json_mode = True
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         """Takes the parameters of :py:class:`DirectorConsole`.
 
         Raises:
@@ -33,13 +37,13 @@ class DirectorConsoleJson(DirectorConsole):
         """
         super().__init__(*args, **kwargs)
 
-    def _init_connection(self):
+    def _init_connection(self) -> None:
         # As python-bareos: first the plain JSON mode (Bareos >= 15.2.0), then the
         # compact form (>= 15.2.2); both results are logged at debug level.
         self.logger.debug(self._setup_call(self.call, ".api json"))
         self.logger.debug(self._setup_call(self.call, ".api json compact=yes"))
 
-    def call(self, command):
+    def call(self, command: Union[str, List[str], Tuple[str, ...]]) -> Any:
         """Runs a command and returns the ``result`` member of the JSON-RPC answer.
 
         Args:
@@ -63,7 +67,7 @@ class DirectorConsoleJson(DirectorConsole):
             raise bareos.exceptions.JsonRpcErrorReceivedException(data)
         raise bareos.exceptions.JsonRpcInvalidJsonReceivedException(data)
 
-    def call_fullresult(self, command):
+    def call_fullresult(self, command: Union[str, List[str], Tuple[str, ...]]) -> Any:
         """Runs a command and returns the whole JSON-RPC envelope (also on errors).
 
         Text that a director sends before the JSON document (job messages) is logged at
@@ -103,7 +107,14 @@ class DirectorConsoleJson(DirectorConsole):
             )
         return json.loads(envelope)
 
-    def jobs(self, client=None, job=None, jobstatus=None, last=False, limit=None):
+    def jobs(
+        self,
+        client: Optional[str] = None,
+        job: Optional[str] = None,
+        jobstatus: Optional[str] = None,
+        last: bool = False,
+        limit: Optional[int] = None,
+    ) -> "List[bareos.models.Job]":
         """``list jobs`` with these filters, as typed :py:class:`bareos.models.Job` s.
 
         Example: ``d.jobs(client="bareos-fd", last=True)``.
@@ -114,7 +125,7 @@ class DirectorConsoleJson(DirectorConsole):
         return bareos.models.jobs(self.call(command))
 
     @staticmethod
-    def _parse_raw(resultstring, prompt=False):
+    def _parse_raw(resultstring: Union[bytes, bytearray, None], prompt: bool = False) -> Any:
         if not resultstring:
             return None
         try:
@@ -135,5 +146,5 @@ class DirectorConsoleJson(DirectorConsole):
             )
         return data
 
-    def _show_result(self, msg):
+    def _show_result(self, msg: Any) -> None:
         pprint(msg)

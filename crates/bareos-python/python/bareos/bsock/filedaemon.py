@@ -1,12 +1,14 @@
 """Connection to a Bareos File Daemon, acting as its director."""
 
 import shlex
+from typing import Any, List, Optional, Tuple, Union
 
 from bareos import _bareos
 from bareos.bsock.connectiontype import ConnectionType
 from bareos.bsock.lowlevel import LowLevel, _tls_max_version
 from bareos.bsock.tlsversionparser import TlsVersionParser
 from bareos.bsock.protocolmessageids import ProtocolMessageIds  # noqa: F401
+from bareos.util.password import Password
 
 
 class FileDaemon(LowLevel):
@@ -19,7 +21,7 @@ class FileDaemon(LowLevel):
     """
 
     @staticmethod
-    def argparser_add_default_command_line_arguments(argparser):
+    def argparser_add_default_command_line_arguments(argparser: Any) -> None:
         """Adds the options to connect to a file daemon to an ``ArgumentParser``.
 
         Values are stored as ``BAREOS_<keyword>``; see
@@ -63,17 +65,17 @@ class FileDaemon(LowLevel):
 
     def __init__(
         self,
-        address="localhost",
-        port=9102,
-        dirname=None,
-        name=None,
-        password=None,
-        tls_psk_enable=True,
-        tls_psk_require=False,
-        tls_version=None,
-        timeout=None,
-        call_timeout=None,
-    ):
+        address: str = "localhost",
+        port: Union[int, str] = 9102,
+        dirname: Optional[str] = None,
+        name: Union[str, bytes, None] = None,
+        password: Union[str, bytes, Password, None] = None,
+        tls_psk_enable: bool = True,
+        tls_psk_require: bool = False,
+        tls_version: Any = None,
+        timeout: Optional[float] = None,
+        call_timeout: Optional[float] = None,
+    ) -> None:
         """Connects and authenticates.
 
         Args:
@@ -103,7 +105,8 @@ class FileDaemon(LowLevel):
         )
         self._init_connection()
 
-    def _open_native(self, tls, password_md5):
+    def _open_native(self, tls: str, password_md5: str) -> _bareos.FileDaemon:
+        assert self.port is not None  # set by connect()
         name = self.name
         if isinstance(name, bytes):
             name = name.decode("utf-8")
@@ -118,7 +121,7 @@ class FileDaemon(LowLevel):
             call_timeout=self.call_timeout,
         )
 
-    def call(self, command):
+    def call(self, command: Union[str, List[Any], Tuple[Any, ...]]) -> bytes:
         """Runs a command on the file daemon and returns its result.
 
         As python-bareos: a string is split like a shell does (``shlex``), and spaces

@@ -19,6 +19,7 @@ import struct
 import sys
 import time
 import warnings
+from typing import Any, Callable, Dict, List, Optional, Tuple, TypeVar, Union, overload
 
 import bareos.exceptions
 from bareos import _bareos
@@ -30,8 +31,24 @@ from bareos.bsock.protocolversions import ProtocolVersions
 from bareos.util.bareosbase64 import BareosBase64
 from bareos.util.password import Password
 
+#: The native connection under a :py:class:`LowLevel` object.
+_Native = Union[_bareos.Director, _bareos.FileDaemon]
+_T = TypeVar("_T")
 
-def bash(name):
+
+@overload
+def bash(name: None) -> None: ...
+
+
+@overload
+def bash(name: str) -> str: ...
+
+
+@overload
+def bash(name: bytes) -> bytes: ...
+
+
+def bash(name: Union[str, bytes, None]) -> Union[str, bytes, None]:
     """A name as the daemons expect it in a hello: spaces replaced by ``\\x01``.
 
     Args:
@@ -49,7 +66,7 @@ def bash(name):
     raise TypeError("name has to be None/str/bytes")
 
 
-def _tls_max_version(tls_version):
+def _tls_max_version(tls_version: object) -> Optional[str]:
     """Translates python-bareos's ``tls_version`` into the native client's cap."""
     if tls_version is None:
         return None
@@ -66,14 +83,16 @@ def _tls_max_version(tls_version):
     return None
 
 
-def _breaks_connection(error):
+def _breaks_connection(error: _bareos.NativeError) -> bool:
     """Whether a native error leaves the connection unusable (lost, timed out, or a
     protocol violation; not a reply that is merely not what was expected)."""
     kind, _message, raw = error.args
     return kind in ("lost", "timeout") or (kind == "protocol" and raw is None)
 
 
-def _translate(error, address=None, port=None, json=False):
+def _translate(
+    error: _bareos.NativeError, address: object = None, port: object = None, json: bool = False
+) -> bareos.exceptions.Error:
     """Turns a native error into the python-bareos exception for the same failure."""
     kind, message, raw = error.args
     exc = bareos.exceptions
@@ -100,7 +119,7 @@ def _translate(error, address=None, port=None, json=False):
     return exc.Error(message)
 
 
-def _auth_message(message):
+def _auth_message(message: str) -> str:
     """python-bareos's text for a refused login, followed by our detail.
 
     python-bareos says ``failed (in response)`` when the director rejects the answer to
@@ -117,7 +136,7 @@ def _auth_message(message):
     return "failed (in response): {0}".format(message)
 
 
-def _pam_message(message):
+def _pam_message(message: str) -> str:
     """python-bareos's PAM messages where they apply, followed by our detail."""
     if "no PAM username and password were given" in message:
         return "PAM authentication is requested, but no PAM credentials given. Giving up.\n{0}".format(
@@ -145,41 +164,41 @@ class _Socket:
     ``recv``), never through this one.
     """
 
-    def __init__(self, connection):
+    def __init__(self, connection: "LowLevel") -> None:
         self._connection = connection
 
-    def _native(self):
+    def _native(self) -> _Native:
         native = self._connection._native
         if native is None:
             raise OSError(9, "Bad file descriptor")
         return native
 
-    def getpeername(self):
+    def getpeername(self) -> Tuple[str, int]:
         """``(host, port)`` of the director or file daemon."""
         return self._native().addresses()[1]
 
-    def getsockname(self):
+    def getsockname(self) -> Tuple[str, int]:
         """``(host, port)`` of our end."""
         return self._native().addresses()[0]
 
-    def fileno(self):
+    def fileno(self) -> int:
         """The file descriptor (for ``select``; -1 once closed)."""
         native = self._connection._native
         return -1 if native is None else native.fileno()
 
-    def gettimeout(self):
+    def gettimeout(self) -> Optional[float]:
         """The deadline of each call in seconds, ``None`` for none (the default)."""
         return self._connection.call_timeout
 
-    def settimeout(self, value):
+    def settimeout(self, value: Optional[float]) -> None:
         """Sets the deadline of each call (``None``: a command runs as long as needed)."""
         self._connection.set_call_timeout(value)
 
-    def close(self):
+    def close(self) -> None:
         """Closes the connection (like ``connection.close()``)."""
         self._connection.close()
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         try:
             return "<{0} fd={1} laddr={2} raddr={3}>".format(
                 type(self).__name__, self.fileno(), self.getsockname(), self.getpeername()
@@ -192,11 +211,11 @@ class _TlsSocket(_Socket):
     """What ``.socket`` is on a TLS-PSK connection: also ``cipher()`` and ``version()``
     as an ``ssl.SSLSocket`` gives them."""
 
-    def cipher(self):
+    def cipher(self) -> Optional[Tuple[str, str, int]]:
         """``(cipher name, TLS version, secret bits)``."""
         return self._native().cipher()
 
-    def version(self):
+    def version(self) -> Optional[str]:
         """The TLS version, e.g. ``"TLSv1.3"``."""
         cipher = self.cipher()
         return cipher[1] if cipher else None
@@ -212,7 +231,7 @@ class LowLevel:
     _json_mode = False
 
     @staticmethod
-    def argparser_get_bareos_parameter(args):
+    def argparser_get_bareos_parameter(args: Any) -> Dict[str, Any]:
         """The connection keywords from parsed arguments.
 
         Takes every attribute of ``args`` named ``BAREOS_<keyword>`` whose value is not
@@ -232,40 +251,40 @@ class LowLevel:
             if key.startswith(prefix) and value is not None
         }
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.logger = logging.getLogger("bareos.bsock")
-        self.status = None
-        self.address = None
-        self.port = None
-        self.timeout = None
-        self.call_timeout = None
-        self.dirname = None
-        self.name = None
-        self.password = None
-        self.pam_username = None
-        self.pam_password = None
+        self.status: Optional[int] = None
+        self.address: Optional[str] = None
+        self.port: Optional[int] = None
+        self.timeout: Optional[float] = None
+        self.call_timeout: Optional[float] = None
+        self.dirname: Optional[str] = None
+        self.name: Union[str, bytes, None] = None
+        self.password: Optional[Password] = None
+        self.pam_username: Optional[str] = None
+        self.pam_password: Optional[str] = None
         self.pam_allow_cleartext = False
         self.auth_credentials_valid = False
         self.max_reconnects = 0
         self.tls_psk_enable = True
         self.tls_psk_require = False
-        self.tls_version = None
-        self.connection_type = None
-        self.requested_protocol_version = None
+        self.tls_version: Any = None
+        self.connection_type: Optional[int] = None
+        self.requested_protocol_version: Optional[int] = None
         self.protocol_messages = ProtocolMessages()
         self.identity_prefix = "R_NONE"
         self.receive_buffer = b""
         self._wire = bytearray()
-        self._native = None
+        self._native: Optional[_Native] = None
         self._lost = False
 
-    def __del__(self):
+    def __del__(self) -> None:
         try:
             self.close()
         except Exception:  # noqa: BLE001 - never raise from a finalizer
             pass
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return "<{0} {1}:{2} name={3!r} {4}>".format(
             type(self).__name__,
             self.address,
@@ -277,7 +296,7 @@ class LowLevel:
     # -- connection ----------------------------------------------------------------
 
     @property
-    def socket(self):
+    def socket(self) -> Optional[_Socket]:
         """The connection's socket, like python-bareos's attribute: ``None`` when not
         connected; on TLS-PSK it has ``cipher()`` and ``version()`` (an
         ``ssl.SSLSocket`` would), on cleartext it has not."""
@@ -289,14 +308,14 @@ class LowLevel:
 
     def connect(
         self,
-        address,
-        port,
-        dirname,
-        connection_type,
-        name=None,
-        password=None,
-        timeout=None,
-    ):
+        address: str,
+        port: Union[int, str],
+        dirname: Optional[str],
+        connection_type: int,
+        name: Union[str, bytes, None] = None,
+        password: Union[str, bytes, Password, None] = None,
+        timeout: Optional[float] = None,
+    ) -> bool:
         """Connects and logs in.
 
         Args:
@@ -334,7 +353,7 @@ class LowLevel:
             self.password = Password(password)
         return self.__connect()
 
-    def _tls_mode(self):
+    def _tls_mode(self) -> str:
         if self.tls_psk_require:
             if not self.tls_psk_enable:
                 raise bareos.exceptions.ConnectionError(
@@ -343,21 +362,19 @@ class LowLevel:
             return "required"
         return "prefer" if self.tls_psk_enable else "disabled"
 
-    def _open_native(self, tls, password_md5):
+    def _open_native(self, tls: str, password_md5: str) -> _Native:
         raise NotImplementedError
 
-    def __connect(self):
+    def __connect(self) -> bool:
         tls = self._tls_mode()
-        md5 = self.password.md5()
-        if isinstance(md5, (bytes, bytearray)):
-            md5 = bytes(md5).decode("ascii")
+        md5 = _md5_hex(self.password)
         try:
-            self._native = self._open_native(tls, md5)
+            native = self._native = self._open_native(tls, md5)
         except _bareos.NativeError as error:
             raise _translate(error, self.address, self.port, json=self._json_mode) from None
         self._wire = bytearray()
         self.receive_buffer = b""
-        cipher = self._native.cipher()
+        cipher = native.cipher()
         if cipher is None:
             self.logger.debug("Encryption: None")
             if tls == "prefer":
@@ -369,7 +386,7 @@ class LowLevel:
         self.status = None
         return True
 
-    def _warn_cleartext(self):
+    def _warn_cleartext(self) -> None:
         message = (
             "Connection to {0}:{1} is not encrypted: TLS-PSK failed, "
             "using a plain connection (pass tls_psk_require=True to refuse this)."
@@ -377,10 +394,10 @@ class LowLevel:
         self.logger.warning("Failed to connect via TLS-PSK. Trying plain connection.")
         warnings.warn(message, UserWarning, stacklevel=5)
 
-    def _after_connect(self):
+    def _after_connect(self) -> None:
         """Hook run after each successful login (the protocol fallback report)."""
 
-    def _native_call(self, method, *args):
+    def _native_call(self, method: str, *args: Any) -> Any:
         if self._native is None:
             if self.auth_credentials_valid:
                 raise bareos.exceptions.ConnectionLostError(
@@ -394,7 +411,7 @@ class LowLevel:
                 self._handleSocketError(error.args[1])
             raise _translate(error, self.address, self.port, json=self._json_mode) from None
 
-    def set_call_timeout(self, timeout):
+    def set_call_timeout(self, timeout: Optional[float]) -> None:
         """Sets the deadline of each following call, in seconds (an addition).
 
         ``None`` (the default) lets a command run as long as the peer needs (``wait``,
@@ -412,7 +429,7 @@ class LowLevel:
             self._native.set_call_timeout(timeout)
         self.call_timeout = timeout
 
-    def get_tls_psk_identity(self):
+    def get_tls_psk_identity(self) -> bytes:
         """The TLS-PSK identity: ``<prefix><RS><name>`` as bytes."""
         name = self.name
         if isinstance(name, bytes):
@@ -423,15 +440,15 @@ class LowLevel:
         return identity.encode("utf-8")
 
     @staticmethod
-    def is_tls_psk_available():
+    def is_tls_psk_available() -> bool:
         """TLS-PSK is always available (built in, independent of the ``ssl`` module)."""
         return True
 
-    def get_protocol_version(self):
+    def get_protocol_version(self) -> Union[ProtocolVersions, int]:
         """The console protocol version in use (see :py:class:`ProtocolVersions`)."""
         return self.protocol_messages.get_version()
 
-    def get_cipher(self):
+    def get_cipher(self) -> Optional[Tuple[str, str, int]]:
         """The TLS cipher in use, like ``ssl.SSLSocket.cipher()``.
 
         Returns:
@@ -443,7 +460,7 @@ class LowLevel:
             return None
         return self._native.cipher()
 
-    def auth(self):
+    def auth(self) -> bool:
         """Logs in (python-bareos's login step).
 
         The login runs as part of connecting here, so on a connected object this only
@@ -456,10 +473,16 @@ class LowLevel:
             self.__connect()
         return self.auth_credentials_valid
 
-    def _finalize_authentication(self):
+    def _finalize_authentication(self) -> None:
         """Kept for compatibility: the native client checks the welcome itself."""
 
-    def _cram_md5_challenge(self, clientname, password, tls_local_need=0, compatible=True):
+    def _cram_md5_challenge(
+        self,
+        clientname: Union[str, bytes],
+        password: Union[bytes, bytearray],
+        tls_local_need: int = 0,
+        compatible: bool = True,
+    ) -> bool:
         """Challenges the peer with CRAM-MD5 and checks its answer (login step).
 
         The native client runs the whole login, both directions, when connecting; this
@@ -488,7 +511,9 @@ class LowLevel:
         self.send(ProtocolMessages.auth_ok() if correct else ProtocolMessages.auth_failed())
         return correct
 
-    def _cram_md5_respond(self, password, tls_remote_need=0, compatible=True):
+    def _cram_md5_respond(
+        self, password: Union[bytes, bytearray], tls_remote_need: int = 0, compatible: bool = True
+    ) -> Tuple[int, bool, bool]:
         """Answers the peer's CRAM-MD5 challenge (login step, see
         :py:meth:`_cram_md5_challenge`).
 
@@ -510,7 +535,7 @@ class LowLevel:
         accepted = ProtocolMessages.is_auth_ok(bytes(self.recv()))
         return (ssl_level, True, accepted)
 
-    def receive_and_evaluate_response_message(self):
+    def receive_and_evaluate_response_message(self) -> Tuple[int, bytes]:
         """Reads the rest of the answer in progress as ``(code, text)``.
 
         The answer must start with a four-digit code, like the login messages
@@ -530,11 +555,11 @@ class LowLevel:
                     message[:40]
                 )
             )
-        if text[:1] in (b" ", Constants.record_separator_compat.encode()):
+        if text[:1] in (b" ", Constants.record_separator.encode()):
             text = text[1:]
         return (int(head), text.rstrip(b"\n"))
 
-    def close(self):
+    def close(self) -> None:
         """Ends the session (``quit`` for a director) and closes the connection.
 
         Later calls raise :py:class:`~bareos.exceptions.ConnectionLostError` until
@@ -547,7 +572,7 @@ class LowLevel:
         if native is not None:
             native.close()
 
-    def reconnect(self):
+    def reconnect(self) -> bool:
         """Opens a new connection with the same settings and logs in again, as long as
         ``max_reconnects`` allows (each use counts down, as in python-bareos).
 
@@ -570,14 +595,14 @@ class LowLevel:
         self.logger.info("reconnected to {0}:{1}".format(self.address, self.port))
         return True
 
-    def _init_connection(self):
+    def _init_connection(self) -> None:
         pass
 
     #: Deadline of the session set-up commands when no ``timeout`` was given (as the
     #: native client's login deadline).
     _SETUP_TIMEOUT = 30.0
 
-    def _setup_call(self, call, command):
+    def _setup_call(self, call: Callable[[str], _T], command: str) -> _T:
         """Runs one session set-up command (``autodisplay off``, ``.api json``) within
         the connection's ``timeout``: the set-up belongs to connecting, so a director
         that stalls right after the login cannot hang the constructor."""
@@ -593,7 +618,7 @@ class LowLevel:
 
     # -- commands ------------------------------------------------------------------
 
-    def call(self, command):
+    def call(self, command: Union[str, List[str], Tuple[str, ...]]) -> bytes:
         """Runs a command and returns its result.
 
         The result ends on the protocol's end signals only (never on its text). If the
@@ -611,7 +636,7 @@ class LowLevel:
             command = " ".join(command)
         return self._send_a_command_and_receive_result(command)
 
-    def _send_a_command_and_receive_result(self, command):
+    def _send_a_command_and_receive_result(self, command: str) -> bytes:
         """Sends one command and reads its whole result.
 
         After the connection was lost, the next command first reconnects (once per
@@ -629,18 +654,18 @@ class LowLevel:
             )
             raise
 
-    def _ensure_connection(self):
+    def _ensure_connection(self) -> None:
         if self._native is None and self._lost:
             if not self.reconnect():
                 raise bareos.exceptions.ConnectionLostError(
                     "currently no network connection"
                 )
 
-    def send_command(self, command):
+    def send_command(self, command: Union[str, List[str], Tuple[str, ...]]) -> Any:
         """Deprecated alias of :py:meth:`call`."""
         return self.call(command)
 
-    def send(self, msg=None):
+    def send(self, msg: Union[bytes, bytearray, str, None] = None) -> None:
         """Sends one message without reading the answer (low level).
 
         When the director waits at a prompt the message is the answer, otherwise it is
@@ -658,7 +683,7 @@ class LowLevel:
         self._native_call("send", msg)
         self.status = None
 
-    def _next_part(self, timeout=None):
+    def _next_part(self, timeout: Optional[float] = None) -> Union[bytes, int]:
         """The next frame of the answer in progress: bytes, or an int (a signal).
 
         Raises ``socket.timeout`` if nothing arrives within ``timeout`` seconds or no
@@ -666,14 +691,14 @@ class LowLevel:
         """
         if timeout is not None and not self._native_call("has_data", float(timeout)):
             raise _socket_module.timeout("timed out")
-        part = self._native_call("read_part")
+        part: Union[bytes, int, None] = self._native_call("read_part")
         if part is None:
             raise _socket_module.timeout("timed out (no answer is outstanding)")
         if isinstance(part, int):
             self.__set_status(part)
         return part
 
-    def recv_bytes(self, length, timeout=10):
+    def recv_bytes(self, length: int, timeout: Optional[float] = 10) -> bytes:
         """Receives exactly ``length`` bytes of the wire stream (headers included), as
         python-bareos reads them from its socket.
 
@@ -696,7 +721,7 @@ class LowLevel:
         del self._wire[:length]
         return data
 
-    def recv_submsg(self, length):
+    def recv_submsg(self, length: int) -> bytearray:
         """Receives ``length`` bytes (the payload of a frame whose header was read).
 
         Returns:
@@ -704,7 +729,7 @@ class LowLevel:
         """
         return bytearray(self.recv_bytes(length))
 
-    def recv(self):
+    def recv(self) -> bytearray:
         """Receives the next message of the answer in progress (low level).
 
         Returns:
@@ -729,7 +754,7 @@ class LowLevel:
             raise bareos.exceptions.SignalReceivedException(part)
         return bytearray(part)
 
-    def recv_msg(self, regex=None):
+    def recv_msg(self, regex: object = None) -> bytearray:
         """Receives the rest of the answer in progress (low level).
 
         The end is recognised by the protocol's signals only; ``regex`` is accepted for
@@ -752,16 +777,16 @@ class LowLevel:
         self.receive_buffer = b""
         return buffer
 
-    def _end_signal(self):
+    def _end_signal(self) -> int:
         return Constants.BNET_EOD
 
-    def __set_status(self, status):
+    def __set_status(self, status: int) -> None:
         self.status = status
         self.logger.debug(
             "{0} ({1})".format(Constants.get_description(status), status)
         )
 
-    def is_end_of_message(self, data):
+    def is_end_of_message(self, data: object) -> bool:
         """Whether signal ``data`` ends an answer (EOD, TERMINATE, MAIN/SUB_PROMPT)."""
         return (not self.is_connected()) or data in (
             Constants.BNET_EOD,
@@ -770,11 +795,11 @@ class LowLevel:
             Constants.BNET_SUB_PROMPT,
         )
 
-    def is_connected(self):
+    def is_connected(self) -> bool:
         """Whether the connection is open."""
         return self._native is not None and self.status != Constants.BNET_TERMINATE
 
-    def has_data(self):
+    def has_data(self) -> List[Optional[_Socket]]:
         """Whether data from the peer is waiting (within 0.1 s).
 
         Returns:
@@ -786,14 +811,14 @@ class LowLevel:
             return [self.socket]
         return []
 
-    def _get_to_prompt(self):
+    def _get_to_prompt(self) -> bool:
         time.sleep(0.1)
         if self.has_data():
             msg = self.recv_msg()
             self.logger.debug("received message: " + str(msg))
         return True
 
-    def _handleSocketError(self, exception):
+    def _handleSocketError(self, exception: object) -> None:
         self.logger.warning("socket error: {0}".format(str(exception)))
         self._lost = True
         native, self._native = self._native, None
@@ -806,7 +831,7 @@ class LowLevel:
 
     # -- interactive ---------------------------------------------------------------
 
-    def interactive(self):
+    def interactive(self) -> bool:
         """A simple console: reads commands, prints results; ``exit``/``quit`` ends.
 
         Returns:
@@ -827,22 +852,33 @@ class LowLevel:
                 print(str(error))
         return True
 
-    def _get_input(self):
+    def _get_input(self) -> str:
         return input(">>")
 
-    def _show_result(self, msg):
+    def _show_result(self, msg: Any) -> None:
         text = msg.decode("utf-8", "replace")
         sys.stdout.write(text)
         if len(msg) >= 2 and msg[-2] != ord(b"\n"):
             sys.stdout.write("\n")
 
 
-def _quote_value(value):
+def _quote_value(value: str) -> str:
     """A keyword value for a director command line: quoted when it has spaces or
     quotes (the director's own quoting rules)."""
     if value and not any(c.isspace() or c in "\"'\\" for c in value):
         return value
     return '"{0}"'.format(value.replace("\\", "\\\\").replace('"', '\\"'))
+
+
+
+def _md5_hex(password: Optional[Password]) -> str:
+    """The MD5 form of a password as the native client takes it (32 hex digits)."""
+    md5: object = None if password is None else password.md5()
+    if isinstance(md5, (bytes, bytearray)):
+        return bytes(md5).decode("ascii")
+    if isinstance(md5, str):
+        return md5
+    raise TypeError("the password has no value (bareos.util.Password() without one)")
 
 
 __all__ = ["LowLevel", "ConnectionType", "ProtocolVersions", "bash"]

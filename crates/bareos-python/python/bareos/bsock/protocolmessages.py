@@ -4,6 +4,8 @@ The login itself is performed by the native client; these helpers remain for scr
 that build or check such messages themselves.
 """
 
+from typing import Union
+
 from bareos.bsock.connectiontype import ConnectionType
 from bareos.bsock.constants import Constants
 from bareos.bsock.protocolmessageids import ProtocolMessageIds
@@ -13,18 +15,20 @@ from bareos.bsock.protocolversions import ProtocolVersions
 class ProtocolMessages:
     """Login messages of a given console protocol version."""
 
-    def __init__(self, protocolversion=ProtocolVersions.last):
+    def __init__(
+        self, protocolversion: Union[ProtocolVersions, int] = ProtocolVersions.last
+    ) -> None:
         self.set_version(protocolversion)
 
-    def set_version(self, protocolversion):
+    def set_version(self, protocolversion: Union[ProtocolVersions, int]) -> None:
         """Select the protocol version."""
         self.protocolversion = protocolversion
 
-    def get_version(self):
+    def get_version(self) -> Union[ProtocolVersions, int]:
         """The selected protocol version."""
         return self.protocolversion
 
-    def hello(self, name, type=ConnectionType.DIRECTOR):
+    def hello(self, name: object, type: int = ConnectionType.DIRECTOR) -> bytearray:
         """The hello line for ``name`` (as bytearray)."""
         from bareos import __version__
 
@@ -37,32 +41,32 @@ class ProtocolMessages:
         return bytearray(line, "utf-8")
 
     @staticmethod
-    def auth_ok():
+    def auth_ok() -> bytes:
         """The verdict for a correct CRAM-MD5 answer."""
         return b"1000 OK auth\n"
 
     @staticmethod
-    def auth_failed():
+    def auth_failed() -> bytes:
         """The verdict for a wrong CRAM-MD5 answer."""
         return b"1999 Authorization failed.\n"
 
     @staticmethod
-    def not_authorized():
+    def not_authorized() -> bytes:
         """What a director answers to an unknown console."""
         return b"1999 You are not authorized.\n"
 
     @staticmethod
-    def is_auth_ok(msg):
+    def is_auth_ok(msg: object) -> bool:
         """Whether ``msg`` is the positive verdict."""
         return msg == ProtocolMessages.auth_ok()
 
     @staticmethod
-    def is_not_authorized(msg):
+    def is_not_authorized(msg: object) -> bool:
         """Whether ``msg`` is the unknown-console answer."""
         return msg == ProtocolMessages.not_authorized()
 
     @staticmethod
-    def pam_user_credentials(pam_username, pam_password):
+    def pam_user_credentials(pam_username: object, pam_password: object) -> bytearray:
         """The PAM credentials message ``4002<RS>user<RS>password`` (as bytearray)."""
         separator = Constants.record_separator
         text = "{0}{1}{2}{1}{3}".format(

@@ -3,9 +3,12 @@
 import logging
 import re
 import sys
+from typing import Any, Callable, Dict, List, NoReturn, Tuple, Type, TypeVar, Union
 
 import bareos.exceptions
 from bareos.util import argparse
+
+_T = TypeVar("_T")
 
 #: The log format of python-bareos's tools.
 LOG_FORMAT = "%(levelname)s %(module)s.%(funcName)s: %(message)s"
@@ -13,13 +16,13 @@ LOG_FORMAT = "%(levelname)s %(module)s.%(funcName)s: %(message)s"
 REDACTED = "****"
 
 
-def setup_logging():
+def setup_logging() -> logging.Logger:
     """Root logger at INFO with the tools' format (``--debug`` lowers it to DEBUG)."""
     logging.basicConfig(format=LOG_FORMAT, level=logging.INFO)
     return logging.getLogger()
 
 
-def new_parser(description):
+def new_parser(description: str) -> argparse.ArgumentParser:
     """An argument parser (config files too with ``configargparse``) with ``-d/--debug``."""
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument(
@@ -28,7 +31,7 @@ def new_parser(description):
     return parser
 
 
-def add_positional_address(parser):
+def add_positional_address(parser: argparse.ArgumentParser) -> None:
     """Lets the address be given as the one positional argument too."""
     parser.add_argument(
         "positional_address",
@@ -38,7 +41,7 @@ def add_positional_address(parser):
     )
 
 
-def take_positional_address(parser, args):
+def take_positional_address(parser: argparse.ArgumentParser, args: Any) -> None:
     """Moves a positional address into ``BAREOS_address`` (``--address``)."""
     address = getattr(args, "positional_address", None)
     if hasattr(args, "positional_address"):
@@ -55,7 +58,7 @@ def take_positional_address(parser, args):
     args.BAREOS_address = address
 
 
-def redacted(parameters):
+def redacted(parameters: Dict[str, Any]) -> Dict[str, Any]:
     """A copy of connection keywords with every password replaced by ``****``."""
     return {
         key: (REDACTED if "password" in key.lower() and value is not None else value)
@@ -66,14 +69,14 @@ def redacted(parameters):
 _PASSWORD_ARGUMENT = re.compile(r"""(password\s*=\s*)("[^"]*"?|'[^']*'?|\S+)""", re.IGNORECASE)
 
 
-def redacted_command(command):
+def redacted_command(command: Union[str, List[Any], Tuple[Any, ...]]) -> str:
     """A console command for a log line: ``password=...`` values shown as ``****``."""
     if isinstance(command, (list, tuple)):
         command = " ".join(str(word) for word in command)
     return _PASSWORD_ARGUMENT.sub(lambda m: m.group(1) + REDACTED, str(command))
 
 
-def connect(cls, parameters):
+def connect(cls: Callable[..., _T], parameters: Dict[str, Any]) -> _T:
     """Opens the connection; on failure prints the error and exits with status 1."""
     try:
         return cls(**parameters)
@@ -93,7 +96,7 @@ class LineInput:
 
     skipped_lines = 0
 
-    def _get_input(self):
+    def _get_input(self) -> str:
         while True:
             line = input(">>")
             try:
@@ -105,12 +108,12 @@ class LineInput:
             return line
 
 
-def with_line_input(cls):
+def with_line_input(cls: Type[_T]) -> Type[_T]:
     """``cls`` with :py:class:`LineInput`'s reading of standard input."""
     return type(cls.__name__, (LineInput, cls), {"__module__": cls.__module__})
 
 
-def prepare_stdin():
+def prepare_stdin() -> None:
     """Undecodable input bytes become surrogates (found and skipped by LineInput)."""
     reconfigure = getattr(sys.stdin, "reconfigure", None)
     if reconfigure is not None:
@@ -120,7 +123,7 @@ def prepare_stdin():
             pass
 
 
-def run_interactive(connection):
+def run_interactive(connection: Any) -> int:
     """Runs ``connection.interactive()``; returns the exit status.
 
     0 at ``exit``/``quit`` or end of input; 1 if a line had to be skipped or the
@@ -137,7 +140,7 @@ def run_interactive(connection):
     return 1 if getattr(connection, "skipped_lines", 0) else 0
 
 
-def exit_quietly_on_broken_pipe(main):
+def exit_quietly_on_broken_pipe(main: Callable[[], int]) -> NoReturn:
     """Runs ``main()`` and exits with its status; a closed standard output ends quietly."""
     try:
         status = main()

@@ -11,11 +11,13 @@ login fails (the error is printed), the connection fails later, or an input line
 not UTF-8 (it is skipped); 2 for bad options.
 """
 
+import argparse
+
 import bareos.bsock
 from bareos.tools import _common
 
 
-def get_arguments():
+def get_arguments() -> argparse.Namespace:
     """Parses the command line; with ``--debug`` prints the values (passwords hidden)."""
     parser = _common.new_parser("Console to Bareos Director.")
     bareos.bsock.DirectorConsole.argparser_add_default_command_line_arguments(parser)
@@ -27,7 +29,7 @@ def get_arguments():
     return args
 
 
-def main():
+def main() -> int:
     """Runs the console; returns the exit status."""
     logger = _common.setup_logging()
     args = get_arguments()
@@ -43,7 +45,7 @@ def main():
     return _common.run_interactive(director)
 
 
-def run():
+def run() -> None:
     """Console-script entry point."""
     _common.exit_quietly_on_broken_pipe(main)
 

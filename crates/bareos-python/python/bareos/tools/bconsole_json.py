@@ -7,11 +7,13 @@ console goes on.
 Exit status: as ``bconsole.py``.
 """
 
+import argparse
+
 import bareos.bsock
 from bareos.tools import _common
 
 
-def get_arguments():
+def get_arguments() -> argparse.Namespace:
     """Parses the command line."""
     parser = _common.new_parser("Console to Bareos Director.")
     bareos.bsock.DirectorConsoleJson.argparser_add_default_command_line_arguments(
@@ -23,7 +25,7 @@ def get_arguments():
     return args
 
 
-def main():
+def main() -> int:
     """Runs the console; returns the exit status."""
     logger = _common.setup_logging()
     args = get_arguments()
@@ -39,7 +41,7 @@ def main():
     return _common.run_interactive(director)
 
 
-def run():
+def run() -> None:
     """Console-script entry point."""
     _common.exit_quietly_on_broken_pipe(main)
 

@@ -12,6 +12,7 @@ Exit status: 0 on success; 1 if the connection, the login or the command fails (
 error is printed) or an input line was not UTF-8 (it is skipped); 2 for bad options.
 """
 
+import argparse
 import sys
 
 import bareos.bsock
@@ -20,7 +21,7 @@ from bareos.bsock.filedaemon import FileDaemon
 from bareos.tools import _common
 
 
-def get_arguments():
+def get_arguments() -> argparse.Namespace:
     """Parses the command line."""
     parser = _common.new_parser("Connect to Bareos File Daemon.")
     bareos.bsock.FileDaemon.argparser_add_default_command_line_arguments(parser)
@@ -30,7 +31,7 @@ def get_arguments():
     return parser.parse_args()
 
 
-def main():
+def main() -> int:
     """Runs the command or the interactive loop; returns the exit status."""
     logger = _common.setup_logging()
     args = get_arguments()
@@ -57,7 +58,7 @@ def main():
     return 0
 
 
-def run():
+def run() -> None:
     """Console-script entry point."""
     _common.exit_quietly_on_broken_pipe(main)
 

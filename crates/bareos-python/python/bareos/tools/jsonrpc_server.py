@@ -28,6 +28,7 @@ Exit status: 1 if the connection or login fails (the error is printed) or the HT
 cannot be opened; 2 for bad options; 0 when stopped with Ctrl-C.
 """
 
+import argparse
 import http.server
 import inspect
 import json
@@ -37,6 +38,7 @@ import socketserver
 import sys
 import threading
 import urllib.parse
+from typing import Any, Callable, Dict, List, Optional, Tuple, Union
 
 import bareos.bsock
 import bareos.exceptions
@@ -57,8 +59,11 @@ METHOD_NOT_FOUND = -32601
 INVALID_PARAMS = -32602
 INTERNAL_ERROR = -32603
 
+#: A JSON-RPC answer object.
+Answer = Dict[str, Any]
 
-def add(a, b):
+
+def add(a: Any, b: Any) -> Any:
     """Test function: ``a + b``."""
     return a + b
 
@@ -66,46 +71,46 @@ def add(a, b):
 class BconsoleMethods:
     """The console methods offered over JSON-RPC, on one director connection."""
 
-    def __init__(self, bconsole):
+    def __init__(self, bconsole: bareos.bsock.DirectorConsoleJson) -> None:
         self.logger = logging.getLogger()
         self.logger.debug("init")
         self.conn = bconsole
         self._lock = threading.Lock()
 
-    def execute(self, command):
+    def execute(self, command: Union[str, List[str]]) -> Any:
         """Runs any console command and returns its result."""
         self.logger.debug(_common.redacted_command(command))
         _check_command(command)
         with self._lock:
             return self.conn.call(command)
 
-    def execute_fullresult(self, command):
+    def execute_fullresult(self, command: Union[str, List[str]]) -> Any:
         """Runs any console command and returns the director's whole JSON-RPC answer."""
         self.logger.debug(_common.redacted_command(command))
         _check_command(command)
         with self._lock:
             return self.conn.call_fullresult(command)
 
-    def list(self, command):
+    def list(self, command: str) -> Any:
         """The console ``list`` command: ``list(command)`` runs ``list <command>``."""
         if not isinstance(command, str):
             raise _RpcError(INVALID_PARAMS, "Invalid params", "command must be a string")
         return self.execute("list " + command)
 
-    def call(self, command):
+    def call(self, command: Union[str, List[str]]) -> Any:
         """Older name of :py:meth:`execute`."""
         return self.execute(command)
 
 
 class _RpcError(Exception):
-    def __init__(self, code, message, data=None):
+    def __init__(self, code: int, message: str, data: Any = None) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
         self.data = data
 
 
-def _check_command(command):
+def _check_command(command: object) -> None:
     if isinstance(command, str):
         return
     if isinstance(command, list) and all(isinstance(word, str) for word in command):
@@ -115,7 +120,7 @@ def _check_command(command):
     )
 
 
-def public_methods(bconsole_methods):
+def public_methods(bconsole_methods: object) -> Dict[str, Callable[..., Any]]:
     """``{name: bound method}`` of the console methods (not the constructor)."""
     return {
         name: method
@@ -124,14 +129,14 @@ def public_methods(bconsole_methods):
     }
 
 
-def _json_default(value):
+def _json_default(value: object) -> str:
     if isinstance(value, (bytes, bytearray)):
         return bytes(value).decode("utf-8", "replace")
     return str(value)
 
 
-def _error(request_id, code, message, data=None):
-    error = {"code": code, "message": message}
+def _error(request_id: Any, code: int, message: str, data: Any = None) -> Answer:
+    error: Dict[str, Any] = {"code": code, "message": message}
     if data is not None:
         error["data"] = data
     return {"jsonrpc": "2.0", "id": request_id, "error": error}
@@ -140,11 +145,11 @@ def _error(request_id, code, message, data=None):
 class JsonRpcService:
     """JSON-RPC 2.0 dispatch over a table of methods (no HTTP in here)."""
 
-    def __init__(self, methods):
+    def __init__(self, methods: Dict[str, Callable[..., Any]]) -> None:
         self.methods = dict(methods)
         self.logger = logging.getLogger()
 
-    def handle_text(self, body):
+    def handle_text(self, body: bytes) -> Optional[str]:
         """Answers a request body (bytes); returns the answer text or None (no answer)."""
         try:
             document = json.loads(body.decode("utf-8"))
@@ -152,7 +157,7 @@ class JsonRpcService:
             return self._dump(_error(None, PARSE_ERROR, "Parse error", str(error)))
         return self.handle_document(document)
 
-    def handle_document(self, document):
+    def handle_document(self, document: Any) -> Optional[str]:
         """Answers a parsed request or batch; returns the answer text or None."""
         if isinstance(document, list):
             if not document:
@@ -169,12 +174,12 @@ class JsonRpcService:
                     )
                 )
             answers = [self.handle_request(request) for request in document]
-            answers = [answer for answer in answers if answer is not None]
-            return self._dump(answers) if answers else None
+            present = [answer for answer in answers if answer is not None]
+            return self._dump(present) if present else None
         answer = self.handle_request(document)
         return None if answer is None else self._dump(answer)
 
-    def handle_request(self, request):
+    def handle_request(self, request: Any) -> Optional[Answer]:
         """Answers one request object (a dict), or None for a notification."""
         if not isinstance(request, dict):
             return _error(None, INVALID_REQUEST, "Invalid Request", "not an object")
@@ -187,7 +192,7 @@ class JsonRpcService:
         answer = self._run(request, request_id)
         return None if notification else answer
 
-    def _run(self, request, request_id):
+    def _run(self, request: Dict[str, Any], request_id: Any) -> Answer:
         if request.get("jsonrpc", "2.0") != "2.0":
             return _error(request_id, INVALID_REQUEST, "Invalid Request", "jsonrpc must be 2.0")
         name = request.get("method")
@@ -202,6 +207,8 @@ class JsonRpcService:
                 "Method name: '{0}'".format(name),
             )
         params = request.get("params", [])
+        args: List[Any]
+        kwargs: Dict[str, Any]
         if isinstance(params, list):
             args, kwargs = params, {}
         elif isinstance(params, dict):
@@ -233,7 +240,7 @@ class JsonRpcService:
         return {"jsonrpc": "2.0", "id": request_id, "result": result}
 
     @staticmethod
-    def _dump(answer):
+    def _dump(answer: Any) -> str:
         return json.dumps(answer, default=_json_default)
 
 
@@ -242,17 +249,18 @@ class RequestHandler(http.server.BaseHTTPRequestHandler):
 
     timeout = CLIENT_TIMEOUT
     content_type = "application/json"
+    server: "ThreadingHttpServer"
 
-    def do_POST(self):
+    def do_POST(self) -> None:
         if self.headers.get("Content-Encoding", "identity").lower() != "identity":
             self.send_error(415, "Content-Encoding is not supported")
             return
-        length = self.headers.get("Content-Length")
-        if length is None:
+        header = self.headers.get("Content-Length")
+        if header is None:
             self.send_error(411, "Content-Length required")
             return
         try:
-            length = int(length)
+            length = int(header)
         except ValueError:
             self.send_error(400, "bad Content-Length")
             return
@@ -268,13 +276,13 @@ class RequestHandler(http.server.BaseHTTPRequestHandler):
             return
         self._answer(self.server.service.handle_text(body))
 
-    def do_GET(self):
+    def do_GET(self) -> None:
         query = urllib.parse.urlsplit(self.path).query
         if not query:
             self.send_error(400, "no JSON-RPC request in the query")
             return
         fields = urllib.parse.parse_qs(query)
-        request = {}
+        request: Dict[str, Any] = {}
         for key in ("jsonrpc", "id", "method"):
             if key in fields:
                 request[key] = fields[key][0]
@@ -293,7 +301,7 @@ class RequestHandler(http.server.BaseHTTPRequestHandler):
                 return
         self._answer(self.server.service.handle_document(request))
 
-    def _answer(self, text):
+    def _answer(self, text: Optional[str]) -> None:
         body = (text or "").encode("utf-8")
         self.send_response(200)
         self.send_header("Content-Type", self.content_type)
@@ -309,14 +317,14 @@ class ThreadingHttpServer(socketserver.ThreadingMixIn, http.server.HTTPServer):
 
     daemon_threads = True
 
-    def __init__(self, server_address, service):
+    def __init__(self, server_address: Tuple[str, int], service: JsonRpcService) -> None:
         if ":" in server_address[0]:
             self.address_family = socket.AF_INET6
         super().__init__(server_address, RequestHandler)
         self.service = service
         self._slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
 
-    def process_request(self, request, client_address):
+    def process_request(self, request: Any, client_address: Any) -> None:
         if not self._slots.acquire(blocking=False):
             try:
                 request.sendall(
@@ -328,14 +336,14 @@ class ThreadingHttpServer(socketserver.ThreadingMixIn, http.server.HTTPServer):
             return
         super().process_request(request, client_address)
 
-    def process_request_thread(self, request, client_address):
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
         try:
             super().process_request_thread(request, client_address)
         finally:
             self._slots.release()
 
 
-def get_arguments():
+def get_arguments() -> argparse.Namespace:
     """Parses the command line."""
     parser = _common.new_parser("Run Bareos Director JSON-RPC proxy.")
     bareos.bsock.DirectorConsoleJson.argparser_add_default_command_line_arguments(
@@ -361,7 +369,7 @@ def get_arguments():
     return args
 
 
-def main():
+def main() -> int:
     """Connects, prints the methods and the last jobs, then serves; returns the status."""
     logger = _common.setup_logging()
     args = get_arguments()
@@ -373,7 +381,7 @@ def main():
     logger.debug("authentication successful")
 
     bconsole_methods = BconsoleMethods(director)
-    methods = {"add": add}
+    methods: Dict[str, Callable[..., Any]] = {"add": add}
     for name, method in public_methods(bconsole_methods).items():
         methods[name] = method
         print(name)
@@ -409,7 +417,7 @@ def main():
     return 0
 
 
-def run():
+def run() -> None:
     """Console-script entry point."""
     _common.exit_quietly_on_broken_pipe(main)
 

@@ -8,15 +8,22 @@ config file, environment).
 """
 
 from pprint import pformat
+from typing import TYPE_CHECKING, Any, Dict, List, Set
 
-try:
-    import configargparse as _argparse
-
-    HAVE_CONFIG_ARG_PARSE_MODULE = True
-except ImportError:
+if TYPE_CHECKING:
+    # configargparse has no type hints; its parser is a standard one with more options.
     import argparse as _argparse
 
-    HAVE_CONFIG_ARG_PARSE_MODULE = False
+    HAVE_CONFIG_ARG_PARSE_MODULE: bool
+else:
+    try:
+        import configargparse as _argparse
+
+        HAVE_CONFIG_ARG_PARSE_MODULE = True
+    except ImportError:
+        import argparse as _argparse
+
+        HAVE_CONFIG_ARG_PARSE_MODULE = False
 
 _REDACTED = "****"
 
@@ -24,27 +31,27 @@ _REDACTED = "****"
 class ArgumentParser(_argparse.ArgumentParser):
     """An ``ArgumentParser`` with optional config file support."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if HAVE_CONFIG_ARG_PARSE_MODULE:
             self.add_argument(
                 "-c", "--config", is_config_file=True, help="Config file path."
             )
 
-    def _password_actions(self):
+    def _password_actions(self) -> List[Any]:
         return [
             action
             for action in self._actions
             if action.dest and "password" in action.dest.lower()
         ]
 
-    def format_values(self):
+    def format_values(self) -> str:
         """The parsed values and where they came from (passwords shown as ``****``)."""
         settings = getattr(self, "_source_to_settings", None)
         if HAVE_CONFIG_ARG_PARSE_MODULE and settings is not None:
             try:
                 self._source_to_settings = self._redacted_settings(settings)
-                return super().format_values()
+                return str(super().format_values())  # type: ignore[misc]
             finally:
                 self._source_to_settings = settings
         values = dict(vars(self.parse_args()))
@@ -53,9 +60,9 @@ class ArgumentParser(_argparse.ArgumentParser):
                 values[key] = _REDACTED
         return pformat(values)
 
-    def _redacted_settings(self, settings):
+    def _redacted_settings(self, settings: Any) -> Any:
         actions = self._password_actions()
-        secrets = set()
+        secrets: Set[str] = set()
         for source in settings.values():
             for action, value in source.values():
                 if action in actions and isinstance(value, str) and value:
@@ -74,7 +81,9 @@ class ArgumentParser(_argparse.ArgumentParser):
             redacted[name] = entries
         return redacted
 
-    def _redacted_command_line(self, words, actions, secrets):
+    def _redacted_command_line(
+        self, words: List[str], actions: List[Any], secrets: Set[str]
+    ) -> List[str]:
         long_options = [
             option for action in actions for option in action.option_strings
             if option.startswith("--")
@@ -83,7 +92,7 @@ class ArgumentParser(_argparse.ArgumentParser):
             option for action in actions for option in action.option_strings
             if not option.startswith("--")
         ]
-        result = []
+        result: List[str] = []
         hide_next = False
         for word in words:
             if hide_next:
@@ -108,7 +117,7 @@ class ArgumentParser(_argparse.ArgumentParser):
         return result
 
 
-def _hide(text, secrets):
+def _hide(text: str, secrets: Set[str]) -> str:
     """``text`` with every occurrence of a secret replaced by ``****``."""
     for secret in sorted(secrets, key=len, reverse=True):
         text = text.replace(secret, _REDACTED)

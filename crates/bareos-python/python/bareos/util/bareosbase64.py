@@ -4,6 +4,8 @@ Public API of python-bareos: every function returns what python-bareos returns f
 same input, quirks included (see the notes on each method).
 """
 
+from typing import Dict, Sequence
+
 
 class BareosBase64:
     """Bareos's base64: no padding, and by default the bytes of the input are taken as
@@ -16,17 +18,19 @@ class BareosBase64:
         "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
     )
 
-    def __init__(self):
-        self.base64_map = {digit: index for index, digit in enumerate(self.base64_digits)}
+    def __init__(self) -> None:
+        self.base64_map: Dict[str, int] = {
+            digit: index for index, digit in enumerate(self.base64_digits)
+        }
 
     @staticmethod
-    def twos_comp(val, bits):
+    def twos_comp(val: int, bits: int) -> int:
         """``val`` read as a signed ``bits``-bit number."""
         if val & (1 << (bits - 1)):
             return val - (1 << bits)
         return val
 
-    def base64_to_int(self, base64):
+    def base64_to_int(self, base64: str) -> int:
         """Decodes a base64 number: most significant digit first, optional ``-``.
 
         As in python-bareos, a character that is not a base64 digit is reported on
@@ -43,7 +47,7 @@ class BareosBase64:
                 value += digit
         return -value if negative else value
 
-    def int_to_base64(self, value):
+    def int_to_base64(self, value: int) -> str:
         """Encodes a number the way python-bareos does.
 
         Note (python-bareos's behaviour, kept for compatibility): the digits come out
@@ -60,7 +64,7 @@ class BareosBase64:
             value >>= 6
         return result
 
-    def string_to_base64(self, string, compatible=False):
+    def string_to_base64(self, string: Sequence[int], compatible: bool = False) -> bytearray:
         """Encodes bytes.
 
         Args:
