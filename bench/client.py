@@ -5,7 +5,7 @@ Runs unchanged with python-bareos and with our `bareos` package (same interface)
 whichever virtual environment starts it:
 
   client.py ADDR PORT PASSWORD login N tls|clear
-  client.py ADDR PORT PASSWORD small N
+  client.py ADDR PORT PASSWORD small N [tls|clear]
   client.py ADDR PORT PASSWORD result SIZE text|json buffered|stream FRAME
   client.py ADDR PORT PASSWORD concurrent CONNECTIONS COMMANDS
 """
@@ -47,7 +47,7 @@ def main():
         print(json.dumps({"latencies_ms": latencies}))
     elif mode == "small":
         n = int(args[0])
-        director = connect(addr, port, password)
+        director = connect(addr, port, password, len(args) > 1 and args[1] == "tls")
         started = time.perf_counter()
         for _ in range(n):
             director.call(COMMAND)

@@ -263,4 +263,49 @@ mod tests {
         );
         assert_eq!(decoder.buffered(), 0);
     }
+
+    #[test]
+    fn many_frames_in_one_push_and_a_partial_one() {
+        let mut wire = Vec::new();
+        for i in 0..1000u32 {
+            encode_data(&i.to_be_bytes(), &mut wire).unwrap();
+        }
+        encode_signal(Signal::Eod, &mut wire);
+        // Not UTF-8: every byte value.
+        let binary: Vec<u8> = (0..=255u8).rev().collect();
+        encode_data(&binary, &mut wire).unwrap();
+        let cut = wire.len() - 100;
+        let mut decoder = FrameDecoder::new();
+        decoder.push(&wire[..cut]);
+        let mut frames = Vec::new();
+        while let Some(frame) = decoder.next_frame().unwrap() {
+            frames.push(frame);
+        }
+        assert_eq!(frames.len(), 1001);
+        assert_eq!(decoder.buffered(), 4 + 256 - 100);
+        decoder.push(&wire[cut..]);
+        assert_eq!(decoder.next_frame().unwrap(), Some(Frame::Data(binary)));
+        assert_eq!(decoder.next_frame().unwrap(), None);
+        for (i, frame) in frames.iter().take(1000).enumerate() {
+            assert_eq!(frame.data().unwrap(), (i as u32).to_be_bytes());
+        }
+        assert_eq!(frames[1000], Frame::Signal(Signal::Eod));
+    }
+
+    #[test]
+    fn header_split_across_pushes() {
+        let mut wire = Vec::new();
+        encode_data(b"\xff\xfe\x80", &mut wire).unwrap();
+        let mut decoder = FrameDecoder::new();
+        decoder.push(&wire[..2]);
+        assert_eq!(decoder.next_frame().unwrap(), None);
+        decoder.push(&wire[2..5]);
+        assert_eq!(decoder.next_frame().unwrap(), None);
+        decoder.push(&wire[5..]);
+        assert_eq!(
+            decoder.next_frame().unwrap(),
+            Some(Frame::Data(vec![0xff, 0xfe, 0x80]))
+        );
+        assert_eq!(decoder.buffered(), 0);
+    }
 }

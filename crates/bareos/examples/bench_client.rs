@@ -4,7 +4,7 @@
 //!
 //! ```text
 //! bench_client ADDR PORT PASSWORD login N tls|clear
-//! bench_client ADDR PORT PASSWORD small N
+//! bench_client ADDR PORT PASSWORD small N [tls|clear]
 //! bench_client ADDR PORT PASSWORD result SIZE text|json buffered|stream FRAME
 //! bench_client ADDR PORT PASSWORD concurrent CONNECTIONS COMMANDS
 //! bench_client ADDR PORT PASSWORD drain SIZE text|json FRAME
@@ -39,12 +39,32 @@ fn config(addr: &str, port: u16, password: &str, tls: bool) -> Config {
 }
 
 fn usage() -> ! {
-    eprintln!("usage: bench_client ADDR PORT PASSWORD (login N tls|clear | small N | result SIZE text|json buffered|stream FRAME | concurrent CONNECTIONS COMMANDS)");
+    eprintln!("usage: bench_client ADDR PORT PASSWORD (login N tls|clear | small N [tls|clear] | result SIZE text|json buffered|stream FRAME | concurrent CONNECTIONS COMMANDS)");
     std::process::exit(2)
 }
 
-#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
-async fn main() -> bareos::Result<()> {
+/// One connection is driven by one thread (as the blocking API and `bareosctl` do): a
+/// current-thread runtime, unless `BENCH_RUNTIME=multi_thread` asks for the two-worker
+/// runtime of `#[tokio::main]`, where every wake-up of `block_on` crosses threads.
+/// `concurrent` always runs on two workers.
+fn main() -> bareos::Result<()> {
+    let concurrent = std::env::args().nth(4).as_deref() == Some("concurrent");
+    let multi = concurrent || std::env::var("BENCH_RUNTIME").as_deref() == Ok("multi_thread");
+    let runtime = if multi {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+    } else {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+    }
+    .expect("cannot start the runtime");
+    runtime.block_on(run())
+}
+
+async fn run() -> bareos::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.len() < 5 {
         usage();
@@ -73,7 +93,8 @@ async fn main() -> bareos::Result<()> {
         }
         "small" => {
             let n = number(4);
-            let mut director = Director::connect(config(addr, port, password, false)).await?;
+            let tls = args.get(5).map(String::as_str) == Some("tls");
+            let mut director = Director::connect(config(addr, port, password, tls)).await?;
             let started = Instant::now();
             for _ in 0..n {
                 director.call(COMMAND).await?;

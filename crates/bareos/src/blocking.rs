@@ -126,6 +126,11 @@ impl Director {
         self.runtime.block_on(self.inner.has_data(wait))
     }
 
+    /// See [`crate::Director::has_buffered_data`].
+    pub fn has_buffered_data(&self) -> bool {
+        self.inner.has_buffered_data()
+    }
+
     /// The next data frame or signal of the response in progress (see
     /// [`crate::ResponseStream::next_part`]); `None` once it has ended or when none is
     /// outstanding.

@@ -109,7 +109,7 @@ impl Connection {
             cleartext: false,
         };
         let transport = match config.tls {
-            TlsMode::Disabled => Transport::Plain(connect_tcp(config).await.map_err(before_login)?),
+            TlsMode::Disabled => Transport::plain(connect_tcp(config).await.map_err(before_login)?),
             TlsMode::Required => {
                 let tcp = connect_tcp(config).await.map_err(before_login)?;
                 handshake_tls_psk(tcp, config, kind, password.key())
@@ -124,7 +124,7 @@ impl Connection {
                         warn!(
                             "TLS-PSK handshake failed ({error}); falling back to cleartext as TlsMode::Prefer allows: this connection is NOT encrypted"
                         );
-                        Transport::Plain(connect_tcp(config).await.map_err(before_login)?)
+                        Transport::plain(connect_tcp(config).await.map_err(before_login)?)
                     }
                     Err(error) => return Err(before_login(error)),
                 }
@@ -224,6 +224,12 @@ impl Connection {
     pub(crate) fn raw_fd(&self) -> i32 {
         use std::os::fd::AsRawFd;
         self.io.transport.tcp().as_raw_fd()
+    }
+
+    /// Whether bytes already received wait in the frame decoder: the next frame may come
+    /// without waiting for the network.
+    pub(crate) fn has_buffered_data(&self) -> bool {
+        self.io.decoder.buffered() > 0
     }
 
     /// Whether data (or EOF) arrives within `wait`, without consuming it: bytes read

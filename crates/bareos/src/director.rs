@@ -307,6 +307,13 @@ impl Director {
         self.conn.wait_readable(wait).await
     }
 
+    /// Whether bytes already received wait to be read (no system call needed for the
+    /// next chunk to start); a caller that buffers its own output can flush it when
+    /// this is false, before a read that may wait for the network.
+    pub fn has_buffered_data(&self) -> bool {
+        self.conn.has_buffered_data()
+    }
+
     /// Whether the director waits for an answer to a prompt.
     pub fn at_prompt(&self) -> bool {
         self.conn.session().state() == SessionState::AwaitingInput

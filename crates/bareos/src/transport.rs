@@ -33,7 +33,7 @@ pub struct TlsInfo {
 
 /// A connected stream, cleartext or TLS.
 pub(crate) enum Transport {
-    Plain(TcpStream),
+    Plain(QuickAckTcp),
     Tls(Box<SslStream<QuickAckTcp>>),
 }
 
@@ -47,11 +47,32 @@ fn arm_quickack(tcp: &TcpStream) {
     let _ = tcp;
 }
 
-/// The TCP stream under TLS: acknowledges at once before every read, also during the
-/// handshake. The daemons write each TLS record with its own `write` and leave Nagle's
-/// algorithm on, so a delayed ACK of one record holds the next back for ~40 ms (the
-/// TLS 1.3 session tickets after the handshake, for one).
-pub(crate) struct QuickAckTcp(TcpStream);
+/// The TCP stream under a session: acknowledges received data at once. The daemons write
+/// each frame (or TLS record) with its own `write` and leave Nagle's algorithm on, so a
+/// delayed ACK of one piece holds the next back for ~40 ms (the second frame of a
+/// response; the TLS 1.3 session tickets after the handshake).
+///
+/// Linux delays ACKs only in its "interactive" mode, which it enters when this side
+/// sends data shortly after receiving some, and leaves when `TCP_QUICKACK` is set (or a
+/// delayed ACK times out). Reading never re-enters it, so the option is set once before
+/// the first read after each write, not before every read.
+pub(crate) struct QuickAckTcp {
+    tcp: TcpStream,
+    /// Data was written since the option was last set.
+    rearm: bool,
+}
+
+impl QuickAckTcp {
+    /// Wraps a connected stream; the first read arms the option.
+    pub(crate) fn new(tcp: TcpStream) -> Self {
+        QuickAckTcp { tcp, rearm: true }
+    }
+
+    /// The TCP stream.
+    pub(crate) fn tcp(&self) -> &TcpStream {
+        &self.tcp
+    }
+}
 
 impl AsyncRead for QuickAckTcp {
     fn poll_read(
@@ -60,8 +81,11 @@ impl AsyncRead for QuickAckTcp {
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
         let this = self.get_mut();
-        arm_quickack(&this.0);
-        Pin::new(&mut this.0).poll_read(cx, buf)
+        if this.rearm {
+            arm_quickack(&this.tcp);
+            this.rearm = false;
+        }
+        Pin::new(&mut this.tcp).poll_read(cx, buf)
     }
 }
 
@@ -71,24 +95,34 @@ impl AsyncWrite for QuickAckTcp {
         cx: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.get_mut().0).poll_write(cx, buf)
+        let this = self.get_mut();
+        let result = Pin::new(&mut this.tcp).poll_write(cx, buf);
+        if matches!(result, Poll::Ready(Ok(n)) if n > 0) {
+            this.rearm = true;
+        }
+        result
     }
 
     fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.get_mut().0).poll_flush(cx)
+        Pin::new(&mut self.get_mut().tcp).poll_flush(cx)
     }
 
     fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.get_mut().0).poll_shutdown(cx)
+        Pin::new(&mut self.get_mut().tcp).poll_shutdown(cx)
     }
 }
 
 impl Transport {
+    /// A cleartext stream.
+    pub(crate) fn plain(tcp: TcpStream) -> Transport {
+        Transport::Plain(QuickAckTcp::new(tcp))
+    }
+
     /// The TCP stream under the TLS layer, if any.
     pub(crate) fn tcp(&self) -> &TcpStream {
         match self {
-            Transport::Plain(tcp) => tcp,
-            Transport::Tls(stream) => &stream.get_ref().0,
+            Transport::Plain(tcp) => tcp.tcp(),
+            Transport::Tls(stream) => stream.get_ref().tcp(),
         }
     }
 
@@ -125,14 +159,8 @@ impl AsyncRead for Transport {
         cx: &mut Context<'_>,
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
-        // Acknowledge received segments at once: a director writes one response as
-        // several small segments, and a delayed ACK would hold the next one back for
-        // ~40 ms. (Under TLS, `QuickAckTcp` does it for every read of the TLS layer.)
         match self.get_mut() {
-            Transport::Plain(tcp) => {
-                arm_quickack(tcp);
-                Pin::new(tcp).poll_read(cx, buf)
-            }
+            Transport::Plain(tcp) => Pin::new(tcp).poll_read(cx, buf),
             Transport::Tls(stream) => Pin::new(stream.as_mut()).poll_read(cx, buf),
         }
     }
@@ -259,6 +287,9 @@ pub(crate) async fn handshake_tls_psk(
         .set_ciphersuites(TLS13_SUITES)
         .map_err(|e| tls_error(&e))?;
     builder.set_verify(SslVerifyMode::NONE);
+    // Read what has arrived in one `read`, not each record as header, then body: the
+    // daemons send one small record per frame.
+    builder.set_read_ahead(true);
     let identity = psk_identity(kind, config.login_name());
     let key = key.to_vec();
     builder.set_psk_client_callback(move |_ssl, _hint, identity_out, psk_out| {
@@ -272,7 +303,7 @@ pub(crate) async fn handshake_tls_psk(
     });
     let context = builder.build();
     let ssl = Ssl::new(&context).map_err(|e| tls_error(&e))?;
-    let mut stream = SslStream::new(ssl, QuickAckTcp(tcp)).map_err(|e| tls_error(&e))?;
+    let mut stream = SslStream::new(ssl, QuickAckTcp::new(tcp)).map_err(|e| tls_error(&e))?;
     let what = match kind {
         ResourceType::Console => "director",
         ResourceType::Director => "file daemon",

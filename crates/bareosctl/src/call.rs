@@ -60,6 +60,9 @@ fn text(
     let word = command.split_whitespace().next().unwrap_or("");
     let hold_limit = word.len() + INVALID_SUFFIX.len();
     director.send(command)?;
+    // One `write` per 64 KiB of a big result of small frames, and what has arrived is
+    // shown before a read that may wait for the network.
+    let mut stdout = std::io::BufWriter::with_capacity(64 * 1024, stdout);
     let mut held: Option<Vec<u8>> = Some(Vec::new());
     let mut last = Vec::new();
     while let Some(chunk) = director.read_chunk()? {
@@ -75,6 +78,9 @@ fn text(
             None => {}
         }
         stdout.write_all(&chunk)?;
+        if !director.has_buffered_data() {
+            stdout.flush()?;
+        }
         last = chunk;
     }
     if let Some(buffer) = held {

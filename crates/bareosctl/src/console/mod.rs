@@ -384,7 +384,11 @@ impl Console {
                 match chunk {
                     Ok(Some(chunk)) => {
                         if let Some(previous) = held.replace(chunk) {
-                            self.out.write_bytes(&previous);
+                            self.out.hold(&previous);
+                        }
+                        // Shown before a read that may wait for the network.
+                        if !self.director.borrow().has_buffered_data() {
+                            self.out.flush();
                         }
                     }
                     Ok(None) => break,
@@ -396,6 +400,7 @@ impl Console {
                     }
                 }
             }
+            self.out.flush();
             let held = held.unwrap_or_default();
             if !self.director.borrow().at_prompt() {
                 self.out.write_bytes(&held);

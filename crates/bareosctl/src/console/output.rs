@@ -4,11 +4,16 @@ use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
 use std::path::Path;
 
+/// Held-back output is written once it reaches this size.
+const HOLD_LIMIT: usize = 64 * 1024;
+
 /// The destination of console output.
 #[derive(Debug, Default)]
 pub struct Output {
     file: Option<File>,
     tee: bool,
+    /// Output of [`Output::hold`] not yet written.
+    held: Vec<u8>,
 }
 
 /// How `@output`/`@tee` open their file.
@@ -23,6 +28,7 @@ pub enum FileMode {
 impl Output {
     /// Sends output to `path` only (`tee == false`) or to the terminal and `path`.
     pub fn open(&mut self, path: &Path, mode: FileMode, tee: bool) -> io::Result<()> {
+        self.flush();
         let file = OpenOptions::new()
             .create(true)
             .write(true)
@@ -36,6 +42,7 @@ impl Output {
 
     /// Back to the terminal only.
     pub fn reset(&mut self) {
+        self.flush();
         self.file = None;
         self.tee = false;
     }
@@ -45,9 +52,35 @@ impl Output {
         self.write_bytes(text.as_bytes());
     }
 
+    /// Keeps raw bytes (the director's output as received) for one later write: a big
+    /// result of many small frames then costs one `write` per 64 KiB, not one per frame.
+    /// Call [`Output::flush`] before waiting for more.
+    pub fn hold(&mut self, text: &[u8]) {
+        self.held.extend_from_slice(text);
+        if self.held.len() >= HOLD_LIMIT {
+            self.flush();
+        }
+    }
+
+    /// Writes what [`Output::hold`] kept.
+    pub fn flush(&mut self) {
+        if self.held.is_empty() {
+            return;
+        }
+        let held = std::mem::take(&mut self.held);
+        self.write_now(&held);
+        self.held = held;
+        self.held.clear();
+    }
+
     /// Writes raw bytes (the director's output as received) to the current
-    /// destination(s); a failing file is reported and dropped.
+    /// destination(s), after any held output; a failing file is reported and dropped.
     pub fn write_bytes(&mut self, text: &[u8]) {
+        self.flush();
+        self.write_now(text);
+    }
+
+    fn write_now(&mut self, text: &[u8]) {
         if let Some(file) = &mut self.file {
             if let Err(e) = file.write_all(text).and_then(|_| file.flush()) {
                 eprintln!(
