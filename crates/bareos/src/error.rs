@@ -15,6 +15,9 @@ pub(crate) enum Kind {
     Tls,
     /// The TLS-PSK handshake was refused for the credentials (wrong key, unknown name).
     TlsAuth,
+    /// Certificate TLS: the peer's certificate could not be verified (CA, name), or the
+    /// peer refused ours.
+    TlsCertificate,
     /// The peer hung up before authentication (TERMINATE instead of a challenge).
     Refused,
     Auth,
@@ -101,10 +104,18 @@ impl Error {
         self.kind == Kind::Connect
     }
 
-    /// The TLS-PSK handshake failed (wrong name/password under TLS, or no TLS-PSK peer),
-    /// or cleartext was refused because TLS is required.
+    /// The TLS handshake failed (wrong name/password under TLS-PSK, no TLS-PSK peer, a
+    /// certificate that cannot be verified), or cleartext was refused because TLS is
+    /// required.
     pub fn is_tls(&self) -> bool {
-        matches!(self.kind, Kind::Tls | Kind::TlsAuth)
+        matches!(self.kind, Kind::Tls | Kind::TlsAuth | Kind::TlsCertificate)
+    }
+
+    /// Certificate TLS: the peer's certificate is not verifiable (unknown CA, expired,
+    /// a name that is neither the address nor an allowed CN, no certificate at all), or
+    /// the peer refused our client certificate or wanted one. Also [`Error::is_tls`].
+    pub fn is_certificate(&self) -> bool {
+        self.kind == Kind::TlsCertificate
     }
 
     /// Authentication failed: wrong password, unknown console, refused connection,
