@@ -68,6 +68,10 @@ impl ApiError {
     /// Maps a library error: 401 login refused, 403 ACL denial, 404 unknown resource,
     /// 422 rejected or invalid parameters, 502 unreachable/broken, 504 timeout.
     pub fn from_bareos(error: &bareos::Error) -> Self {
+        if error.is_certificate() {
+            // The gateway's link to the director, not the client's credentials.
+            return Self::bad_gateway(format!("TLS with the director failed: {error}"));
+        }
         if error.is_auth() || error.is_pam() {
             return Self::unauthorized("the director refused the console credentials");
         }

@@ -28,7 +28,13 @@ import warnings
 
 import bareos.exceptions
 from bareos import _bareos
-from bareos.bsock.lowlevel import _breaks_connection, _tls_max_version, _translate
+from bareos.bsock.lowlevel import (
+    _breaks_connection,
+    _certificates,
+    _tls_max_version,
+    _tls_mode_for,
+    _translate,
+)
 from bareos.bsock.protocolversions import ProtocolVersions
 from bareos.util.password import Password
 
@@ -47,14 +53,6 @@ def _md5(password):
         password = Password(password)
     md5 = password.md5()
     return bytes(md5).decode("ascii") if isinstance(md5, (bytes, bytearray)) else md5
-
-
-def _tls_mode(enable, require):
-    if require:
-        if not enable:
-            raise bareos.exceptions.ConnectionError("TLS-PSK is required, but not enabled.")
-        return "required"
-    return "prefer" if enable else "disabled"
 
 
 class _Connection:
@@ -176,6 +174,13 @@ class DirectorConsole(_Connection):
         tls_version=None,
         call_timeout=None,
         pam_allow_cleartext=False,
+        tls_ca_file=None,
+        tls_ca_dir=None,
+        tls_cert_file=None,
+        tls_key_file=None,
+        tls_verify_peer=True,
+        tls_allowed_cn=None,
+        tls_cipher_list=None,
     ):
         super().__init__()
         self.address = address
@@ -193,7 +198,16 @@ class DirectorConsole(_Connection):
             )
         self._pam = None if pam_username is None else (str(pam_username), str(pam_password))
         self.pam_allow_cleartext = bool(pam_allow_cleartext)
-        self._tls = _tls_mode(tls_psk_enable, tls_psk_require)
+        self._certificates = _certificates(
+            tls_ca_file,
+            tls_ca_dir,
+            tls_cert_file,
+            tls_key_file,
+            tls_verify_peer,
+            tls_allowed_cn,
+            tls_cipher_list,
+        )
+        self._tls = _tls_mode_for(tls_psk_enable, tls_psk_require, self._certificates)
         self.tls_version = tls_version
         self.requested_protocol_version = (
             int(protocolversion) if protocolversion is not None and int(protocolversion) > 0 else None
@@ -215,6 +229,7 @@ class DirectorConsole(_Connection):
             protocol_fallback=self.requested_protocol_version is None,
             call_timeout=float(self.call_timeout) if self.call_timeout else None,
             allow_cleartext_pam=self.pam_allow_cleartext,
+            certificates=self._certificates,
         )
 
     async def connect(self):
@@ -347,6 +362,13 @@ class FileDaemon(_Connection):
         tls_version=None,
         timeout=None,
         call_timeout=None,
+        tls_ca_file=None,
+        tls_ca_dir=None,
+        tls_cert_file=None,
+        tls_key_file=None,
+        tls_verify_peer=True,
+        tls_allowed_cn=None,
+        tls_cipher_list=None,
     ):
         super().__init__()
         self.address = address
@@ -354,7 +376,16 @@ class FileDaemon(_Connection):
         self.dirname = dirname or address
         self.name = name
         self._md5 = _md5(password)
-        self._tls = _tls_mode(tls_psk_enable, tls_psk_require)
+        self._certificates = _certificates(
+            tls_ca_file,
+            tls_ca_dir,
+            tls_cert_file,
+            tls_key_file,
+            tls_verify_peer,
+            tls_allowed_cn,
+            tls_cipher_list,
+        )
+        self._tls = _tls_mode_for(tls_psk_enable, tls_psk_require, self._certificates)
         self.tls_version = tls_version
         self.timeout = timeout
         self.call_timeout = call_timeout
@@ -370,6 +401,7 @@ class FileDaemon(_Connection):
             tls_max_version=_tls_max_version(self.tls_version),
             timeout=float(self.timeout) if self.timeout else None,
             call_timeout=float(self.call_timeout) if self.call_timeout else None,
+            certificates=self._certificates,
         )
 
     def _wire_command(self, command):

@@ -11,6 +11,7 @@ the low-level ``send`` / ``recv`` / ``recv_msg`` / ``recv_bytes`` / ``has_data``
 import hashlib
 import hmac
 import logging
+import os
 import secrets
 import select
 import socket as _socket_module
@@ -66,6 +67,60 @@ def _tls_max_version(tls_version):
     return None
 
 
+def _certificates(
+    tls_ca_file=None,
+    tls_ca_dir=None,
+    tls_cert_file=None,
+    tls_key_file=None,
+    tls_verify_peer=True,
+    tls_allowed_cn=None,
+    tls_cipher_list=None,
+):
+    """The certificate TLS keywords as the native client takes them, ``None`` when none
+    is given (then TLS-PSK is used)."""
+    paths = (tls_ca_file, tls_ca_dir, tls_cert_file, tls_key_file)
+    if all(p is None for p in paths) and tls_cipher_list is None and not tls_allowed_cn:
+        if tls_verify_peer is not True and tls_verify_peer is not None:
+            raise ValueError("tls_verify_peer needs tls_ca_file or tls_ca_dir")
+        return None
+    if isinstance(tls_allowed_cn, (str, bytes)):
+        tls_allowed_cn = [tls_allowed_cn]
+    allowed = [
+        name.decode("utf-8") if isinstance(name, bytes) else str(name)
+        for name in (tls_allowed_cn or [])
+    ]
+
+    def path(value):
+        return None if value is None else os.fsdecode(os.fspath(value))
+
+    return {
+        "ca_file": path(tls_ca_file),
+        "ca_dir": path(tls_ca_dir),
+        "cert_file": path(tls_cert_file),
+        "key_file": path(tls_key_file),
+        "verify_peer": True if tls_verify_peer is None else bool(tls_verify_peer),
+        "allowed_cn": allowed,
+        "cipher_list": None if tls_cipher_list is None else str(tls_cipher_list),
+    }
+
+
+def _tls_mode_for(tls_psk_enable, tls_psk_require, certificates):
+    """``required``, ``prefer`` or ``disabled``: with a CA configured (certificate TLS)
+    TLS is required, since falling back to cleartext would defeat the verification."""
+    if tls_psk_require and not tls_psk_enable:
+        raise bareos.exceptions.ConnectionError("TLS-PSK is required, but not enabled.")
+    if not tls_psk_enable:
+        return "disabled"
+    uses_ca = certificates is not None and (
+        certificates["ca_file"] is not None
+        or certificates["ca_dir"] is not None
+        or certificates["cert_file"] is not None
+    )
+    if tls_psk_require or uses_ca:
+        return "required"
+    return "prefer"
+
+
 def _breaks_connection(error):
     """Whether a native error leaves the connection unusable (lost, timed out, or a
     protocol violation; not a reply that is merely not what was expected)."""
@@ -85,6 +140,8 @@ def _translate(error, address=None, port=None, json=False):
         return exc.ConnectionError(message)
     if kind == "pam":
         return exc.PamAuthenticationError(_pam_message(message))
+    if kind == "certificate":
+        return exc.TlsCertificateError(message)
     if kind in ("auth", "tls"):
         return exc.AuthenticationError(_auth_message(message))
     if kind == "timeout":
@@ -249,6 +306,7 @@ class LowLevel:
         self.max_reconnects = 0
         self.tls_psk_enable = True
         self.tls_psk_require = False
+        self.tls_certificates = None
         self.tls_version = None
         self.connection_type = None
         self.requested_protocol_version = None
@@ -335,13 +393,7 @@ class LowLevel:
         return self.__connect()
 
     def _tls_mode(self):
-        if self.tls_psk_require:
-            if not self.tls_psk_enable:
-                raise bareos.exceptions.ConnectionError(
-                    "TLS-PSK is required, but not enabled."
-                )
-            return "required"
-        return "prefer" if self.tls_psk_enable else "disabled"
+        return _tls_mode_for(self.tls_psk_enable, self.tls_psk_require, self.tls_certificates)
 
     def _open_native(self, tls, password_md5):
         raise NotImplementedError
