@@ -41,6 +41,13 @@
 //! address = "localhost"
 //! port = 9101
 //! tls_psk = "require"              # require (default) | prefer | disable
+//! # certificate TLS instead of TLS-PSK (paths relative to this file):
+//! # tls_ca_file = "tls/ca.pem"      # or tls_ca_dir = "tls/certs"
+//! # tls_cert_file = "tls/gateway.pem"  # if the director wants a client certificate
+//! # tls_key_file = "tls/gateway-key.pem"
+//! # tls_verify_peer = true          # the certificate must name `address` ...
+//! # tls_allowed_cn = ["bareos-dir.example.com"]  # ... or one of these
+//! # tls_cipher_list = "HIGH:!aNULL" # TLS 1.2 ciphers
 //!
 //! [metrics]
 //! director = "bareos-dir"
@@ -264,6 +271,30 @@ pub struct DirectorEntry {
     /// (cleartext only; `none` is accepted as a synonym).
     #[serde(default = "default_tls_psk")]
     pub tls_psk: String,
+    /// Certificate TLS: the CA file that signed the director's certificate. With a CA
+    /// (file or directory) the link uses certificate TLS instead of TLS-PSK; `tls_psk`
+    /// still says whether cleartext is allowed.
+    #[serde(default)]
+    pub tls_ca_file: Option<PathBuf>,
+    /// Certificate TLS: a hashed CA directory.
+    #[serde(default)]
+    pub tls_ca_dir: Option<PathBuf>,
+    /// Certificate TLS: the gateway's client certificate (PEM).
+    #[serde(default)]
+    pub tls_cert_file: Option<PathBuf>,
+    /// Certificate TLS: its private key (PEM).
+    #[serde(default)]
+    pub tls_key_file: Option<PathBuf>,
+    /// Certificate TLS: the director's certificate must name `address` (or one of
+    /// `tls_allowed_cn`); default true. The CA chain is always verified.
+    #[serde(default)]
+    pub tls_verify_peer: Option<bool>,
+    /// Certificate TLS: accepted common names instead of the address check.
+    #[serde(default)]
+    pub tls_allowed_cn: Vec<String>,
+    /// OpenSSL cipher list for TLS 1.2.
+    #[serde(default)]
+    pub tls_cipher_list: Option<String>,
 }
 
 impl DirectorEntry {
@@ -274,6 +305,66 @@ impl DirectorEntry {
             "prefer" => Some(bareos::TlsMode::Prefer),
             "disable" | "none" => Some(bareos::TlsMode::Disabled),
             _ => None,
+        }
+    }
+
+    /// A director entry with the defaults (port 9101, TLS-PSK required).
+    pub fn new(name: impl Into<String>, address: impl Into<String>) -> Self {
+        DirectorEntry {
+            name: name.into(),
+            address: address.into(),
+            port: default_port(),
+            tls_psk: default_tls_psk(),
+            tls_ca_file: None,
+            tls_ca_dir: None,
+            tls_cert_file: None,
+            tls_key_file: None,
+            tls_verify_peer: None,
+            tls_allowed_cn: Vec::new(),
+            tls_cipher_list: None,
+        }
+    }
+
+    /// Applies the certificate TLS settings to a connection configuration.
+    pub fn apply_certificates(&self, mut config: bareos::Config) -> bareos::Config {
+        if let Some(file) = &self.tls_ca_file {
+            config = config.tls_ca_file(file);
+        }
+        if let Some(dir) = &self.tls_ca_dir {
+            config = config.tls_ca_dir(dir);
+        }
+        if let Some(file) = &self.tls_cert_file {
+            config = config.tls_cert_file(file);
+        }
+        if let Some(file) = &self.tls_key_file {
+            config = config.tls_key_file(file);
+        }
+        if let Some(verify) = self.tls_verify_peer {
+            config = config.tls_verify_peer(verify);
+        }
+        if !self.tls_allowed_cn.is_empty() {
+            config = config.tls_allowed_cn(self.tls_allowed_cn.iter().cloned());
+        }
+        if let Some(ciphers) = &self.tls_cipher_list {
+            config = config.tls_cipher_list(ciphers.clone());
+        }
+        config
+    }
+
+    /// Makes the certificate paths relative to `base` (the configuration's directory).
+    fn resolve_paths(&mut self, base: &Path) {
+        for path in [
+            &mut self.tls_ca_file,
+            &mut self.tls_ca_dir,
+            &mut self.tls_cert_file,
+            &mut self.tls_key_file,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            if path.is_relative() {
+                *path = base.join(&*path);
+            }
         }
     }
 }
@@ -397,6 +488,10 @@ impl GatewayConfig {
         let text = std::fs::read_to_string(path)
             .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         let mut config = Self::parse(&text)?;
+        let base = path.parent().unwrap_or(Path::new("."));
+        for director in &mut config.directors {
+            director.resolve_paths(base);
+        }
         config.apply_env(|k| std::env::var(k).ok());
         if config.jwt.secret.is_empty() {
             if let Some(file) = &config.jwt.secret_file {
@@ -435,6 +530,19 @@ impl GatewayConfig {
             if d.tls_mode().is_none() {
                 return Err(format!(
                     "director {}: tls_psk must be require, prefer or disable",
+                    d.name
+                ));
+            }
+            if d.tls_cert_file.is_some() != d.tls_key_file.is_some() {
+                return Err(format!(
+                    "director {}: tls_cert_file and tls_key_file go together",
+                    d.name
+                ));
+            }
+            let has_ca = d.tls_ca_file.is_some() || d.tls_ca_dir.is_some();
+            if d.tls_cert_file.is_some() && !has_ca {
+                return Err(format!(
+                    "director {}: a client certificate needs tls_ca_file or tls_ca_dir to verify the director",
                     d.name
                 ));
             }

@@ -57,10 +57,8 @@ pub fn start_director() -> std::io::Result<TestDirector> {
 /// entry `second` for the same director to show the multi-director routing).
 pub fn config(port: u16, secret: &str) -> GatewayConfig {
     let director = |name: &str| DirectorEntry {
-        name: name.into(),
-        address: "127.0.0.1".into(),
         port,
-        tls_psk: "require".into(),
+        ..DirectorEntry::new(name, "127.0.0.1")
     };
     GatewayConfig {
         listen: "127.0.0.1:8000".into(),

@@ -70,6 +70,10 @@ impl ApiError {
     pub fn from_bareos(error: &bareos::Error) -> Self {
         use bareos::ErrorKind as K;
         match error.kind() {
+            // The gateway's link to the director, not the client's credentials.
+            K::TlsCertificate => {
+                Self::bad_gateway(format!("TLS with the director failed: {error}"))
+            }
             K::Auth | K::Refused | K::TlsAuth | K::Pam | K::PamOverCleartext => {
                 Self::unauthorized("the director refused the console credentials")
             }

@@ -55,14 +55,15 @@ impl AppState {
         // An unknown value (refused by `GatewayConfig::check`) gets the safe default.
         let tls = director.tls_mode().unwrap_or(TlsMode::Required);
         let timeout = self.config.pool.command_timeout();
-        Config::new(director.address.clone())
+        let config = Config::new(director.address.clone())
             .port(director.port)
             .console(console)
             .password(Password::new(password))
             .tls(tls)
             .connect_timeout(timeout.min(std::time::Duration::from_secs(10)))
             .login_timeout(timeout.min(std::time::Duration::from_secs(10)))
-            .json(true)
+            .json(true);
+        director.apply_certificates(config)
     }
 
     /// The pool of a console on a director.

@@ -986,3 +986,59 @@ async fn pipelined_answers_under_backpressure_stay_intact() {
     );
     assert!(!text.contains("HTTP/1.1 4"), "an error answer among them");
 }
+
+/// A director link with certificate TLS: a director certificate signed by the configured
+/// CA logs in; one the CA did not sign is a JSON 502 that says why, and no cleartext
+/// retry happens.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn director_links_with_certificates() {
+    use bareos_testkit::certs::TestCertificates;
+    use bareos_testkit::{ConsoleSpec, TestDirector, TlsPolicy};
+    let dir = std::env::temp_dir().join(format!("gateway-certs-{}", std::process::id()));
+    let certs = TestCertificates::generate(&dir).unwrap();
+    let (user, password) = demo::DEMO_CONSOLE;
+    let director = TestDirector::builder()
+        .console(ConsoleSpec::new(user, password).tls(TlsPolicy::Required))
+        .tls_certificate(&certs.server_cert, &certs.server_key)
+        .start()
+        .unwrap();
+    // Relative paths in the file are taken relative to it.
+    let file = dir.join("gateway.toml");
+    std::fs::write(
+        &file,
+        format!(
+            "[jwt]\nsecret = \"{SECRET}\"\n[[directors]]\nname = \"bareos-dir\"\naddress = \"localhost\"\nport = {}\ntls_ca_file = \"ca.pem\"\n",
+            director.port()
+        ),
+    )
+    .unwrap();
+    let config = GatewayConfig::load(&file).unwrap();
+    assert_eq!(
+        config.directors[0].tls_ca_file.as_deref(),
+        Some(certs.ca.as_path())
+    );
+    let addr = start_gateway(config).await;
+    login(addr, "/token").await;
+    assert!(director.recorded().iter().any(|r| r.command_phase));
+    let before = director.recorded().len();
+
+    let mut untrusted = demo::config(director.port(), SECRET);
+    untrusted.directors[0].tls_ca_file = Some(certs.other_ca.clone());
+    let addr = start_gateway(untrusted).await;
+    let form = format!("username={user}&password={password}&grant_type=password");
+    let reply = request(
+        addr,
+        "POST",
+        "/token",
+        None,
+        Some(("application/x-www-form-urlencoded", form)),
+    )
+    .await;
+    assert_eq!(reply.status, 502, "{}", reply.body);
+    let detail = reply.json()["detail"].as_str().unwrap().to_string();
+    assert!(detail.contains("certificate"), "{detail}");
+    assert!(!detail.contains(password), "{detail}");
+    // Refused in the TLS handshake: not one frame reached the director.
+    assert_eq!(director.recorded().len(), before);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -7,7 +7,7 @@
 //! connection waits for it. `close()` aborts what is still running and drops the
 //! connection without the polite `quit` when it did.
 
-use crate::{closed_error, logging, native_error, Secrets, Settings};
+use crate::{closed_error, logging, native_error, Certificates, Secrets, Settings};
 use bareos::{Part, ProtocolVersion};
 use futures_util::future::BoxFuture;
 use pyo3::prelude::*;
@@ -219,7 +219,7 @@ impl AsyncDirector {
     /// Connects and logs in; an awaitable of the connection. The arguments are those
     /// of `bareos._bareos.Director`.
     #[staticmethod]
-    #[pyo3(signature = (address, port, name, password_md5, protocol, tls, tls_max_version=None, pam=None, timeout=None, protocol_fallback=false, call_timeout=None, allow_cleartext_pam=false))]
+    #[pyo3(signature = (address, port, name, password_md5, protocol, tls, tls_max_version=None, pam=None, timeout=None, protocol_fallback=false, call_timeout=None, allow_cleartext_pam=false, certificates=None))]
     #[allow(clippy::too_many_arguments)]
     fn connect<'py>(
         py: Python<'py>,
@@ -235,6 +235,7 @@ impl AsyncDirector {
         protocol_fallback: bool,
         call_timeout: Option<f64>,
         allow_cleartext_pam: bool,
+        certificates: Option<Certificates>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let secrets = Arc::new(Secrets::register(
             password_md5,
@@ -251,6 +252,7 @@ impl AsyncDirector {
             allow_cleartext_pam,
             timeout,
             call_timeout,
+            certificates,
         }
         .director_config(protocol, protocol_fallback)?;
         logging::refresh_level(py);
@@ -383,7 +385,7 @@ pub(crate) struct AsyncFileDaemon {
 impl AsyncFileDaemon {
     /// Connects and authenticates as director `name`: an awaitable of the connection.
     #[staticmethod]
-    #[pyo3(signature = (address, port, name, password_md5, tls, tls_max_version=None, timeout=None, call_timeout=None))]
+    #[pyo3(signature = (address, port, name, password_md5, tls, tls_max_version=None, timeout=None, call_timeout=None, certificates=None))]
     #[allow(clippy::too_many_arguments)]
     fn connect<'py>(
         py: Python<'py>,
@@ -395,6 +397,7 @@ impl AsyncFileDaemon {
         tls_max_version: Option<&str>,
         timeout: Option<f64>,
         call_timeout: Option<f64>,
+        certificates: Option<Certificates>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let secrets = Arc::new(Secrets::register(password_md5, None));
         let config = Settings {
@@ -408,6 +411,7 @@ impl AsyncFileDaemon {
             allow_cleartext_pam: false,
             timeout,
             call_timeout,
+            certificates,
         }
         .config()?;
         logging::refresh_level(py);

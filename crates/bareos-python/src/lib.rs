@@ -34,6 +34,7 @@ fn native_error(error: &bareos::Error) -> PyErr {
     use bareos::ErrorKind as K;
     let kind = match error.kind() {
         K::Pam | K::PamOverCleartext => "pam",
+        K::TlsCertificate => "certificate",
         K::Auth | K::Refused | K::TlsAuth => "auth",
         K::Tls => "tls",
         K::Timeout => "timeout",
@@ -262,6 +263,46 @@ struct Settings<'a> {
     timeout: Option<f64>,
     /// Bounds each call (none by default: a command runs as long as it needs).
     call_timeout: Option<f64>,
+    /// Certificate TLS settings, if any.
+    certificates: Option<Certificates>,
+}
+
+/// Certificate TLS settings from Python: a dict with the keys `ca_file`, `ca_dir`,
+/// `cert_file`, `key_file` (paths or `None`), `verify_peer` (bool), `allowed_cn` (list
+/// of str) and `cipher_list` (str or `None`).
+#[derive(FromPyObject)]
+#[pyo3(from_item_all)]
+struct Certificates {
+    ca_file: Option<std::path::PathBuf>,
+    ca_dir: Option<std::path::PathBuf>,
+    cert_file: Option<std::path::PathBuf>,
+    key_file: Option<std::path::PathBuf>,
+    verify_peer: bool,
+    allowed_cn: Vec<String>,
+    cipher_list: Option<String>,
+}
+
+impl Certificates {
+    fn apply(self, mut config: Config) -> Config {
+        if let Some(path) = self.ca_file {
+            config = config.tls_ca_file(path);
+        }
+        if let Some(path) = self.ca_dir {
+            config = config.tls_ca_dir(path);
+        }
+        if let Some(path) = self.cert_file {
+            config = config.tls_cert_file(path);
+        }
+        if let Some(path) = self.key_file {
+            config = config.tls_key_file(path);
+        }
+        if let Some(ciphers) = self.cipher_list {
+            config = config.tls_cipher_list(ciphers);
+        }
+        config
+            .tls_verify_peer(self.verify_peer)
+            .tls_allowed_cn(self.allowed_cn)
+    }
 }
 
 impl Settings<'_> {
@@ -309,6 +350,9 @@ impl Settings<'_> {
             config = config.pam(user, pass);
         }
         config = config.allow_cleartext_pam(self.allow_cleartext_pam);
+        if let Some(certificates) = self.certificates {
+            config = certificates.apply(config);
+        }
         if let Some(limit) = seconds(self.timeout, "timeout")? {
             config = config.connect_timeout(limit).login_timeout(limit);
         }
@@ -372,7 +416,7 @@ impl Director {
     /// default). With `protocol_fallback`, a refused cleartext protocol-2 login is
     /// retried once with protocol 1.
     #[new]
-    #[pyo3(signature = (address, port, name, password_md5, protocol, tls, tls_max_version=None, pam=None, timeout=None, json=false, protocol_fallback=false, call_timeout=None, allow_cleartext_pam=false))]
+    #[pyo3(signature = (address, port, name, password_md5, protocol, tls, tls_max_version=None, pam=None, timeout=None, json=false, protocol_fallback=false, call_timeout=None, allow_cleartext_pam=false, certificates=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -389,6 +433,7 @@ impl Director {
         protocol_fallback: bool,
         call_timeout: Option<f64>,
         allow_cleartext_pam: bool,
+        certificates: Option<Certificates>,
     ) -> PyResult<Director> {
         let secrets = Secrets::register(password_md5, pam.as_ref().map(|p| p.1.as_str()));
         let config = Settings {
@@ -402,6 +447,7 @@ impl Director {
             allow_cleartext_pam,
             timeout,
             call_timeout,
+            certificates,
         }
         .director_config(protocol, protocol_fallback)?
         .json(json);
@@ -563,7 +609,7 @@ impl FileDaemon {
     /// Connects and authenticates as director `name` (GIL released); `timeout` bounds
     /// connecting and the authentication, `call_timeout` each call (none by default).
     #[new]
-    #[pyo3(signature = (address, port, name, password_md5, tls, tls_max_version=None, timeout=None, call_timeout=None))]
+    #[pyo3(signature = (address, port, name, password_md5, tls, tls_max_version=None, timeout=None, call_timeout=None, certificates=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -575,6 +621,7 @@ impl FileDaemon {
         tls_max_version: Option<&str>,
         timeout: Option<f64>,
         call_timeout: Option<f64>,
+        certificates: Option<Certificates>,
     ) -> PyResult<FileDaemon> {
         let secrets = Secrets::register(password_md5, None);
         let config = Settings {
@@ -588,6 +635,7 @@ impl FileDaemon {
             allow_cleartext_pam: false,
             timeout,
             call_timeout,
+            certificates,
         }
         .config()?;
         let fd = without_gil(py, || blocking::FileDaemon::connect(config))

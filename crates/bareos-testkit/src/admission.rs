@@ -2,7 +2,7 @@
 
 use crate::conn::Conn;
 use crate::record::Recorder;
-use crate::tls::{self, PskKeys, TlsSettings};
+use crate::tls::{self, PskKeys, ServerCertificates, TlsSettings};
 use std::time::{Duration, Instant};
 use tokio::net::TcpStream;
 
@@ -10,8 +10,9 @@ use tokio::net::TcpStream;
 pub(crate) enum Transport {
     /// The client sent a cleartext hello; the caller must apply the cleartext rules.
     Cleartext,
-    /// TLS-PSK with this identity (`R_CONSOLE` 0x1E name, ...).
-    Tls(Vec<u8>),
+    /// TLS-PSK with this identity (`R_CONSOLE` 0x1E name, ...), or certificate TLS
+    /// (`None`).
+    Tls(Option<Vec<u8>>),
 }
 
 /// The first-bytes check of the daemons: a frame header and `Hello `.
@@ -43,13 +44,14 @@ async fn peek_start(tcp: &TcpStream) -> Option<Vec<u8>> {
 }
 
 /// Admits a connection: a cleartext hello stays cleartext, anything else must complete a
-/// TLS-PSK handshake. `None` when the connection is already finished.
+/// TLS handshake (PSK or certificate). `None` when the connection is already finished.
 pub(crate) async fn admit(
     tcp: TcpStream,
     id: u64,
     recorder: Recorder,
     keys: PskKeys,
     settings: TlsSettings,
+    certificates: &ServerCertificates,
 ) -> Option<(Conn, Transport)> {
     let peeked = peek_start(&tcp).await?;
     if is_cleartext_hello(&peeked) {
@@ -64,7 +66,7 @@ pub(crate) async fn admit(
         let _ = tcp.write_all(&[0xff, 0xff, 0xff, 0xfc]).await;
         return None;
     }
-    let accepted = tls::accept(tcp, keys, settings).await?;
+    let accepted = tls::accept(tcp, keys, settings, certificates).await?;
     let conn = Conn::new(
         Box::new(accepted.stream),
         id,

@@ -8,12 +8,13 @@ use crate::policy::{TlsPolicy, TlsVersion};
 use crate::record::{RecordedFrame, Recorder};
 use crate::script::{Replay, ScriptTable};
 use crate::server::Server;
-use crate::tls::{PskKeys, TlsSettings};
+use crate::tls::{PskKeys, ServerCertificates, TlsSettings};
 use bareos_proto::hello::{psk_identity, ResourceType, DEFAULT_CONSOLE};
 use bareos_proto::Password;
 use std::collections::HashMap;
 use std::io;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -162,6 +163,7 @@ pub(crate) struct DirectorConfig {
     pub replay: Option<Replay>,
     pub auth_failure_delay: Duration,
     pub tls: TlsSettings,
+    pub certificates: ServerCertificates,
     pub messages: Vec<String>,
     pub runs: crate::commands::Runs,
     pub storages: Vec<StorageSpec>,
@@ -221,6 +223,7 @@ impl TestDirectorBuilder {
                 replay: None,
                 auth_failure_delay: Duration::from_millis(100),
                 tls: TlsSettings::default(),
+                certificates: ServerCertificates::default(),
                 messages: Vec::new(),
                 runs: Default::default(),
                 storages: Vec::new(),
@@ -378,6 +381,30 @@ impl TestDirectorBuilder {
         self
     }
 
+    /// Serves certificate TLS with this certificate and key (PEM files; the `Director`
+    /// resource's `TLS Certificate` and `TLS Key`). TLS-PSK stays available: as with the
+    /// real director, a console that offers a known PSK identity gets TLS-PSK, one that
+    /// offers none gets this certificate.
+    pub fn tls_certificate(mut self, cert: impl Into<PathBuf>, key: impl Into<PathBuf>) -> Self {
+        self.config.certificates.cert_and_key = Some((cert.into(), key.into()));
+        self
+    }
+
+    /// Requires a client certificate signed by the CA in `ca_file` on certificate TLS
+    /// connections (`TLS Verify Peer = yes`, `TLS CA Certificate File`).
+    pub fn tls_verify_peer(mut self, ca_file: impl Into<PathBuf>) -> Self {
+        self.config.certificates.verify_clients = Some(ca_file.into());
+        self
+    }
+
+    /// With [`TestDirectorBuilder::tls_verify_peer`]: the accepted client common names
+    /// (`TLS Allowed CN`). As on the real director, a non-empty list also refuses
+    /// TLS-PSK consoles, which present no certificate.
+    pub fn tls_allowed_cn(mut self, name: impl Into<String>) -> Self {
+        self.config.certificates.allowed_cn.push(name.into());
+        self
+    }
+
     /// The listening address (default `127.0.0.1:0`).
     pub fn bind(mut self, addr: SocketAddr) -> Self {
         self.addr = addr;
@@ -413,7 +440,8 @@ impl TestDirectorBuilder {
                 async move {
                     let settings = config.tls.for_connection(&config.faults);
                     let Some((conn, transport)) =
-                        admission::admit(tcp, id, recorder, keys, settings).await
+                        admission::admit(tcp, id, recorder, keys, settings, &config.certificates)
+                            .await
                     else {
                         return;
                     };

@@ -8,12 +8,13 @@ use crate::login::{cram_both_ways, read_auth_frame, terminate, Cram};
 use crate::policy::{TlsPolicy, TlsVersion};
 use crate::record::{RecordedFrame, Recorder};
 use crate::server::Server;
-use crate::tls::{PskKeys, TlsSettings};
+use crate::tls::{PskKeys, ServerCertificates, TlsSettings};
 use bareos_proto::hello::{bash_spaces, psk_identity, Hello, ResourceType};
 use bareos_proto::{Frame, Password, Signal};
 use std::collections::HashMap;
 use std::io;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -64,6 +65,7 @@ struct FdConfig {
     faults: Faults,
     auth_failure_delay: Duration,
     tls: TlsSettings,
+    certificates: ServerCertificates,
 }
 
 /// Builds a [`TestFileDaemon`].
@@ -119,6 +121,13 @@ impl TestFileDaemonBuilder {
         self
     }
 
+    /// Serves certificate TLS with this certificate and key (PEM files; the `Director`
+    /// resource's `TLS Certificate` and `TLS Key`) to directors that offer no PSK.
+    pub fn tls_certificate(mut self, cert: impl Into<PathBuf>, key: impl Into<PathBuf>) -> Self {
+        self.config.certificates.cert_and_key = Some((cert.into(), key.into()));
+        self
+    }
+
     /// The listening address (default `127.0.0.1:0`).
     pub fn bind(mut self, addr: SocketAddr) -> Self {
         self.addr = addr;
@@ -157,6 +166,7 @@ impl TestFileDaemonBuilder {
                         recorder,
                         keys,
                         config.tls.for_connection(&config.faults),
+                        &config.certificates,
                     )
                     .await
                     else {
@@ -195,7 +205,7 @@ async fn serve(mut conn: Conn, transport: Transport, config: &FdConfig) {
             terminate(conn).await;
             return;
         }
-        Transport::Tls(identity)
+        Transport::Tls(Some(identity))
             if *identity != psk_identity(ResourceType::Director, &hello.name) =>
         {
             tokio::time::sleep(delay).await;
@@ -413,6 +423,7 @@ impl TestFileDaemon {
                 faults: Faults::default(),
                 auth_failure_delay: Duration::from_millis(100),
                 tls: TlsSettings::default(),
+                certificates: ServerCertificates::default(),
             },
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
         }

@@ -24,6 +24,7 @@
 #![deny(missing_docs)]
 
 mod admission;
+pub mod certs;
 mod commands;
 mod conn;
 mod director;

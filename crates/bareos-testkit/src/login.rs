@@ -155,7 +155,8 @@ pub(crate) async fn login(
             ProtocolVersion::V1 if policy == TlsPolicy::Required => deny_after_cram = true,
             _ => {}
         },
-        Transport::Tls(identity) => {
+        Transport::Tls(None) => {}
+        Transport::Tls(Some(identity)) => {
             if *identity != psk_identity(ResourceType::Console, &hello.name) {
                 tokio::time::sleep(delay).await;
                 terminate(conn).await;

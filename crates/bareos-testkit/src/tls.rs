@@ -1,11 +1,18 @@
-//! The TLS-PSK server side, configured like the daemons (section 3.4 of the protocol
-//! notes): `TLS_method`, TLS 1.2 minimum, the daemons' cipher list and OpenSSL's default
-//! TLS 1.3 suites, legacy PSK callback keyed by the password's MD5 hex text.
+//! The TLS server side, configured like the daemons: `TLS_method`, TLS 1.2 minimum, the
+//! daemons' cipher list and OpenSSL's default TLS 1.3 suites, legacy PSK callback keyed
+//! by the password's MD5 hex text, and, when configured, the daemon's own certificate
+//! in the same context (`TLS Certificate`, `TLS Key`; with `TLS Verify Peer` a client
+//! certificate signed by the CA is required and its CN checked against `TLS Allowed CN`).
+//! The client's offer decides: a known PSK identity gives TLS-PSK, a client without PSK
+//! gets the certificate.
 
 use crate::policy::TlsVersion;
 use bareos_proto::Password;
+use openssl::nid::Nid;
 use openssl::ssl::{Ssl, SslContext, SslMethod, SslOptions};
+use openssl::ssl::{SslFiletype, SslVerifyMode};
 use std::collections::HashMap;
+use std::path::PathBuf;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use tokio::net::TcpStream;
@@ -16,6 +23,52 @@ pub(crate) const CIPHER_LIST: &str = "ALL:!ADH:!LOW:!EXP:!MD5:@STRENGTH";
 
 /// PSK identities (`R_CONSOLE` 0x1E name, ...) and their keys.
 pub(crate) type PskKeys = Arc<HashMap<Vec<u8>, Password>>;
+
+/// The daemon's certificate settings.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct ServerCertificates {
+    /// `TLS Certificate` and `TLS Key`.
+    pub cert_and_key: Option<(PathBuf, PathBuf)>,
+    /// `TLS Verify Peer = yes` with this `TLS CA Certificate File`.
+    pub verify_clients: Option<PathBuf>,
+    /// `TLS Allowed CN` (checked when clients are verified).
+    pub allowed_cn: Vec<String>,
+}
+
+impl ServerCertificates {
+    fn apply(
+        &self,
+        builder: &mut openssl::ssl::SslContextBuilder,
+    ) -> Result<(), openssl::error::ErrorStack> {
+        if let Some((cert, key)) = &self.cert_and_key {
+            builder.set_certificate_chain_file(cert)?;
+            builder.set_private_key_file(key, SslFiletype::PEM)?;
+        }
+        if let Some(ca) = &self.verify_clients {
+            builder.set_ca_file(ca)?;
+            builder.set_verify(SslVerifyMode::PEER | SslVerifyMode::FAIL_IF_NO_PEER_CERT);
+        }
+        Ok(())
+    }
+
+    /// The daemons' check after the handshake: with client verification and an allowed
+    /// CN list, the client must have presented a certificate with one of those CNs (so
+    /// a TLS-PSK client, which presents none, is refused too).
+    fn accepts(&self, ssl: &openssl::ssl::SslRef) -> bool {
+        if self.verify_clients.is_none() || self.allowed_cn.is_empty() {
+            return true;
+        }
+        let Some(cert) = ssl.peer_certificate() else {
+            return false;
+        };
+        let names: Vec<String> = cert
+            .subject_name()
+            .entries_by_nid(Nid::COMMONNAME)
+            .filter_map(|entry| entry.data().to_string().ok())
+            .collect();
+        names.iter().any(|cn| self.allowed_cn.contains(cn))
+    }
+}
 
 /// Protocol range and the forced-failure fault.
 #[derive(Clone, Copy, Debug)]
@@ -46,17 +99,18 @@ impl TlsSettings {
     }
 }
 
-/// A successful handshake: the stream, the identity the client used, and the cipher text
-/// (`<cipher> <version>`).
+/// A successful handshake: the stream, the identity the client used (`None` under
+/// certificate TLS), and the cipher text (`<cipher> <version>`).
 pub(crate) struct Accepted {
     pub stream: SslStream<TcpStream>,
-    pub identity: Vec<u8>,
+    pub identity: Option<Vec<u8>>,
     pub cipher: String,
 }
 
 fn ssl_for(
     keys: PskKeys,
     settings: TlsSettings,
+    certificates: &ServerCertificates,
     chosen: Arc<Mutex<Option<Vec<u8>>>>,
 ) -> Result<Ssl, openssl::error::ErrorStack> {
     let mut builder = SslContext::builder(SslMethod::tls())?;
@@ -64,6 +118,7 @@ fn ssl_for(
     builder.set_min_proto_version(Some(settings.min.to_openssl()))?;
     builder.set_max_proto_version(Some(settings.max.to_openssl()))?;
     builder.set_cipher_list(CIPHER_LIST)?;
+    certificates.apply(&mut builder)?;
     builder.set_psk_server_callback(move |_ssl, identity, psk| {
         let Some(identity) = identity else {
             return Ok(0);
@@ -91,6 +146,7 @@ pub(crate) async fn accept(
     mut tcp: TcpStream,
     keys: PskKeys,
     settings: TlsSettings,
+    certificates: &ServerCertificates,
 ) -> Option<Accepted> {
     if settings.fail {
         use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -101,7 +157,7 @@ pub(crate) async fn accept(
         return None;
     }
     let chosen = Arc::new(Mutex::new(None));
-    let ssl = ssl_for(keys, settings, chosen.clone()).ok()?;
+    let ssl = ssl_for(keys, settings, certificates, chosen.clone()).ok()?;
     let mut stream = SslStream::new(ssl, tcp).ok()?;
     let handshake = tokio::time::timeout(
         std::time::Duration::from_secs(30),
@@ -109,7 +165,7 @@ pub(crate) async fn accept(
     )
     .await;
     match handshake {
-        Ok(Ok(())) => {}
+        Ok(Ok(())) if certificates.accepts(stream.ssl()) => {}
         _ => {
             use tokio::io::AsyncWriteExt;
             let tcp = stream.get_mut();
@@ -118,8 +174,11 @@ pub(crate) async fn accept(
             return None;
         }
     }
-    let identity = chosen.lock().unwrap_or_else(|e| e.into_inner()).take()?;
+    let identity = chosen.lock().unwrap_or_else(|e| e.into_inner()).take();
     let ssl = stream.ssl();
+    if identity.is_none() && ssl.certificate().is_none() {
+        return None;
+    }
     let cipher = format!(
         "{} {}",
         ssl.current_cipher().map(|c| c.name()).unwrap_or("unknown"),

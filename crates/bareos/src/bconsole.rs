@@ -6,6 +6,11 @@
 //! (`@include PATTERN` or `@PATTERN`, glob patterns, relative to the including file), and
 //! the directory form (all `*.conf` files below `DIR/bconsole.d`, or below `DIR`).
 //! Other resources and unknown keys are ignored. Errors name the file and line.
+//!
+//! The TLS directives of both resources are read into [`TlsDirectives`]: `TLS CA
+//! Certificate File`, `TLS CA Certificate Dir`, `TLS Certificate`, `TLS Key`, `TLS Verify
+//! Peer`, `TLS Allowed CN` (repeatable, comma-separated lists), `TLS Cipher List`, and
+//! the server-side `TLS DH File` and `TLS Protocol`, kept but not used by a console.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -13,6 +18,96 @@ use std::path::{Path, PathBuf};
 /// `Some("<redacted>")` for a secret that is set (for `Debug`).
 fn redacted<T>(secret: &Option<T>) -> Option<&'static str> {
     secret.as_ref().map(|_| "<redacted>")
+}
+
+/// The certificate TLS directives of a `Director` or `Console` resource.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TlsDirectives {
+    /// `TLS CA Certificate File`.
+    pub ca_certificate_file: Option<String>,
+    /// `TLS CA Certificate Dir`.
+    pub ca_certificate_dir: Option<String>,
+    /// `TLS Certificate`: the console's own certificate.
+    pub certificate: Option<String>,
+    /// `TLS Key`: its private key.
+    pub key: Option<String>,
+    /// `TLS Verify Peer`.
+    pub verify_peer: Option<bool>,
+    /// `TLS Allowed CN` (all occurrences, in order).
+    pub allowed_cn: Vec<String>,
+    /// `TLS Cipher List`.
+    pub cipher_list: Option<String>,
+    /// `TLS DH File` (only meaningful for a server; not used by a console).
+    pub dh_file: Option<String>,
+    /// `TLS Protocol` (OpenSSL's `Protocol` setting; not used).
+    pub protocol: Option<String>,
+}
+
+impl TlsDirectives {
+    /// Whether any certificate setting is present (a CA, a certificate or a key).
+    pub fn has_certificates(&self) -> bool {
+        self.ca_certificate_file.is_some()
+            || self.ca_certificate_dir.is_some()
+            || self.certificate.is_some()
+            || self.key.is_some()
+    }
+
+    /// Takes one TLS keyword (lower case, spaces removed); `false` if it is none.
+    fn take(&mut self, key: &str, value: &Value) -> Result<bool, ConfigError> {
+        let text = || value.text();
+        match key {
+            "tlscacertificatefile" => self.ca_certificate_file = Some(text()),
+            "tlscacertificatedir" => self.ca_certificate_dir = Some(text()),
+            "tlscertificate" => self.certificate = Some(text()),
+            "tlskey" => self.key = Some(text()),
+            "tlsverifypeer" => self.verify_peer = Some(yes_no(&text(), &value.pos, key)?),
+            "tlsallowedcn" => self.allowed_cn.extend(value.list()),
+            "tlscipherlist" => self.cipher_list = Some(text()),
+            "tlsdhfile" => self.dh_file = Some(text()),
+            "tlsprotocol" => self.protocol = Some(text()),
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+/// The value of one `key = value` line.
+struct Value {
+    tokens: Vec<Tok>,
+    pos: Pos,
+}
+
+impl Value {
+    /// The words and strings, joined by single spaces.
+    fn text(&self) -> String {
+        self.tokens
+            .iter()
+            .filter_map(|t| match t {
+                Tok::Word(w) | Tok::Quoted(w) => Some(w.as_str()),
+                _ => None,
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// A comma-separated list: quoted strings are taken whole, bare words are split at
+    /// commas.
+    fn list(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for token in &self.tokens {
+            match token {
+                Tok::Quoted(q) => out.push(q.clone()),
+                Tok::Word(w) => out.extend(
+                    w.split(',')
+                        .map(str::trim)
+                        .filter(|part| !part.is_empty())
+                        .map(str::to_string),
+                ),
+                _ => {}
+            }
+        }
+        out
+    }
 }
 
 /// A `Director` resource. `Debug` redacts the password.
@@ -32,6 +127,8 @@ pub struct DirectorResource {
     pub tls_require: Option<bool>,
     /// `Description`.
     pub description: Option<String>,
+    /// The certificate TLS directives (used with the default console).
+    pub tls: TlsDirectives,
 }
 
 /// A `Console` resource. `Debug` redacts the password.
@@ -53,6 +150,8 @@ pub struct ConsoleResource {
     pub tls_enable: Option<bool>,
     /// `TlsRequire` / `TlsPskRequire`.
     pub tls_require: Option<bool>,
+    /// The certificate TLS directives (used when this console logs in).
+    pub tls: TlsDirectives,
 }
 
 impl fmt::Debug for DirectorResource {
@@ -65,6 +164,7 @@ impl fmt::Debug for DirectorResource {
             .field("tls_enable", &self.tls_enable)
             .field("tls_require", &self.tls_require)
             .field("description", &self.description)
+            .field("tls", &self.tls)
             .finish()
     }
 }
@@ -80,6 +180,7 @@ impl fmt::Debug for ConsoleResource {
             .field("rc_file", &self.rc_file)
             .field("tls_enable", &self.tls_enable)
             .field("tls_require", &self.tls_require)
+            .field("tls", &self.tls)
             .finish()
     }
 }
@@ -459,7 +560,7 @@ fn parse(tokens: &[(Tok, Pos)], last_file: &Path) -> Result<ConsoleConfig, Confi
                 ))
             }
         }
-        let mut items: Vec<(String, String, Pos)> = Vec::new();
+        let mut items: Vec<(String, Value)> = Vec::new();
         loop {
             skip_ends(&mut i);
             let Some((tok, pos)) = tokens.get(i) else {
@@ -514,7 +615,7 @@ fn parse(tokens: &[(Tok, Pos)], last_file: &Path) -> Result<ConsoleConfig, Confi
             let mut words = Vec::new();
             while let Some((t, _)) = tokens.get(i) {
                 match t {
-                    Tok::Word(w) | Tok::Quoted(w) => words.push(w.clone()),
+                    Tok::Word(_) | Tok::Quoted(_) => words.push(t.clone()),
                     Tok::End | Tok::Close => break,
                     Tok::Eq | Tok::Open => {
                         return Err(ConfigError::at(
@@ -531,7 +632,13 @@ fn parse(tokens: &[(Tok, Pos)], last_file: &Path) -> Result<ConsoleConfig, Confi
                     format!("missing value for '{key}'"),
                 ));
             }
-            items.push((key.to_ascii_lowercase(), words.join(" "), key_pos));
+            items.push((
+                key.to_ascii_lowercase(),
+                Value {
+                    tokens: words,
+                    pos: key_pos,
+                },
+            ));
         }
         match kind.to_ascii_lowercase().as_str() {
             "director" => config.directors.push(director_from(&items, &kind_pos)?),
@@ -557,12 +664,13 @@ fn yes_no(value: &str, pos: &Pos, key: &str) -> Result<bool, ConfigError> {
     }
 }
 
-fn director_from(
-    items: &[(String, String, Pos)],
-    at: &Pos,
-) -> Result<DirectorResource, ConfigError> {
+fn director_from(items: &[(String, Value)], at: &Pos) -> Result<DirectorResource, ConfigError> {
     let mut d = DirectorResource::default();
-    for (key, value, pos) in items {
+    for (key, value) in items {
+        if d.tls.take(key, value)? {
+            continue;
+        }
+        let (pos, value) = (&value.pos, &value.text());
         match key.as_str() {
             "name" => d.name = value.clone(),
             "address" => d.address = Some(value.clone()),
@@ -584,9 +692,13 @@ fn director_from(
     Ok(d)
 }
 
-fn console_from(items: &[(String, String, Pos)], at: &Pos) -> Result<ConsoleResource, ConfigError> {
+fn console_from(items: &[(String, Value)], at: &Pos) -> Result<ConsoleResource, ConfigError> {
     let mut c = ConsoleResource::default();
-    for (key, value, pos) in items {
+    for (key, value) in items {
+        if c.tls.take(key, value)? {
+            continue;
+        }
+        let (pos, value) = (&value.pos, &value.text());
         match key.as_str() {
             "name" => c.name = value.clone(),
             "password" => c.password = Some(value.clone()),
@@ -653,6 +765,29 @@ mod tests {
         let text = format!("{c:?} {:#?} {:?}", c.directors[0], c.consoles[0]);
         assert!(!text.contains("secret"), "{text}");
         assert!(text.contains("<redacted>"), "{text}");
+    }
+
+    #[test]
+    fn tls_directives() {
+        let c = parse(
+            "Director {\n Name = d\n TLS CA Certificate File = /etc/bareos/tls/ca.pem\n TLS Verify Peer = yes\n TLS Allowed CN = \"a, b\", c,d\n TlsAllowedCn = e\n TLS DH File = dh.pem\n}\nConsole { Name = admin; TLS Certificate = \"/tls/my cert.pem\"; TLS Key = /tls/key.pem; TLS Cipher List = HIGH:!aNULL }\n",
+        )
+        .unwrap();
+        let d = &c.directors[0].tls;
+        assert_eq!(
+            d.ca_certificate_file.as_deref(),
+            Some("/etc/bareos/tls/ca.pem")
+        );
+        assert_eq!(d.verify_peer, Some(true));
+        assert_eq!(d.allowed_cn, ["a, b", "c", "d", "e"]);
+        assert_eq!(d.dh_file.as_deref(), Some("dh.pem"));
+        assert!(d.has_certificates());
+        let t = &c.consoles[0].tls;
+        assert_eq!(t.certificate.as_deref(), Some("/tls/my cert.pem"));
+        assert_eq!(t.key.as_deref(), Some("/tls/key.pem"));
+        assert_eq!(t.cipher_list.as_deref(), Some("HIGH:!aNULL"));
+        let e = parse("Director { Name = d\n TLS Verify Peer = maybe\n}").unwrap_err();
+        assert!(e.to_string().starts_with("test.conf:2:"), "{e}");
     }
 
     #[test]

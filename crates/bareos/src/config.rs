@@ -2,6 +2,7 @@
 
 use bareos_proto::hello::{validate_name, DEFAULT_CONSOLE};
 use bareos_proto::{PamCredentials, Password, ProtocolVersion};
+use std::path::PathBuf;
 use std::time::Duration;
 
 /// Default port of a Director.
@@ -13,14 +14,16 @@ pub const FILE_DAEMON_PORT: u16 = 9102;
 /// peer is detected in about a minute.
 pub const DEFAULT_KEEPALIVE: Duration = Duration::from_secs(30);
 
-/// Whether and how TLS-PSK is used.
+/// Whether TLS is used: TLS-PSK, or certificate TLS when a CA is configured
+/// ([`Config::tls_ca_file`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum TlsMode {
-    /// TLS-PSK or nothing (the default): never falls back to cleartext.
+    /// TLS or nothing (the default): never falls back to cleartext.
     #[default]
     Required,
-    /// Try TLS-PSK; only if the TLS handshake itself fails, log a warning and reconnect in
-    /// cleartext. The fallback is visible through `is_encrypted()`.
+    /// Try TLS; only if the TLS handshake itself fails, log a warning and reconnect in
+    /// cleartext. The fallback is visible through `is_encrypted()`. A certificate that
+    /// cannot be verified is never a reason to fall back.
     Prefer,
     /// Cleartext only (old directors and Bacula).
     Disabled,
@@ -59,6 +62,19 @@ pub enum TlsVersion {
     Tls13,
 }
 
+/// Certificate TLS settings (bconsole's `TLS CA Certificate File`, `TLS Certificate`,
+/// ...). Paths only: nothing secret is kept here.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct CertificateSettings {
+    pub ca_file: Option<PathBuf>,
+    pub ca_dir: Option<PathBuf>,
+    pub cert_file: Option<PathBuf>,
+    pub key_file: Option<PathBuf>,
+    /// `None`: the default (verify the name).
+    pub verify_peer: Option<bool>,
+    pub allowed_cn: Vec<String>,
+}
+
 /// Everything needed to reach and log in to a Director or File Daemon.
 ///
 /// ```
@@ -81,6 +97,8 @@ pub struct Config {
     pub(crate) tls: TlsMode,
     pub(crate) tls_max_version: Option<TlsVersion>,
     pub(crate) tls_min_version: Option<TlsVersion>,
+    pub(crate) certificates: CertificateSettings,
+    pub(crate) tls_cipher_list: Option<String>,
     pub(crate) pam: Option<PamCredentials>,
     pub(crate) allow_cleartext_pam: bool,
     pub(crate) connect_timeout: Duration,
@@ -109,6 +127,8 @@ impl Config {
             tls: TlsMode::Required,
             tls_max_version: None,
             tls_min_version: None,
+            certificates: CertificateSettings::default(),
+            tls_cipher_list: None,
             pam: None,
             allow_cleartext_pam: false,
             connect_timeout: Duration::from_secs(10),
@@ -174,6 +194,87 @@ impl Config {
     pub fn tls_min_version(mut self, version: TlsVersion) -> Self {
         self.tls_min_version = Some(version);
         self
+    }
+
+    /// Certificate TLS: the PEM file of the CA certificate(s) that signed the peer's
+    /// certificate (bconsole's `TLS CA Certificate File`). With a CA file or directory
+    /// set, the connection uses certificate TLS instead of TLS-PSK: the peer must
+    /// present a certificate that verifies against this CA and, unless
+    /// [`Config::tls_verify_peer`] is off, names the address (or one of
+    /// [`Config::tls_allowed_cn`]). TLS-PSK is then not offered, so these checks always
+    /// run; the password is still checked both ways by CRAM-MD5.
+    ///
+    /// ```
+    /// use bareos::{Config, Password};
+    /// let config = Config::new("bareos-dir.example.com")
+    ///     .password(Password::new("secret"))
+    ///     .tls_ca_file("/etc/bareos/tls/ca.pem")
+    ///     .tls_cert_file("/etc/bareos/tls/console.pem")
+    ///     .tls_key_file("/etc/bareos/tls/console-key.pem");
+    /// assert!(config.uses_certificates());
+    /// ```
+    pub fn tls_ca_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.certificates.ca_file = Some(path.into());
+        self
+    }
+
+    /// Certificate TLS: a directory of CA certificates in OpenSSL's hashed form
+    /// (`c_rehash`; bconsole's `TLS CA Certificate Dir`). Like [`Config::tls_ca_file`].
+    pub fn tls_ca_dir(mut self, path: impl Into<PathBuf>) -> Self {
+        self.certificates.ca_dir = Some(path.into());
+        self
+    }
+
+    /// Certificate TLS: our own certificate (PEM, may hold the chain), presented to a
+    /// peer that asks for one (a director with `TLS Verify Peer = yes`). Needs
+    /// [`Config::tls_key_file`] and a CA.
+    pub fn tls_cert_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.certificates.cert_file = Some(path.into());
+        self
+    }
+
+    /// Certificate TLS: the private key (PEM, unencrypted) of [`Config::tls_cert_file`].
+    pub fn tls_key_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.certificates.key_file = Some(path.into());
+        self
+    }
+
+    /// Certificate TLS: whether the peer's certificate must name the peer (default
+    /// `true`): its subjectAltName DNS or IP entries or its common name must equal the
+    /// address, or, when [`Config::tls_allowed_cn`] is given, its common name must be
+    /// one of those. With `false` any certificate signed by the configured CA is
+    /// accepted (bconsole's `TLS Verify Peer = no`); the CA chain is always verified.
+    pub fn tls_verify_peer(mut self, verify: bool) -> Self {
+        self.certificates.verify_peer = Some(verify);
+        self
+    }
+
+    /// Certificate TLS: the common names accepted instead of the address check
+    /// (bconsole's `TLS Allowed CN`, exact and case-sensitive).
+    pub fn tls_allowed_cn<I, S>(mut self, names: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.certificates.allowed_cn = names.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// The OpenSSL cipher list for TLS 1.2 (bconsole's `TLS Cipher List`; TLS 1.3
+    /// suites are not affected). Default: PSK suites for TLS-PSK, strong
+    /// certificate-authenticated suites for certificate TLS. Whatever the list, a
+    /// TLS-PSK connection must be authenticated by the key and a certificate connection
+    /// by a verified certificate.
+    pub fn tls_cipher_list(mut self, ciphers: impl Into<String>) -> Self {
+        self.tls_cipher_list = Some(ciphers.into());
+        self
+    }
+
+    /// Whether certificate TLS is configured (a CA file or directory, or a client
+    /// certificate): then TLS uses certificates instead of TLS-PSK.
+    pub fn uses_certificates(&self) -> bool {
+        let c = &self.certificates;
+        c.ca_file.is_some() || c.ca_dir.is_some() || c.cert_file.is_some()
     }
 
     /// PAM credentials, sent only when the director asks for them.
@@ -292,9 +393,31 @@ impl Config {
         if self.address.is_empty() {
             return Err(crate::Error::config("no address given"));
         }
+        self.validate_certificates()?;
         self.password
             .as_ref()
             .ok_or_else(|| crate::Error::config("no password given (use Config::password)"))
+    }
+
+    fn validate_certificates(&self) -> crate::Result<()> {
+        let c = &self.certificates;
+        if self.tls == TlsMode::Disabled || !self.uses_certificates() {
+            return Ok(());
+        }
+        if c.ca_file.is_none() && c.ca_dir.is_none() {
+            return Err(crate::Error::config(
+                "certificate TLS needs a CA certificate file or directory to verify the peer (tls_ca_file or tls_ca_dir)",
+            ));
+        }
+        match (&c.cert_file, &c.key_file) {
+            (Some(_), None) => Err(crate::Error::config(
+                "a TLS client certificate needs its private key (tls_key_file)",
+            )),
+            (None, Some(_)) => Err(crate::Error::config(
+                "a TLS private key needs its certificate (tls_cert_file)",
+            )),
+            _ => Ok(()),
+        }
     }
 }
 
@@ -310,6 +433,25 @@ mod tests {
         let debug = format!("{config:?}");
         assert!(!debug.contains("5ebe2294"));
         assert!(!debug.contains("pampass"));
+    }
+
+    #[test]
+    fn certificate_validation() {
+        let base = Config::new("h").password(Password::new("x"));
+        assert!(!base.uses_certificates());
+        let no_ca = base.clone().tls_cert_file("c.pem").tls_key_file("k.pem");
+        assert!(no_ca.uses_certificates());
+        assert!(no_ca
+            .validate()
+            .unwrap_err()
+            .to_string()
+            .contains("tls_ca_file"));
+        let no_key = base.clone().tls_ca_file("ca.pem").tls_cert_file("c.pem");
+        assert!(no_key.validate().unwrap_err().is_config());
+        let no_cert = base.clone().tls_ca_file("ca.pem").tls_key_file("k.pem");
+        assert!(no_cert.validate().unwrap_err().is_config());
+        assert!(base.clone().tls_ca_dir("/etc/ssl/certs").validate().is_ok());
+        assert!(no_ca.tls(TlsMode::Disabled).validate().is_ok());
     }
 
     #[test]

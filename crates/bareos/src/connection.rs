@@ -4,7 +4,7 @@
 use crate::config::{Config, TlsMode};
 use crate::error::{Error, Kind, Result};
 use crate::redact::redact_command;
-use crate::transport::{connect_tcp, handshake_tls_psk, TlsInfo, Transport};
+use crate::transport::{connect_tcp, handshake_tls, TlsInfo, Transport};
 use bareos_proto::hello::ResourceType;
 use bareos_proto::FrameDecoder;
 use bareos_proto::{
@@ -112,17 +112,17 @@ impl Connection {
             TlsMode::Disabled => Transport::plain(connect_tcp(config).await.map_err(before_login)?),
             TlsMode::Required => {
                 let tcp = connect_tcp(config).await.map_err(before_login)?;
-                handshake_tls_psk(tcp, config, kind, password.key())
+                handshake_tls(tcp, config, kind, password.key())
                     .await
                     .map_err(before_login)?
             }
             TlsMode::Prefer => {
                 let tcp = connect_tcp(config).await.map_err(before_login)?;
-                match handshake_tls_psk(tcp, config, kind, password.key()).await {
+                match handshake_tls(tcp, config, kind, password.key()).await {
                     Ok(transport) => transport,
                     Err(error) if error.kind() == Kind::Tls => {
                         warn!(
-                            "TLS-PSK handshake failed ({error}); falling back to cleartext as TlsMode::Prefer allows: this connection is NOT encrypted"
+                            "TLS handshake failed ({error}); falling back to cleartext as TlsMode::Prefer allows: this connection is NOT encrypted"
                         );
                         Transport::plain(connect_tcp(config).await.map_err(before_login)?)
                     }
@@ -133,7 +133,7 @@ impl Connection {
         let tls = transport.tls_info();
         match &tls {
             Some(info) => {
-                debug!(cipher = %info.cipher, version = %info.version, "TLS-PSK established")
+                debug!(cipher = %info.cipher, version = %info.version, peer_certificate = ?info.peer_certificate, "TLS established")
             }
             None => debug!("cleartext connection"),
         }
@@ -162,7 +162,15 @@ impl Connection {
         };
         match connection.login().await {
             Ok(()) => Ok(connection),
-            Err(error) => Err(OpenFailure { error, cleartext }),
+            Err(error) => Err(OpenFailure {
+                error: crate::tls_cert::refine_login_error(
+                    config,
+                    error,
+                    connection.tls.as_ref(),
+                    connection.io.received > 0,
+                ),
+                cleartext,
+            }),
         }
     }
 
@@ -445,6 +453,8 @@ struct FrameReader {
     transport: Transport,
     decoder: FrameDecoder,
     buffer: Vec<u8>,
+    /// Bytes received so far.
+    received: u64,
 }
 
 impl FrameReader {
@@ -453,6 +463,7 @@ impl FrameReader {
             transport,
             decoder: FrameDecoder::new(),
             buffer: vec![0; READ_BUFFER],
+            received: 0,
         }
     }
 
@@ -477,6 +488,7 @@ impl FrameReader {
                     )),
                 };
             }
+            self.received += n as u64;
             self.decoder.push(&self.buffer[..n]);
         }
     }

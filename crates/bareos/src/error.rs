@@ -21,6 +21,9 @@ pub enum ErrorKind {
     Tls,
     /// The TLS-PSK handshake was refused for the credentials (wrong key, unknown name).
     TlsAuth,
+    /// Certificate TLS: the peer's certificate could not be verified (CA, name), or the
+    /// peer refused ours.
+    TlsCertificate,
     /// The peer hung up before authentication (TERMINATE instead of a challenge).
     Refused,
     /// Authentication failed: wrong password, unknown console, or an impostor peer.
@@ -133,10 +136,21 @@ impl Error {
         self.inner.kind == Kind::Connect
     }
 
-    /// The TLS-PSK handshake failed (wrong name/password under TLS, or no TLS-PSK peer),
-    /// or cleartext was refused because TLS is required.
+    /// The TLS handshake failed (wrong name/password under TLS-PSK, no TLS-PSK peer, a
+    /// certificate that cannot be verified), or cleartext was refused because TLS is
+    /// required.
     pub fn is_tls(&self) -> bool {
-        matches!(self.inner.kind, Kind::Tls | Kind::TlsAuth)
+        matches!(
+            self.inner.kind,
+            Kind::Tls | Kind::TlsAuth | Kind::TlsCertificate
+        )
+    }
+
+    /// Certificate TLS: the peer's certificate is not verifiable (unknown CA, expired,
+    /// a name that is neither the address nor an allowed CN, no certificate at all), or
+    /// the peer refused our client certificate or wanted one. Also [`Error::is_tls`].
+    pub fn is_certificate(&self) -> bool {
+        self.inner.kind == Kind::TlsCertificate
     }
 
     /// Authentication failed: wrong password, unknown console, refused connection,

@@ -30,6 +30,7 @@ mod file_daemon;
 pub mod models;
 mod redact;
 mod reply;
+mod tls_cert;
 mod transport;
 
 pub use bareos_proto::jsonrpc::{JsonReply, JsonRpcError};

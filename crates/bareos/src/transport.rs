@@ -1,4 +1,5 @@
-//! The byte stream under a session: TCP, optionally wrapped in TLS-PSK (OpenSSL).
+//! The byte stream under a session: TCP, optionally wrapped in TLS (OpenSSL): TLS-PSK,
+//! or certificate TLS (see `tls_cert`).
 
 use crate::config::{Config, TlsVersion};
 use crate::error::{Error, Kind, Result};
@@ -29,6 +30,9 @@ pub struct TlsInfo {
     pub version: String,
     /// Secret bits of the cipher.
     pub bits: i32,
+    /// The subject of the peer's verified certificate (e.g. `CN=bareos-dir.example.com`)
+    /// under certificate TLS; `None` under TLS-PSK.
+    pub peer_certificate: Option<String>,
 }
 
 /// A connected stream, cleartext or TLS.
@@ -136,6 +140,7 @@ impl Transport {
                     cipher: cipher.name().to_string(),
                     version: ssl.version_str().to_string(),
                     bits: cipher.bits().secret,
+                    peer_certificate: ssl.peer_certificate().map(|cert| subject(&cert)),
                 })
             }
         }
@@ -240,15 +245,85 @@ fn set_keepalive(tcp: &TcpStream, idle: Duration) {
     }
 }
 
-fn ssl_version(version: TlsVersion) -> SslVersion {
+/// A certificate's subject as `CN=..., O=...`.
+fn subject(cert: &openssl::x509::X509Ref) -> String {
+    cert.subject_name()
+        .entries()
+        .filter_map(|entry| {
+            let value = entry.data().to_string().ok()?;
+            let key = entry.object().nid().short_name().unwrap_or("?");
+            Some(format!("{key}={value}"))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+pub(crate) fn ssl_version(version: TlsVersion) -> SslVersion {
     match version {
         TlsVersion::Tls12 => SslVersion::TLS1_2,
         TlsVersion::Tls13 => SslVersion::TLS1_3,
     }
 }
 
+/// Runs the TLS client handshake on `tcp`: certificate TLS when the config has
+/// certificates, TLS-PSK otherwise.
+pub(crate) async fn handshake_tls(
+    tcp: TcpStream,
+    config: &Config,
+    kind: ResourceType,
+    key: &[u8],
+) -> Result<Transport> {
+    if config.uses_certificates() {
+        handshake_certificate(tcp, config, kind).await
+    } else {
+        handshake_tls_psk(tcp, config, kind, key).await
+    }
+}
+
+fn peer_name(kind: ResourceType) -> &'static str {
+    match kind {
+        ResourceType::Console => "director",
+        ResourceType::Director => "file daemon",
+    }
+}
+
+/// Runs the certificate TLS client handshake on `tcp`.
+async fn handshake_certificate(
+    tcp: TcpStream,
+    config: &Config,
+    kind: ResourceType,
+) -> Result<Transport> {
+    let tls_error = |error: &dyn std::fmt::Display| {
+        Error::new(Kind::Tls, format!("cannot set up TLS: {error}"))
+    };
+    let context = crate::tls_cert::client_context(config)?;
+    let mut ssl = Ssl::new(&context).map_err(|e| tls_error(&e))?;
+    if config.address.parse::<std::net::IpAddr>().is_err() {
+        let _ = ssl.set_hostname(&config.address);
+    }
+    let mut stream = SslStream::new(ssl, QuickAckTcp::new(tcp)).map_err(|e| tls_error(&e))?;
+    let what = peer_name(kind);
+    let handshake = Pin::new(&mut stream).connect();
+    match tokio::time::timeout(config.login_timeout, handshake).await {
+        Err(_) => Err(Error::timeout(format!(
+            "in the TLS handshake with the {what} at {}:{}",
+            config.address, config.port
+        ))),
+        Ok(Err(error)) => Err(crate::tls_cert::handshake_error(
+            config,
+            what,
+            stream.ssl(),
+            &error,
+        )),
+        Ok(Ok(())) => {
+            crate::tls_cert::check_peer(stream.ssl(), config, what)?;
+            Ok(Transport::Tls(Box::new(stream)))
+        }
+    }
+}
+
 /// Runs the TLS-PSK client handshake on `tcp`.
-pub(crate) async fn handshake_tls_psk(
+async fn handshake_tls_psk(
     tcp: TcpStream,
     config: &Config,
     kind: ResourceType,
@@ -280,9 +355,10 @@ pub(crate) async fn handshake_tls_psk(
             .set_max_proto_version(Some(ssl_version(max)))
             .map_err(|e| tls_error(&e))?;
     }
+    let ciphers = config.tls_cipher_list.as_deref().unwrap_or(TLS12_CIPHERS);
     builder
-        .set_cipher_list(TLS12_CIPHERS)
-        .map_err(|e| tls_error(&e))?;
+        .set_cipher_list(ciphers)
+        .map_err(|e| Error::config(format!("invalid TLS cipher list '{ciphers}': {e}")))?;
     builder
         .set_ciphersuites(TLS13_SUITES)
         .map_err(|e| tls_error(&e))?;
@@ -304,10 +380,7 @@ pub(crate) async fn handshake_tls_psk(
     let context = builder.build();
     let ssl = Ssl::new(&context).map_err(|e| tls_error(&e))?;
     let mut stream = SslStream::new(ssl, QuickAckTcp::new(tcp)).map_err(|e| tls_error(&e))?;
-    let what = match kind {
-        ResourceType::Console => "director",
-        ResourceType::Director => "file daemon",
-    };
+    let what = peer_name(kind);
     let handshake = Pin::new(&mut stream).connect();
     match tokio::time::timeout(config.login_timeout, handshake).await {
         Err(_) => Err(Error::timeout(format!(
@@ -384,7 +457,7 @@ fn handshake_error(config: &Config, what: &str, error: &openssl::ssl::Error) -> 
     )
 }
 
-fn describe_ssl_error(error: &openssl::ssl::Error) -> String {
+pub(crate) fn describe_ssl_error(error: &openssl::ssl::Error) -> String {
     if let Some(stack) = error.ssl_error() {
         if let Some(first) = stack.errors().first() {
             return first.reason().unwrap_or("TLS error").to_string();

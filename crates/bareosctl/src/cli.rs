@@ -104,6 +104,38 @@ pub struct GlobalOptions {
     #[arg(long, global = true)]
     pub tls_psk_disable: bool,
 
+    /// Certificate TLS: the CA certificate(s) (PEM) that signed the director's
+    /// certificate (bconsole's TLS CA Certificate File). With a CA, TLS uses certificates
+    /// instead of TLS-PSK and is required unless the configuration says TLS Require = no.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub tls_ca_file: Option<PathBuf>,
+
+    /// Certificate TLS: a hashed directory of CA certificates (TLS CA Certificate Dir).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub tls_ca_dir: Option<PathBuf>,
+
+    /// Certificate TLS: our certificate (PEM), for a director with TLS Verify Peer = yes.
+    #[arg(long, global = true, value_name = "FILE", requires = "tls_key_file")]
+    pub tls_cert_file: Option<PathBuf>,
+
+    /// Certificate TLS: the private key (PEM) of --tls-cert-file.
+    #[arg(long, global = true, value_name = "FILE", requires = "tls_cert_file")]
+    pub tls_key_file: Option<PathBuf>,
+
+    /// Certificate TLS: whether the director's certificate must name its address (or
+    /// one of --tls-allowed-cn); default yes. The CA chain is always verified.
+    #[arg(long, global = true, value_name = "yes|no", value_parser = clap::builder::BoolishValueParser::new())]
+    pub tls_verify_peer: Option<bool>,
+
+    /// Certificate TLS: a common name accepted instead of the address (repeatable; TLS
+    /// Allowed CN).
+    #[arg(long, global = true, value_name = "CN")]
+    pub tls_allowed_cn: Vec<String>,
+
+    /// OpenSSL cipher list for TLS 1.2 (TLS Cipher List).
+    #[arg(long, global = true, value_name = "LIST")]
+    pub tls_cipher_list: Option<String>,
+
     /// Read a bconsole configuration: a bconsole.conf file or a directory (its
     /// bconsole.d/, or its own *.conf files).
     #[arg(short = 'c', long = "config", global = true, value_name = "FILE|DIR")]
@@ -153,6 +185,13 @@ impl std::fmt::Debug for GlobalOptions {
             .field("pam_allow_cleartext", &self.pam_allow_cleartext)
             .field("tls_psk_require", &self.tls_psk_require)
             .field("tls_psk_disable", &self.tls_psk_disable)
+            .field("tls_ca_file", &self.tls_ca_file)
+            .field("tls_ca_dir", &self.tls_ca_dir)
+            .field("tls_cert_file", &self.tls_cert_file)
+            .field("tls_key_file", &self.tls_key_file)
+            .field("tls_verify_peer", &self.tls_verify_peer)
+            .field("tls_allowed_cn", &self.tls_allowed_cn)
+            .field("tls_cipher_list", &self.tls_cipher_list)
             .field("config", &self.config)
             .field("director", &self.director)
             .field("list_directors", &self.list_directors)

@@ -3,7 +3,7 @@
 
 use crate::cli::GlobalOptions;
 use crate::exit::{CliError, CliResult};
-use bareos::bconsole::{ConsoleConfig, ConsoleResource, DirectorResource};
+use bareos::bconsole::{ConsoleConfig, ConsoleResource, DirectorResource, TlsDirectives};
 use bareos::{blocking, Config, Password, ProtocolVersion, TlsMode};
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -276,6 +276,14 @@ pub fn director_plan(opts: &GlobalOptions, origin: PasswordOrigin) -> CliResult<
         (_, Some(d)) => (d.tls_enable, d.tls_require),
         _ => (None, None),
     };
+    // As bconsole: a console from the configuration brings its own TLS settings,
+    // the default console uses the Director resource's.
+    let directives = match (&console, &director) {
+        (Some(c), _) => c.tls.clone(),
+        (None, Some(d)) => d.tls.clone(),
+        _ => TlsDirectives::default(),
+    };
+    config = with_certificates(config, &directives, opts);
     let tls = if opts.tls_psk_disable {
         TlsMode::Disabled
     } else if opts.tls_psk_require {
@@ -283,6 +291,9 @@ pub fn director_plan(opts: &GlobalOptions, origin: PasswordOrigin) -> CliResult<
     } else if tls_enable == Some(false) {
         TlsMode::Disabled
     } else if tls_require == Some(true) {
+        TlsMode::Required
+    } else if config.uses_certificates() && tls_require != Some(false) {
+        // Falling back to cleartext would defeat the certificate check.
         TlsMode::Required
     } else {
         TlsMode::Prefer
@@ -320,6 +331,51 @@ pub fn director_plan(opts: &GlobalOptions, origin: PasswordOrigin) -> CliResult<
     Ok(Plan { config, console })
 }
 
+/// Applies the certificate TLS directives of the configuration, overridden one by one
+/// by the `--tls-*` options.
+fn with_certificates(
+    mut config: Config,
+    directives: &TlsDirectives,
+    opts: &GlobalOptions,
+) -> Config {
+    let path = |option: &Option<PathBuf>, directive: &Option<String>| {
+        option
+            .clone()
+            .or_else(|| directive.as_ref().map(PathBuf::from))
+    };
+    if let Some(file) = path(&opts.tls_ca_file, &directives.ca_certificate_file) {
+        config = config.tls_ca_file(file);
+    }
+    if let Some(dir) = path(&opts.tls_ca_dir, &directives.ca_certificate_dir) {
+        config = config.tls_ca_dir(dir);
+    }
+    if let Some(file) = path(&opts.tls_cert_file, &directives.certificate) {
+        config = config.tls_cert_file(file);
+    }
+    if let Some(file) = path(&opts.tls_key_file, &directives.key) {
+        config = config.tls_key_file(file);
+    }
+    if let Some(verify) = opts.tls_verify_peer.or(directives.verify_peer) {
+        config = config.tls_verify_peer(verify);
+    }
+    let allowed = if opts.tls_allowed_cn.is_empty() {
+        &directives.allowed_cn
+    } else {
+        &opts.tls_allowed_cn
+    };
+    if !allowed.is_empty() {
+        config = config.tls_allowed_cn(allowed.iter().cloned());
+    }
+    if let Some(ciphers) = opts
+        .tls_cipher_list
+        .as_ref()
+        .or(directives.cipher_list.as_ref())
+    {
+        config = config.tls_cipher_list(ciphers.clone());
+    }
+    config
+}
+
 /// Builds the config for a file daemon connection (`fd`).
 pub fn fd_config(opts: &GlobalOptions, origin: PasswordOrigin) -> CliResult<Config> {
     let address = opts
@@ -342,14 +398,19 @@ pub fn fd_config(opts: &GlobalOptions, origin: PasswordOrigin) -> CliResult<Conf
     } else {
         prompt_password(&format!("director '{name}' on the file daemon"))?
     };
+    let config = with_certificates(
+        Config::file_daemon(address),
+        &TlsDirectives::default(),
+        opts,
+    );
     let tls = if opts.tls_psk_disable {
         TlsMode::Disabled
-    } else if opts.tls_psk_require {
+    } else if opts.tls_psk_require || config.uses_certificates() {
         TlsMode::Required
     } else {
         TlsMode::Prefer
     };
-    let config = Config::file_daemon(address)
+    let config = config
         .port(opts.port.unwrap_or(bareos::FILE_DAEMON_PORT))
         .name(name)
         .password(Password::from_config_value(&password))
@@ -383,11 +444,18 @@ pub fn banner(director: &blocking::Director, out: &mut dyn Write) -> std::io::Re
         config.port_number()
     )?;
     match director.cipher() {
-        Some(info) if std::io::stdout().is_terminal() => writeln!(
-            out,
-            " Encryption: {} {} (TLS-PSK)",
-            info.cipher, info.version
-        )?,
+        Some(info) if std::io::stdout().is_terminal() => match &info.peer_certificate {
+            Some(subject) => writeln!(
+                out,
+                " Encryption: {} {} (certificate {subject})",
+                info.cipher, info.version
+            )?,
+            None => writeln!(
+                out,
+                " Encryption: {} {} (TLS-PSK)",
+                info.cipher, info.version
+            )?,
+        },
         Some(info) => writeln!(out, " Encryption: {} {}", info.cipher, info.version)?,
         None => {
             writeln!(out, " Encryption: None")?;

@@ -5,7 +5,7 @@ python-bareos's interface on :py:class:`Director` and :py:class:`FileDaemon`,
 :py:mod:`bareos.aio` on :py:class:`AsyncDirector` and :py:class:`AsyncFileDaemon`.
 """
 
-from typing import Awaitable, Optional, Tuple, Union, final
+from typing import Any, Awaitable, Dict, Optional, Tuple, Union, final
 
 __all__ = [
     "AsyncDirector",
@@ -50,6 +50,7 @@ class Director:
         protocol_fallback: bool = False,
         call_timeout: Optional[float] = None,
         allow_cleartext_pam: bool = False,
+        certificates: Optional[Dict[str, Any]] = None,
     ) -> "Director": ...
     def call(self, command: str) -> bytes: ...
     def call_json(self, command: str) -> Tuple[Optional[str], bytes]: ...
@@ -84,6 +85,7 @@ class FileDaemon:
         tls_max_version: Optional[str] = None,
         timeout: Optional[float] = None,
         call_timeout: Optional[float] = None,
+        certificates: Optional[Dict[str, Any]] = None,
     ) -> "FileDaemon": ...
     def call(self, command: str) -> bytes: ...
     def send(self, command: str) -> None: ...
@@ -118,6 +120,7 @@ class AsyncDirector:
         protocol_fallback: bool = False,
         call_timeout: Optional[float] = None,
         allow_cleartext_pam: bool = False,
+        certificates: Optional[Dict[str, Any]] = None,
     ) -> Awaitable["AsyncDirector"]: ...
     def call(self, command: str) -> Awaitable[Tuple[bytes, bool]]: ...
     def call_json(self, command: str) -> Awaitable[Tuple[Optional[str], bytes]]: ...
@@ -144,6 +147,7 @@ class AsyncFileDaemon:
         tls_max_version: Optional[str] = None,
         timeout: Optional[float] = None,
         call_timeout: Optional[float] = None,
+        certificates: Optional[Dict[str, Any]] = None,
     ) -> Awaitable["AsyncFileDaemon"]: ...
     def call(self, command: str) -> Awaitable[bytes]: ...
     def send(self, command: str) -> Awaitable[None]: ...

@@ -39,7 +39,16 @@ from typing import (
 
 import bareos.exceptions
 from bareos import _bareos
-from bareos.bsock.lowlevel import _breaks_connection, _md5_hex, _tls_max_version, _translate
+from bareos.bsock.lowlevel import (
+    _NamesArg,
+    _PathArg,
+    _breaks_connection,
+    _certificates,
+    _md5_hex,
+    _tls_max_version,
+    _tls_mode_for,
+    _translate,
+)
 from bareos.bsock.protocolversions import ProtocolVersions
 from bareos.util.password import Password
 
@@ -67,14 +76,6 @@ def _md5(password: Union[str, bytes, Password, None]) -> str:
     if not isinstance(password, Password):
         password = Password(password)
     return _md5_hex(password)
-
-
-def _tls_mode(enable: bool, require: bool) -> str:
-    if require:
-        if not enable:
-            raise bareos.exceptions.ConnectionError("TLS-PSK is required, but not enabled.")
-        return "required"
-    return "prefer" if enable else "disabled"
 
 
 class _Connection:
@@ -206,6 +207,13 @@ class DirectorConsole(_Connection):
         tls_version: Any = None,
         call_timeout: Optional[float] = None,
         pam_allow_cleartext: bool = False,
+        tls_ca_file: _PathArg = None,
+        tls_ca_dir: _PathArg = None,
+        tls_cert_file: _PathArg = None,
+        tls_key_file: _PathArg = None,
+        tls_verify_peer: Optional[bool] = True,
+        tls_allowed_cn: _NamesArg = None,
+        tls_cipher_list: Optional[str] = None,
     ) -> None:
         super().__init__()
         self.address = address
@@ -223,7 +231,16 @@ class DirectorConsole(_Connection):
             )
         self._pam = None if pam_username is None else (str(pam_username), str(pam_password))
         self.pam_allow_cleartext = bool(pam_allow_cleartext)
-        self._tls = _tls_mode(tls_psk_enable, tls_psk_require)
+        self._certificates = _certificates(
+            tls_ca_file,
+            tls_ca_dir,
+            tls_cert_file,
+            tls_key_file,
+            tls_verify_peer,
+            tls_allowed_cn,
+            tls_cipher_list,
+        )
+        self._tls = _tls_mode_for(tls_psk_enable, tls_psk_require, self._certificates)
         self.tls_version = tls_version
         self.requested_protocol_version = (
             int(protocolversion) if protocolversion is not None and int(protocolversion) > 0 else None
@@ -245,6 +262,7 @@ class DirectorConsole(_Connection):
             protocol_fallback=self.requested_protocol_version is None,
             call_timeout=float(self.call_timeout) if self.call_timeout else None,
             allow_cleartext_pam=self.pam_allow_cleartext,
+            certificates=self._certificates,
         )
 
     async def connect(self: _D) -> _D:
@@ -389,6 +407,13 @@ class FileDaemon(_Connection):
         tls_version: Any = None,
         timeout: Optional[float] = None,
         call_timeout: Optional[float] = None,
+        tls_ca_file: _PathArg = None,
+        tls_ca_dir: _PathArg = None,
+        tls_cert_file: _PathArg = None,
+        tls_key_file: _PathArg = None,
+        tls_verify_peer: Optional[bool] = True,
+        tls_allowed_cn: _NamesArg = None,
+        tls_cipher_list: Optional[str] = None,
     ) -> None:
         super().__init__()
         self.address = address
@@ -396,7 +421,16 @@ class FileDaemon(_Connection):
         self.dirname = dirname or address
         self.name = name
         self._md5 = _md5(password)
-        self._tls = _tls_mode(tls_psk_enable, tls_psk_require)
+        self._certificates = _certificates(
+            tls_ca_file,
+            tls_ca_dir,
+            tls_cert_file,
+            tls_key_file,
+            tls_verify_peer,
+            tls_allowed_cn,
+            tls_cipher_list,
+        )
+        self._tls = _tls_mode_for(tls_psk_enable, tls_psk_require, self._certificates)
         self.tls_version = tls_version
         self.timeout = timeout
         self.call_timeout = call_timeout
@@ -412,6 +446,7 @@ class FileDaemon(_Connection):
             tls_max_version=_tls_max_version(self.tls_version),
             timeout=float(self.timeout) if self.timeout else None,
             call_timeout=float(self.call_timeout) if self.call_timeout else None,
+            certificates=self._certificates,
         )
 
     def _wire_command(self, command: str) -> str:

@@ -49,6 +49,12 @@ class PamAuthenticationError(AuthenticationError):
     """PAM login problem: required but no credentials, not offered, or rejected."""
 
 
+class TlsCertificateError(AuthenticationError):
+    """Certificate TLS failed: the peer's certificate cannot be verified (unknown CA,
+    expired, not for this host and not an allowed CN), or the peer refused our client
+    certificate or wants one. An addition: python-bareos has no certificate TLS."""
+
+
 class ConnectionTimeoutError(ConnectionError, _builtins.TimeoutError):
     """A deadline passed: connecting, logging in, or waiting for a response.
 

@@ -5,6 +5,7 @@
 //! `{"director":"127.0.0.1:40123","fd":"127.0.0.1:40124"}`, then serves until its
 //! standard input is closed (or forever with `--forever`).
 
+use bareos_testkit::certs::TestCertificates;
 use bareos_testkit::{
     CatalogSeed, ClientSpec, ConsoleSpec, Fault, FaultPoint, FaultSpec, ScriptTable, StorageSpec,
     TestDirector, TestFileDaemon, TlsPolicy,
@@ -47,6 +48,14 @@ const USAGE: &str = r#"usage: bareos-test-director [options]
   --script FILE                   scripted answers (JSON lines, see ScriptTable)
   --transcript FILE               answers taken from a recorded transcript (.jsonl)
   --fd-director NAME:PW[:POLICY]  the file daemon's director (default bareos-dir:secret:required)
+  --tls-cert FILE --tls-key FILE  serve certificate TLS with this certificate and key (PEM;
+                                  director and file daemon) to clients that offer no PSK
+  --tls-verify-peer CAFILE        require a client certificate signed by this CA
+  --tls-allowed-cn CN             accepted client common name (repeatable; with
+                                  --tls-verify-peer, also refuses TLS-PSK consoles)
+  --tls-test-certs DIR            write a fresh test CA and certificates to DIR (ca.pem,
+                                  server.pem, client.pem, ... see the README) and serve
+                                  server.pem unless --tls-cert is given
   --forever                       do not stop when standard input is closed"#;
 
 fn policy(text: &str) -> Result<TlsPolicy, String> {
@@ -131,6 +140,9 @@ fn run(args: Vec<String>) -> Result<(), String> {
     let mut fd = TestFileDaemon::builder();
     let mut fd_director = None;
     let mut forever = false;
+    let mut tls_cert = None;
+    let mut tls_key = None;
+    let mut test_certs = None;
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
         let mut value = || args.next().ok_or_else(|| format!("{arg} needs a value"));
@@ -215,6 +227,11 @@ fn run(args: Vec<String>) -> Result<(), String> {
                     .map_or(Ok(TlsPolicy::Required), |p| policy(p))?;
                 fd_director = Some((parts[0].to_string(), parts[1].to_string(), tls));
             }
+            "--tls-cert" => tls_cert = Some(value()?),
+            "--tls-key" => tls_key = Some(value()?),
+            "--tls-verify-peer" => director = director.tls_verify_peer(value()?),
+            "--tls-allowed-cn" => director = director.tls_allowed_cn(value()?),
+            "--tls-test-certs" => test_certs = Some(value()?),
             "--forever" => forever = true,
             "-h" | "--help" => {
                 println!("{USAGE}");
@@ -222,6 +239,22 @@ fn run(args: Vec<String>) -> Result<(), String> {
             }
             other => return Err(format!("unknown option '{other}'\n{USAGE}")),
         }
+    }
+    if let Some(dir) = test_certs {
+        let certs = TestCertificates::generate(std::path::Path::new(&dir))
+            .map_err(|e| format!("cannot write test certificates to {dir}: {e}"))?;
+        if tls_cert.is_none() && tls_key.is_none() {
+            tls_cert = Some(certs.server_cert.to_string_lossy().into_owned());
+            tls_key = Some(certs.server_key.to_string_lossy().into_owned());
+        }
+    }
+    match (tls_cert, tls_key) {
+        (Some(cert), Some(key)) => {
+            director = director.tls_certificate(&cert, &key);
+            fd = fd.tls_certificate(cert, key);
+        }
+        (None, None) => {}
+        _ => return Err("--tls-cert and --tls-key go together".into()),
     }
     let (name, password, tls) =
         fd_director.unwrap_or(("bareos-dir".into(), "secret".into(), TlsPolicy::Required));

@@ -7,7 +7,13 @@ import bareos.exceptions
 from bareos import _bareos
 from bareos.bsock.connectiontype import ConnectionType
 from bareos.bsock.constants import Constants
-from bareos.bsock.lowlevel import LowLevel, _tls_max_version
+from bareos.bsock.lowlevel import (
+    LowLevel,
+    _NamesArg,
+    _PathArg,
+    _certificates,
+    _tls_max_version,
+)
 from bareos.bsock.protocolversions import ProtocolVersions
 from bareos.bsock.tlsversionparser import TlsVersionParser
 from bareos.bsock.protocolmessageids import ProtocolMessageIds  # noqa: F401
@@ -128,6 +134,13 @@ class DirectorConsole(LowLevel):
         tls_version: Any = None,
         call_timeout: Optional[float] = None,
         pam_allow_cleartext: bool = False,
+        tls_ca_file: _PathArg = None,
+        tls_ca_dir: _PathArg = None,
+        tls_cert_file: _PathArg = None,
+        tls_key_file: _PathArg = None,
+        tls_verify_peer: Optional[bool] = True,
+        tls_allowed_cn: _NamesArg = None,
+        tls_cipher_list: Optional[str] = None,
     ) -> None:
         """Connects and logs in.
 
@@ -154,6 +167,20 @@ class DirectorConsole(LowLevel):
               seconds (see :py:meth:`set_call_timeout`). Default: none.
            pam_allow_cleartext (bool): an addition: send the PAM password even over a
               cleartext connection (python-bareos does; refused by default).
+           tls_ca_file (str or path, optional): an addition: certificate TLS. The CA
+              certificate(s) (PEM) that signed the peer's certificate. With a CA (file
+              or directory) the connection uses certificate TLS instead of TLS-PSK and
+              TLS is required; the password is still checked.
+           tls_ca_dir (str or path, optional): an addition: a hashed CA directory.
+           tls_cert_file (str or path, optional): an addition: our certificate (PEM),
+              for peers that require one (``TLS Verify Peer = yes``).
+           tls_key_file (str or path, optional): an addition: its private key (PEM).
+           tls_verify_peer (bool): an addition: the peer's certificate must name the
+              address (or one of ``tls_allowed_cn``); default ``True``. The CA chain is
+              always verified.
+           tls_allowed_cn (str or list of str, optional): an addition: accepted common
+              names instead of the address check.
+           tls_cipher_list (str, optional): an addition: OpenSSL cipher list for TLS 1.2.
 
         Raises:
           bareos.exceptions.ConnectionError: on connection errors (see the subclasses).
@@ -164,6 +191,15 @@ class DirectorConsole(LowLevel):
         self.pam_allow_cleartext = bool(pam_allow_cleartext)
         self.tls_psk_enable = tls_psk_enable
         self.tls_psk_require = tls_psk_require
+        self.tls_certificates = _certificates(
+            tls_ca_file,
+            tls_ca_dir,
+            tls_cert_file,
+            tls_key_file,
+            tls_verify_peer,
+            tls_allowed_cn,
+            tls_cipher_list,
+        )
         self.timeout = timeout
         self.call_timeout = None if call_timeout is None else float(call_timeout)
         self.tls_version = tls_version
@@ -207,6 +243,7 @@ class DirectorConsole(LowLevel):
             protocol_fallback=self.requested_protocol_version is None,
             call_timeout=self.call_timeout,
             allow_cleartext_pam=self.pam_allow_cleartext,
+            certificates=self.tls_certificates,
         )
 
     def _after_connect(self) -> None:

@@ -5,7 +5,13 @@ from typing import Any, List, Optional, Tuple, Union
 
 from bareos import _bareos
 from bareos.bsock.connectiontype import ConnectionType
-from bareos.bsock.lowlevel import LowLevel, _tls_max_version
+from bareos.bsock.lowlevel import (
+    LowLevel,
+    _NamesArg,
+    _PathArg,
+    _certificates,
+    _tls_max_version,
+)
 from bareos.bsock.tlsversionparser import TlsVersionParser
 from bareos.bsock.protocolmessageids import ProtocolMessageIds  # noqa: F401
 from bareos.util.password import Password
@@ -75,6 +81,13 @@ class FileDaemon(LowLevel):
         tls_version: Any = None,
         timeout: Optional[float] = None,
         call_timeout: Optional[float] = None,
+        tls_ca_file: _PathArg = None,
+        tls_ca_dir: _PathArg = None,
+        tls_cert_file: _PathArg = None,
+        tls_key_file: _PathArg = None,
+        tls_verify_peer: Optional[bool] = True,
+        tls_allowed_cn: _NamesArg = None,
+        tls_cipher_list: Optional[str] = None,
     ) -> None:
         """Connects and authenticates.
 
@@ -90,6 +103,20 @@ class FileDaemon(LowLevel):
            timeout (float, optional): an addition: seconds for connecting and
               authenticating (a command runs as long as the file daemon needs).
            call_timeout (float, optional): an addition: a deadline for each call.
+           tls_ca_file (str or path, optional): an addition: certificate TLS. The CA
+              certificate(s) (PEM) that signed the peer's certificate. With a CA (file
+              or directory) the connection uses certificate TLS instead of TLS-PSK and
+              TLS is required; the password is still checked.
+           tls_ca_dir (str or path, optional): an addition: a hashed CA directory.
+           tls_cert_file (str or path, optional): an addition: our certificate (PEM),
+              for peers that require one (``TLS Verify Peer = yes``).
+           tls_key_file (str or path, optional): an addition: its private key (PEM).
+           tls_verify_peer (bool): an addition: the peer's certificate must name the
+              address (or one of ``tls_allowed_cn``); default ``True``. The CA chain is
+              always verified.
+           tls_allowed_cn (str or list of str, optional): an addition: accepted common
+              names instead of the address check.
+           tls_cipher_list (str, optional): an addition: OpenSSL cipher list for TLS 1.2.
 
         Raises:
           bareos.exceptions.ConnectionError: on connection errors.
@@ -98,6 +125,15 @@ class FileDaemon(LowLevel):
         self.call_timeout = None if call_timeout is None else float(call_timeout)
         self.tls_psk_enable = tls_psk_enable
         self.tls_psk_require = tls_psk_require
+        self.tls_certificates = _certificates(
+            tls_ca_file,
+            tls_ca_dir,
+            tls_cert_file,
+            tls_key_file,
+            tls_verify_peer,
+            tls_allowed_cn,
+            tls_cipher_list,
+        )
         self.tls_version = tls_version
         self.identity_prefix = "R_DIRECTOR"
         self.connect(
@@ -119,6 +155,7 @@ class FileDaemon(LowLevel):
             tls_max_version=_tls_max_version(self.tls_version),
             timeout=float(self.timeout) if self.timeout else None,
             call_timeout=self.call_timeout,
+            certificates=self.tls_certificates,
         )
 
     def call(self, command: Union[str, List[Any], Tuple[Any, ...]]) -> bytes:

@@ -11,6 +11,7 @@ the low-level ``send`` / ``recv`` / ``recv_msg`` / ``recv_bytes`` / ``has_data``
 import hashlib
 import hmac
 import logging
+import os
 import secrets
 import select
 import socket as _socket_module
@@ -19,7 +20,18 @@ import struct
 import sys
 import time
 import warnings
-from typing import Any, Callable, Dict, List, Optional, Tuple, TypeVar, Union, overload
+from typing import (
+    Any,
+    Callable,
+    Dict,
+    List,
+    Optional,
+    Sequence,
+    Tuple,
+    TypeVar,
+    Union,
+    overload,
+)
 
 import bareos.exceptions
 from bareos import _bareos
@@ -83,6 +95,70 @@ def _tls_max_version(tls_version: object) -> Optional[str]:
     return None
 
 
+_PathArg = Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]", None]
+"""A file or directory path keyword (certificate TLS)."""
+_NamesArg = Union[str, bytes, Sequence[Union[str, bytes]], None]
+"""One name or a list of names (``tls_allowed_cn``)."""
+
+
+def _certificates(
+    tls_ca_file: _PathArg = None,
+    tls_ca_dir: _PathArg = None,
+    tls_cert_file: _PathArg = None,
+    tls_key_file: _PathArg = None,
+    tls_verify_peer: Optional[bool] = True,
+    tls_allowed_cn: _NamesArg = None,
+    tls_cipher_list: Optional[str] = None,
+) -> Optional[Dict[str, Any]]:
+    """The certificate TLS keywords as the native client takes them, ``None`` when none
+    is given (then TLS-PSK is used)."""
+    paths = (tls_ca_file, tls_ca_dir, tls_cert_file, tls_key_file)
+    if all(p is None for p in paths) and tls_cipher_list is None and not tls_allowed_cn:
+        if tls_verify_peer is not True and tls_verify_peer is not None:
+            raise ValueError("tls_verify_peer needs tls_ca_file or tls_ca_dir")
+        return None
+    names: Sequence[Union[str, bytes]]
+    if isinstance(tls_allowed_cn, (str, bytes)):
+        names = [tls_allowed_cn]
+    else:
+        names = tls_allowed_cn or []
+    allowed = [
+        name.decode("utf-8") if isinstance(name, bytes) else str(name) for name in names
+    ]
+
+    def path(value: _PathArg) -> Optional[str]:
+        return None if value is None else os.fsdecode(os.fspath(value))
+
+    return {
+        "ca_file": path(tls_ca_file),
+        "ca_dir": path(tls_ca_dir),
+        "cert_file": path(tls_cert_file),
+        "key_file": path(tls_key_file),
+        "verify_peer": True if tls_verify_peer is None else bool(tls_verify_peer),
+        "allowed_cn": allowed,
+        "cipher_list": None if tls_cipher_list is None else str(tls_cipher_list),
+    }
+
+
+def _tls_mode_for(
+    tls_psk_enable: bool, tls_psk_require: bool, certificates: Optional[Dict[str, Any]]
+) -> str:
+    """``required``, ``prefer`` or ``disabled``: with a CA configured (certificate TLS)
+    TLS is required, since falling back to cleartext would defeat the verification."""
+    if tls_psk_require and not tls_psk_enable:
+        raise bareos.exceptions.ConnectionError("TLS-PSK is required, but not enabled.")
+    if not tls_psk_enable:
+        return "disabled"
+    uses_ca = certificates is not None and (
+        certificates["ca_file"] is not None
+        or certificates["ca_dir"] is not None
+        or certificates["cert_file"] is not None
+    )
+    if tls_psk_require or uses_ca:
+        return "required"
+    return "prefer"
+
+
 def _breaks_connection(error: _bareos.NativeError) -> bool:
     """Whether a native error leaves the connection unusable (lost, timed out, or a
     protocol violation; not a reply that is merely not what was expected)."""
@@ -104,6 +180,8 @@ def _translate(
         return exc.ConnectionError(message)
     if kind == "pam":
         return exc.PamAuthenticationError(_pam_message(message))
+    if kind == "certificate":
+        return exc.TlsCertificateError(message)
     if kind in ("auth", "tls"):
         return exc.AuthenticationError(_auth_message(message))
     if kind == "timeout":
@@ -268,6 +346,7 @@ class LowLevel:
         self.max_reconnects = 0
         self.tls_psk_enable = True
         self.tls_psk_require = False
+        self.tls_certificates: Optional[Dict[str, Any]] = None
         self.tls_version: Any = None
         self.connection_type: Optional[int] = None
         self.requested_protocol_version: Optional[int] = None
@@ -354,13 +433,7 @@ class LowLevel:
         return self.__connect()
 
     def _tls_mode(self) -> str:
-        if self.tls_psk_require:
-            if not self.tls_psk_enable:
-                raise bareos.exceptions.ConnectionError(
-                    "TLS-PSK is required, but not enabled."
-                )
-            return "required"
-        return "prefer" if self.tls_psk_enable else "disabled"
+        return _tls_mode_for(self.tls_psk_enable, self.tls_psk_require, self.tls_certificates)
 
     def _open_native(self, tls: str, password_md5: str) -> _Native:
         raise NotImplementedError
