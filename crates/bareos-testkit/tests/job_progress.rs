@@ -173,7 +173,10 @@ fn jobs_over_the_limit_wait_for_a_slot() {
         },
     );
     assert!(!text.contains("is waiting on max total jobs"), "{text}");
-    // A job that is not running any more cannot be canceled.
+    // A job that is not running any more cannot be canceled (with no job left running,
+    // the director has no list to offer either).
+    c.command("cancel jobid=6 yes", Signal::Eod);
     let answer = texts(&c.command("cancel jobid=5 yes", Signal::Eod));
-    assert_eq!(answer, "No Jobs running.\n");
+    assert!(answer.contains("JobId 5 is not running"), "{answer}");
+    assert!(answer.ends_with("No Jobs running.\n"), "{answer}");
 }

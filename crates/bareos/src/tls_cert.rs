@@ -4,13 +4,9 @@
 
 use crate::config::Config;
 use crate::error::{Error, Kind, Result};
-use crate::transport::{describe_ssl_error, ssl_version};
-use crate::TlsVersion;
+use crate::transport::{client_context_builder, describe_ssl_error};
 use openssl::nid::Nid;
-use openssl::ssl::{
-    SslContext, SslContextBuilder, SslFiletype, SslMethod, SslMode, SslOptions, SslRef,
-    SslVerifyMode,
-};
+use openssl::ssl::{SslContext, SslContextBuilder, SslFiletype, SslRef, SslVerifyMode};
 use openssl::x509::{X509Ref, X509VerifyResult};
 use std::net::IpAddr;
 use std::path::Path;
@@ -23,34 +19,7 @@ const TLS12_CIPHERS: &str = "HIGH:!aNULL:!eNULL:!PSK:!SRP:!kRSA:!MD5:!RC4:!3DES:
 /// configured, no PSK callback (so the peer must authenticate with its certificate).
 pub(crate) fn client_context(config: &Config) -> Result<SslContext> {
     let certs = &config.certificates;
-    let tls_error = |error: &dyn std::fmt::Display| {
-        Error::new(Kind::Tls, format!("cannot set up TLS: {error}"))
-    };
-    let mut builder = SslContext::builder(SslMethod::tls_client()).map_err(|e| tls_error(&e))?;
-    builder.set_options(
-        SslOptions::ALL
-            | SslOptions::NO_COMPRESSION
-            | SslOptions::NO_SSLV2
-            | SslOptions::NO_SSLV3
-            | SslOptions::IGNORE_UNEXPECTED_EOF,
-    );
-    builder.set_mode(
-        SslMode::AUTO_RETRY | SslMode::ACCEPT_MOVING_WRITE_BUFFER | SslMode::ENABLE_PARTIAL_WRITE,
-    );
-    builder
-        .set_min_proto_version(Some(ssl_version(
-            config.tls_min_version.unwrap_or(TlsVersion::Tls12),
-        )))
-        .map_err(|e| tls_error(&e))?;
-    if let Some(max) = config.tls_max_version {
-        builder
-            .set_max_proto_version(Some(ssl_version(max)))
-            .map_err(|e| tls_error(&e))?;
-    }
-    let ciphers = config.tls_cipher_list.as_deref().unwrap_or(TLS12_CIPHERS);
-    builder
-        .set_cipher_list(ciphers)
-        .map_err(|e| Error::config(format!("invalid TLS cipher list '{ciphers}': {e}")))?;
+    let mut builder = client_context_builder(config, "TLS", TLS12_CIPHERS)?;
     load_ca(
         &mut builder,
         certs.ca_file.as_deref(),

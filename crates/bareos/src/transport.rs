@@ -4,7 +4,9 @@
 use crate::config::{Config, TlsVersion};
 use crate::error::{Error, Kind, Result};
 use bareos_proto::hello::{psk_identity, ResourceType};
-use openssl::ssl::{Ssl, SslContext, SslMethod, SslMode, SslOptions, SslVerifyMode, SslVersion};
+use openssl::ssl::{
+    Ssl, SslContext, SslContextBuilder, SslMethod, SslMode, SslOptions, SslVerifyMode, SslVersion,
+};
 use std::io;
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -322,18 +324,17 @@ async fn handshake_certificate(
     }
 }
 
-/// Runs the TLS-PSK client handshake on `tcp`.
-async fn handshake_tls_psk(
-    tcp: TcpStream,
+/// A client context with what TLS-PSK and certificate TLS share: the options and modes,
+/// the configured protocol versions, the TLS 1.2 cipher list (the configured one, else
+/// `default_ciphers`) and read-ahead.
+pub(crate) fn client_context_builder(
     config: &Config,
-    kind: ResourceType,
-    key: &[u8],
-) -> Result<Transport> {
+    what: &str,
+    default_ciphers: &str,
+) -> Result<SslContextBuilder> {
     let tls_error = |error: &dyn std::fmt::Display| {
-        Error::new(Kind::Tls, format!("cannot set up TLS-PSK: {error}"))
+        Error::new(Kind::Tls, format!("cannot set up {what}: {error}"))
     };
-    // A bare context, not `SslConnector`: that one loads the system's CA certificates
-    // (~30 ms per connection), which TLS-PSK never uses.
     let mut builder = SslContext::builder(SslMethod::tls_client()).map_err(|e| tls_error(&e))?;
     builder.set_options(
         SslOptions::ALL
@@ -355,17 +356,33 @@ async fn handshake_tls_psk(
             .set_max_proto_version(Some(ssl_version(max)))
             .map_err(|e| tls_error(&e))?;
     }
-    let ciphers = config.tls_cipher_list.as_deref().unwrap_or(TLS12_CIPHERS);
+    let ciphers = config.tls_cipher_list.as_deref().unwrap_or(default_ciphers);
     builder
         .set_cipher_list(ciphers)
         .map_err(|e| Error::config(format!("invalid TLS cipher list '{ciphers}': {e}")))?;
+    // Read what has arrived in one `read`, not each record as header, then body: the
+    // daemons send one small record per frame.
+    builder.set_read_ahead(true);
+    Ok(builder)
+}
+
+/// Runs the TLS-PSK client handshake on `tcp`.
+async fn handshake_tls_psk(
+    tcp: TcpStream,
+    config: &Config,
+    kind: ResourceType,
+    key: &[u8],
+) -> Result<Transport> {
+    let tls_error = |error: &dyn std::fmt::Display| {
+        Error::new(Kind::Tls, format!("cannot set up TLS-PSK: {error}"))
+    };
+    // A bare context, not `SslConnector`: that one loads the system's CA certificates
+    // (~30 ms per connection), which TLS-PSK never uses.
+    let mut builder = client_context_builder(config, "TLS-PSK", TLS12_CIPHERS)?;
     builder
         .set_ciphersuites(TLS13_SUITES)
         .map_err(|e| tls_error(&e))?;
     builder.set_verify(SslVerifyMode::NONE);
-    // Read what has arrived in one `read`, not each record as header, then body: the
-    // daemons send one small record per frame.
-    builder.set_read_ahead(true);
     let identity = psk_identity(kind, config.login_name());
     let key = key.to_vec();
     builder.set_psk_client_callback(move |_ssl, _hint, identity_out, psk_out| {

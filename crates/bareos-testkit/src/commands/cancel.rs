@@ -4,6 +4,7 @@
 //! job is taken off the queue, a running one is cancelled at the file and storage
 //! daemons.
 
+use super::args::has;
 use super::select::Choice;
 use super::{Outcome, Session};
 use crate::json::Json;
@@ -28,10 +29,6 @@ fn values<'a>(args: &'a [String], key: &'a str) -> impl Iterator<Item = Option<&
         None if a.eq_ignore_ascii_case(key) => Some(None),
         _ => None,
     })
-}
-
-fn has(args: &[String], word: &str) -> bool {
-    args.iter().any(|a| a.eq_ignore_ascii_case(word))
 }
 
 /// Runs `cancel` with its own brackets.

@@ -3,6 +3,7 @@
 //! list, the volume question, the JobId prompt, lists and ranges of JobIds, and the
 //! confirmations. The fixed catalog itself stays as it is.
 
+use super::args::{has_keyword, value};
 use super::select::{Answer, Choice};
 use super::{Outcome, Session};
 use crate::json::Json;
@@ -13,21 +14,6 @@ const POOLS: [&str; 4] = ["Scratch", "Incremental", "Full", "Differential"];
 
 /// The volumes of the fixed catalog: `(mediaid, name, pool, jobids on it)`.
 const VOLUMES: [(u32, &str, &str, &str); 1] = [(1, "Full-0001", "Full", "1,3,4")];
-
-fn value<'a>(args: &'a [String], key: &str) -> Option<&'a str> {
-    args.iter().find_map(|a| {
-        let (k, v) = a.split_once('=')?;
-        k.eq_ignore_ascii_case(key).then_some(v)
-    })
-}
-
-fn has(args: &[String], word: &str) -> bool {
-    args.iter().any(|a| {
-        a.split_once('=')
-            .map_or(a.as_str(), |(k, _)| k)
-            .eq_ignore_ascii_case(word)
-    })
-}
 
 /// Runs `delete` with its own brackets; the API 2 result lists what was deleted.
 pub(super) async fn run(s: &mut Session, args: &[String]) -> io::Result<Outcome> {
@@ -156,7 +142,7 @@ async fn volume(s: &mut Session, args: &[String]) -> io::Result<Option<Json>> {
         "\nThis command will delete volume {name}\nand all Jobs saved on that volume from the Catalog\n"
     ))
     .await?;
-    if !has(args, "yes") {
+    if !has_keyword(args, "yes") {
         let prompt = format!("Are you sure you want to delete Volume \"{name}\"? (yes/no): ");
         match s.ask_yes_no(&prompt).await? {
             None => return Ok(None),

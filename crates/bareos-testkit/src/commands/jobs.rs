@@ -5,6 +5,7 @@
 //! job. `status director` shows them running, with growing files and bytes, then among
 //! the terminated jobs.
 
+use super::args::value;
 use super::Session;
 use crate::json::Json;
 use std::io;
@@ -233,14 +234,6 @@ impl UtcTime {
             self.year, self.month, self.day, self.hour, self.minute, self.second
         )
     }
-}
-
-fn value<'a>(args: &'a [String], key: &str) -> Option<&'a str> {
-    args.iter().find_map(|a| {
-        a.split_once('=')
-            .filter(|(k, _)| k.eq_ignore_ascii_case(key))
-            .map(|(_, v)| v)
-    })
 }
 
 fn has_yes(args: &[String]) -> bool {

@@ -4,6 +4,7 @@
 //! `days=`, `hours=` (scheduled within), `last` (the newest job of each name),
 //! `jobid=`, `pool=` for volumes.
 
+use super::args::{has, value};
 use super::catalog::Table;
 use super::records::{duration_text, utc_text, JobRecord};
 use super::Session;
@@ -11,17 +12,6 @@ use crate::json::Json;
 use std::io;
 
 type Reply = io::Result<(bool, Json)>;
-
-fn value<'a>(args: &'a [String], key: &str) -> Option<&'a str> {
-    args.iter().find_map(|a| {
-        let (k, v) = a.split_once('=')?;
-        k.eq_ignore_ascii_case(key).then_some(v)
-    })
-}
-
-fn has(args: &[String], word: &str) -> bool {
-    args.iter().any(|a| a.eq_ignore_ascii_case(word))
-}
 
 /// Every job: the catalog's, then the runs of this director.
 pub(super) fn all_jobs(s: &Session) -> Vec<JobRecord> {

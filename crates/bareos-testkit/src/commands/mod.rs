@@ -1,6 +1,7 @@
 //! The command phase of the simulated director: the main loop, command dispatch and the
 //! output rules of API modes 0, 1 and 2.
 
+mod args;
 mod cancel;
 mod catalog;
 mod daemons;

@@ -1,6 +1,7 @@
 //! Built-ins that ask questions: `run` (yes/mod/no), `status` (client selection) and
 //! `label` (text input).
 
+use super::args::{has, value};
 use super::select::{Answer, Choice};
 use super::{catalog, Outcome, Session};
 use crate::json::Json;
@@ -135,17 +136,6 @@ pub(super) async fn confirm_run(
             Choice::Aborted | Choice::Empty => return Ok(RunDecision::NotRun),
         }
     }
-}
-
-fn value<'a>(args: &'a [String], key: &str) -> Option<&'a str> {
-    args.iter().find_map(|a| {
-        let (k, v) = a.split_once('=')?;
-        k.eq_ignore_ascii_case(key).then_some(v)
-    })
-}
-
-fn has(args: &[String], word: &str) -> bool {
-    args.iter().any(|a| a.eq_ignore_ascii_case(word))
 }
 
 /// Runs a prompting command with its own brackets.
