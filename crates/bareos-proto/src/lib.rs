@@ -11,7 +11,7 @@
 //! - [`jsonrpc`]: the API mode 2 envelope
 //! - [`command`]: quoting and splitting command lines
 //! - [`command_table`]: the director's commands and how a typed word resolves to one
-//! - [`session`]: the client session state machine
+//! - [`session`]: the client session state machine (login, then responses)
 #![deny(missing_docs)]
 
 pub mod base64;
@@ -32,7 +32,7 @@ pub use frame::{Frame, FrameDecoder, Header, MAX_FRAME_PAYLOAD, MAX_MESSAGE_LEN}
 pub use hello::ProtocolVersion;
 pub use password::Password;
 pub use session::{
-    ApiMode, ClientSession, Event, PamCredentials, Peer, Prompt, PromptKind, SessionConfig,
-    SessionError, SessionState,
+    ApiMode, ClientSession, Event, LoginStep, PamCredentials, Peer, Prompt, PromptKind,
+    SessionConfig, SessionError, SessionState,
 };
 pub use signal::Signal;

@@ -1,0 +1,50 @@
+//! Frame helpers and a scripted login shared by the session tests.
+
+use super::{ClientSession, SessionConfig};
+use crate::base64::Base64Variant;
+use crate::cram::{self, Challenge, AUTH_OK};
+use crate::frame::{Frame, FrameDecoder};
+use crate::password::Password;
+
+pub(super) fn frames(bytes: &[u8]) -> Vec<Frame> {
+    let mut decoder = FrameDecoder::new();
+    decoder.push(bytes);
+    std::iter::from_fn(|| decoder.next_frame().unwrap()).collect()
+}
+
+pub(super) fn data(text: &[u8]) -> Frame {
+    Frame::Data(text.to_vec())
+}
+
+pub(super) fn login(config: SessionConfig) -> ClientSession {
+    let password = config.password.clone();
+    let mut session = ClientSession::new(config);
+    session.take_output();
+    let token = "<1234567890.1700000000@R_DIRECTOR::bareos-dir>";
+    session
+        .handle_frame(data(format!("auth cram-md5 {token} ssl=2\n").as_bytes()))
+        .unwrap();
+    let out = frames(&session.take_output());
+    assert_eq!(
+        out,
+        [data(
+            cram::answer(&password, token, Base64Variant::Legacy).as_bytes()
+        )]
+    );
+    session.handle_frame(data(AUTH_OK)).unwrap();
+    let out = frames(&session.take_output());
+    let challenge = Challenge::parse(out[0].data().unwrap()).unwrap();
+    let answer = cram::answer(&password, &challenge.token, Base64Variant::Legacy) + "\0";
+    session.handle_frame(data(answer.as_bytes())).unwrap();
+    assert_eq!(frames(&session.take_output()), [data(AUTH_OK)]);
+    session
+}
+
+pub(super) fn idle_director() -> ClientSession {
+    let mut session = login(SessionConfig::console("admin", Password::new("secret")));
+    session
+        .handle_frame(data(b"1000\x1eOK: d Version: 25.0.0 (x)"))
+        .unwrap();
+    session.handle_frame(data(b"1002\x1einfo")).unwrap();
+    session
+}
