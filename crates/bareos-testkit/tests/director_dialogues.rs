@@ -444,7 +444,7 @@ fn delete_asks_what_and_confirms_as_the_director() {
     );
     assert_eq!(
         text(&c.command("yes", Signal::Eod)),
-        "Deleted 3 jobs and associated records deleted from the catalog (jobids: 1,3,4).\nVolume Full-0001 deleted.\n"
+        "Deleted 2 jobs and associated records deleted from the catalog (jobids: 1,4).\nVolume Full-0001 deleted.\n"
     );
     assert_eq!(
         text(&c.command("delete volume=Nope yes", Signal::Eod)),

@@ -363,6 +363,10 @@ pub(super) async fn list(s: &mut Session, long: bool, args: &[String]) -> Reply 
             super::listing::jobs(s, long, args).await
         }
         "volumes" | "media" => super::listing::volumes(s, long, args).await,
+        _ if what.starts_with("volume=") => {
+            let name = super::args::value(args, "volume").unwrap_or_default();
+            super::listing::volume(s, long, name).await
+        }
         "clients" => {
             let table = Table {
                 headers: vec!["clientid", "name", "fileretention", "jobretention"],
@@ -404,6 +408,7 @@ pub(super) async fn dot_list(s: &mut Session, command: &str) -> Reply {
             "pools",
             s.config
                 .catalog
+                .snapshot()
                 .pools
                 .iter()
                 .map(|p| p.name.clone())

@@ -21,7 +21,7 @@ pub(crate) struct State {
 }
 
 /// The restore job of the simulated configuration and its settings.
-const RESTORE_JOB: &str = "RestoreFiles";
+pub(super) const RESTORE_JOB: &str = "RestoreFiles";
 const RESTORE_WHERE: &str = "/var/lib/bareos-test/tmp/bareos-restores";
 const WORKING_DIRECTORY: &str = "/var/lib/bareos-test/working";
 
