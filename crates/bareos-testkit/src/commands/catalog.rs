@@ -228,8 +228,8 @@ impl Session {
         self.text("Using Catalog \"MyCatalog\"\n").await
     }
 
-    pub(super) async fn send_table(&mut self, key: &str, table: Table, long: bool) -> Reply {
-        self.announce_catalog().await?;
+    /// The table's text: the `llist` blocks, or the rows (with borders in API 0).
+    pub(super) async fn send_rows(&mut self, table: &Table, long: bool) -> io::Result<()> {
         let frames = if long {
             table.long()
         } else {
@@ -238,6 +238,12 @@ impl Session {
         for frame in frames {
             self.text(frame).await?;
         }
+        Ok(())
+    }
+
+    pub(super) async fn send_table(&mut self, key: &str, table: Table, long: bool) -> Reply {
+        self.announce_catalog().await?;
+        self.send_rows(&table, long).await?;
         let json = if table.rows.is_empty() {
             Json::obj()
         } else {

@@ -419,14 +419,7 @@ pub(super) async fn send_volumes(
     long: bool,
 ) -> io::Result<Json> {
     let table = volume_table(pool, &pool.volumes, long);
-    let frames = if long {
-        table.long()
-    } else {
-        table.frames(s.api == 0)
-    };
-    for frame in frames {
-        s.text(frame).await?;
-    }
+    s.send_rows(&table, long).await?;
     Ok(table.json())
 }
 
@@ -444,14 +437,7 @@ pub(super) async fn volume(s: &mut Session, long: bool, name: &str) -> Reply {
         return Ok((true, Json::obj().with("volume", Json::obj())));
     };
     let table = volume_table(pool, &[volume], long);
-    let frames = if long {
-        table.long()
-    } else {
-        table.frames(s.api == 0)
-    };
-    for frame in frames {
-        s.text(frame).await?;
-    }
+    s.send_rows(&table, long).await?;
     let row = match table.json() {
         Json::Arr(mut rows) if !rows.is_empty() => rows.remove(0),
         _ => Json::obj(),

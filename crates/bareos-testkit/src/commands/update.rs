@@ -99,18 +99,11 @@ pub(super) async fn run(s: &mut Session, args: &[String]) -> Step {
             .iter()
             .map(|i| i.to_string())
             .collect();
-            match s
-                .choose(
-                    "Update choice:\n",
-                    &items,
-                    "item",
-                    "Choose catalog item to update",
-                )
-                .await?
-            {
-                Choice::Item(i) => i,
-                Choice::Gone => return Ok(None),
-                Choice::Aborted | Choice::Empty => return Ok(Some((true, Json::obj()))),
+            let what = "Choose catalog item to update";
+            match s.pick("Update choice:\n", &items, "item", what).await? {
+                Picked::One(i) => i,
+                Picked::Gone => return Ok(None),
+                Picked::Nothing => return Ok(Some((true, Json::obj()))),
             }
         }
     };
@@ -150,19 +143,17 @@ async fn pool(s: &mut Session, args: &[String]) -> Step {
         .collect();
     let name = match value(args, "pool") {
         Some(name) if names.iter().any(|n| n == name) => name.to_string(),
-        _ => match s
-            .choose(
-                "The defined Pool resources are:\n",
-                &names,
-                "Pool",
-                "Select Pool resource",
-            )
-            .await?
-        {
-            Choice::Item(i) => names[i].clone(),
-            Choice::Gone => return Ok(None),
-            Choice::Aborted | Choice::Empty => return Ok(Some((true, Json::obj()))),
-        },
+        _ => {
+            let header = "The defined Pool resources are:\n";
+            match s
+                .pick(header, &names, "Pool", "Select Pool resource")
+                .await?
+            {
+                Picked::One(i) => names[i].clone(),
+                Picked::Gone => return Ok(None),
+                Picked::Nothing => return Ok(Some((true, Json::obj()))),
+            }
+        }
     };
     let records = s.config.catalog.snapshot();
     let pools: Vec<PoolRecord> = records

@@ -4,18 +4,11 @@
 
 use super::args::value;
 use super::records::{PoolRecord, VolumeRecord};
-use super::select::{Answer, Choice};
+use super::select::Answer;
+pub(super) use super::select::Picked;
 use super::Session;
 use crate::director::StorageSpec;
 use std::io;
-
-/// What a selection came to: a value, nothing (the user cancelled or it was not
-/// found; the director said why), or the connection is gone.
-pub(super) enum Picked<T> {
-    One(T),
-    Nothing,
-    Gone,
-}
 
 /// `GetPoolDbr`: `pool=` or the `Defined Pools:` list.
 pub(super) async fn choose_pool(
@@ -33,16 +26,10 @@ pub(super) async fn choose_pool(
         .await?;
     }
     let items: Vec<String> = pools.iter().map(|p| p.name.clone()).collect();
-    Ok(
-        match s
-            .choose("Defined Pools:\n", &items, "Pool", "Select the Pool")
-            .await?
-        {
-            Choice::Item(i) => Picked::One(pools[i].clone()),
-            Choice::Gone => Picked::Gone,
-            Choice::Aborted | Choice::Empty => Picked::Nothing,
-        },
-    )
+    let picked = s
+        .pick("Defined Pools:\n", &items, "Pool", "Select the Pool")
+        .await?;
+    Ok(picked.map(|i| pools[i].clone()))
 }
 
 /// The volume called `typed` (a name, or `*MediaId`) and its pool; the director's
@@ -116,21 +103,15 @@ pub(super) async fn choose_storage(
             .await?;
     }
     let items: Vec<String> = storages.iter().map(|st| st.name.clone()).collect();
-    Ok(
-        match s
-            .choose(
-                "The defined Storage resources are:\n",
-                &items,
-                "Storage",
-                "Select Storage resource",
-            )
-            .await?
-        {
-            Choice::Item(i) => Picked::One(storages[i].clone()),
-            Choice::Gone => Picked::Gone,
-            Choice::Aborted | Choice::Empty => Picked::Nothing,
-        },
-    )
+    let picked = s
+        .pick(
+            "The defined Storage resources are:\n",
+            &items,
+            "Storage",
+            "Select Storage resource",
+        )
+        .await?;
+    Ok(picked.map(|i| storages[i].clone()))
 }
 
 /// `DurationToUtime`: numbers with optional units (`n` minutes, `s`econds, `m`onths,
