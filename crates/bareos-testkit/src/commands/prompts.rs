@@ -113,16 +113,7 @@ pub(super) async fn confirm_run(
         if "no".starts_with(&answer) {
             return Ok(RunDecision::NotRun);
         }
-        let items: Vec<String> = RUN_PARAMETERS.iter().map(|p| p.to_string()).collect();
-        match s
-            .choose(
-                "Parameters to modify:\n",
-                &items,
-                "",
-                "Select parameter to modify",
-            )
-            .await?
-        {
+        match s.choose_parameter(&RUN_PARAMETERS).await? {
             Choice::Item(0) => {
                 let levels: Vec<String> = RUN_LEVELS.iter().map(|l| l.to_string()).collect();
                 match s.choose("Levels:\n", &levels, "", "Select level").await? {

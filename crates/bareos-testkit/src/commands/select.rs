@@ -222,6 +222,19 @@ impl Session {
 }
 
 impl Session {
+    /// The `Parameters to modify:` menu of `run`, `restore` and `update volume`
+    /// (`ModifyJobParameters` in `ua_run.cc`, `UpdateVolume` in `ua_update.cc`).
+    pub(super) async fn choose_parameter(&mut self, parameters: &[&str]) -> io::Result<Choice> {
+        let items: Vec<String> = parameters.iter().map(|p| p.to_string()).collect();
+        self.choose(
+            "Parameters to modify:\n",
+            &items,
+            "",
+            "Select parameter to modify",
+        )
+        .await
+    }
+
     /// [`Session::choose`] as a [`Picked`] index: cancelled and empty lists are nothing.
     pub(super) async fn pick(
         &mut self,

@@ -189,16 +189,7 @@ async fn volume(s: &mut Session, args: &[String]) -> Step {
         return Ok(Some((true, Json::obj())));
     }
     loop {
-        let items: Vec<String> = PARAMETERS.iter().map(|p| p.to_string()).collect();
-        let chosen = match s
-            .choose(
-                "Parameters to modify:\n",
-                &items,
-                "",
-                "Select parameter to modify",
-            )
-            .await?
-        {
+        let chosen = match s.choose_parameter(&PARAMETERS).await? {
             Choice::Item(i) => Some(i),
             Choice::Gone => return Ok(None),
             Choice::Aborted | Choice::Empty => None,
