@@ -211,16 +211,19 @@ fn yes_no_text_input_and_restore_tree() {
         data("Are you sure you want to delete Volume \"Full-0001\"? (yes/no): ")
     );
     assert_eq!(c.command("no", Signal::Eod), vec![sig(Signal::Eod)]);
-    let reply = c.command("delete volume=Full-0001 yes", Signal::Eod);
-    assert!(!reply.contains(&sig(Signal::SubPrompt)));
     assert_eq!(
         c.command("label", Signal::SubPrompt),
-        vec![data("Enter new Volume name: "), sig(Signal::SubPrompt)]
+        vec![
+            data("Automatically selected Storage: File\n"),
+            data("Enter new Volume name: "),
+            sig(Signal::SubPrompt)
+        ]
     );
-    assert_eq!(
-        c.command("Vol1", Signal::Eod)[0],
-        data("Volume \"Vol1\" labeled (simulated).\n")
-    );
+    c.command("Vol1", Signal::SubPrompt);
+    let labeled = c.command("3", Signal::Eod);
+    assert!(labeled.contains(&data(
+        "Catalog record for Volume \"Vol1\", Slot 0 successfully created.\n"
+    )));
     c.command(".api 1", Signal::MainPrompt);
     c.send("delete volume=Full-0001");
     let prompt = data("Are you sure you want to delete Volume \"Full-0001\"? (yes/no): ");
@@ -237,6 +240,8 @@ fn yes_no_text_input_and_restore_tree() {
         vec![sig(Signal::CmdOk), sig(Signal::MainPrompt)]
     );
     c.command(".api 0", Signal::Eod);
+    let reply = c.command("delete volume=Full-0001 yes", Signal::Eod);
+    assert!(!reply.contains(&sig(Signal::SubPrompt)));
     let reply = c.command("restore jobid=1", Signal::SubPrompt);
     assert!(reply.contains(&sig(Signal::StartRtree)));
     assert!(reply.contains(&data("cwd is: /\n")));
