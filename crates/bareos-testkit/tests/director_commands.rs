@@ -3,16 +3,12 @@
 
 mod common;
 
-use bareos_proto::hello::ResourceType;
 use bareos_proto::{Frame, ProtocolVersion, Signal};
 use bareos_testkit::{ConsoleSpec, Replay, ScriptTable, TestDirector, TlsPolicy, Transcript};
-use common::{console, data, sig, transcripts, Client, Transport};
+use common::{console, data, sig, texts, transcripts, Client};
 
 fn logged_in(d: &TestDirector, name: &str) -> Client {
-    let mut c = Client::connect(d.addr(), Transport::Clear, ResourceType::Console, "", "").unwrap();
-    c.login(console(name, "secret", ProtocolVersion::V2, false))
-        .unwrap();
-    c
+    Client::logged_in(d.addr(), name, "secret")
 }
 
 fn director() -> TestDirector {
@@ -32,10 +28,7 @@ fn end_markers_of_api_0_1_2() {
     let d = director();
     let mut c = logged_in(&d, "admin");
     assert_eq!(c.command("", Signal::Eod), vec![sig(Signal::Eod)]);
-    assert_eq!(
-        c.command("foo", Signal::Eod),
-        vec![data("foo: is an invalid command.\n"), sig(Signal::Eod)]
-    );
+    c.assert_answer("foo", "foo: is an invalid command.\n");
     assert_eq!(
         c.command(".api 1", Signal::MainPrompt),
         vec![
@@ -158,10 +151,7 @@ fn selection_prompt_in_api_0_1_2() {
         .data()
         .is_some_and(|d| d.starts_with(b"test2-fd Version: "))));
     c.command("status client", Signal::SubPrompt);
-    assert_eq!(
-        c.command(".", Signal::Eod),
-        vec![data("Selection aborted, nothing done.\n"), sig(Signal::Eod)]
-    );
+    c.assert_answer(".", "Selection aborted, nothing done.\n");
     c.command(".api 1", Signal::MainPrompt);
     c.send("status client");
     let mut frames = Vec::new();
@@ -258,24 +248,15 @@ fn yes_no_text_input_and_restore_tree() {
     // Selected by JobId: the client comes from the list.
     assert!(done.contains(&data("Select the Client (1-2): ")));
     c.command("1", Signal::SubPrompt);
-    assert_eq!(
-        c.command("no", Signal::Eod),
-        vec![data("Job not run.\n"), sig(Signal::Eod)]
-    );
+    c.assert_answer("no", "Job not run.\n");
 }
 
 #[test]
 fn command_acl_and_prefixes() {
     let d = director();
     let mut c = logged_in(&d, "limited");
-    assert_eq!(
-        c.command("delete jobid=1", Signal::Eod),
-        vec![data("delete: is an invalid command.\n"), sig(Signal::Eod)]
-    );
-    assert_eq!(
-        c.command("whoami", Signal::Eod),
-        vec![data("limited\n"), sig(Signal::Eod)]
-    );
+    c.assert_answer("delete jobid=1", "delete: is an invalid command.\n");
+    c.assert_answer("whoami", "limited\n");
     let pools = c.command("li pools", Signal::Eod);
     assert_eq!(
         pools[0],
@@ -294,10 +275,7 @@ fn messages_are_announced_and_shown() {
         .start()
         .unwrap();
     let mut c = logged_in(&d, "admin");
-    assert_eq!(
-        c.command("autodisplay off", Signal::Eod),
-        vec![data("You have messages.\n"), sig(Signal::Eod)]
-    );
+    c.assert_answer("autodisplay off", "You have messages.\n");
     assert_eq!(
         c.command("messages", Signal::Eod),
         vec![
@@ -305,10 +283,7 @@ fn messages_are_announced_and_shown() {
             sig(Signal::Eod)
         ]
     );
-    assert_eq!(
-        c.command("messages", Signal::Eod),
-        vec![data("You have no messages.\n"), sig(Signal::Eod)]
-    );
+    c.assert_answer("messages", "You have no messages.\n");
 }
 
 #[test]
@@ -325,10 +300,7 @@ fn script_table_overrides_builtins() {
         .start()
         .unwrap();
     let mut c = logged_in(&d, "admin");
-    assert_eq!(
-        c.command("whoami", Signal::Eod),
-        vec![data("scripted\n"), sig(Signal::Eod)]
-    );
+    c.assert_answer("whoami", "scripted\n");
     assert_eq!(
         c.command("list jobs", Signal::Eod),
         vec![sig(Signal::CmdBegin), data("hi"), sig(Signal::Eod)]
@@ -356,7 +328,7 @@ fn reproduce(file: &str) {
         .unwrap()
         .frame
         .clone();
-    let mut c = Client::connect(d.addr(), Transport::Clear, ResourceType::Console, "", "").unwrap();
+    let mut c = Client::clear(d.addr());
     let welcome = c
         .login(console("*UserAgent*", "secret", ProtocolVersion::V1, false))
         .unwrap();
@@ -397,7 +369,7 @@ fn replay_records_the_client_frames() {
         .replay(replay.clone())
         .start()
         .unwrap();
-    let mut c = Client::connect(d.addr(), Transport::Clear, ResourceType::Console, "", "").unwrap();
+    let mut c = Client::clear(d.addr());
     let welcome = c
         .login(console("admin notls", "secret", ProtocolVersion::V2, false))
         .unwrap();
@@ -472,10 +444,7 @@ fn message_notice_once_per_batch_as_the_director_decides() {
             sig(Signal::Eod)
         ]
     );
-    assert_eq!(
-        c.command("whoami", Signal::Eod),
-        vec![data("admin\n"), sig(Signal::Eod)]
-    );
+    c.assert_answer("whoami", "admin\n");
     // `.messages` shows nothing while autodisplay is off.
     assert_eq!(c.command(".messages", Signal::Eod), vec![sig(Signal::Eod)]);
     // With autodisplay on they are shown after the command that turned it on.
@@ -489,27 +458,17 @@ fn message_notice_once_per_batch_as_the_director_decides() {
 
     // A console that may not run `messages` is never told.
     let mut c = logged_in(&d, "nomsg");
-    assert_eq!(
-        c.command("whoami", Signal::Eod),
-        vec![data("nomsg\n"), sig(Signal::Eod)]
-    );
+    c.assert_answer("whoami", "nomsg\n");
 
     // gui on: no notice.
     let mut c = logged_in(&d, "admin");
     assert_eq!(c.command("gui on", Signal::Eod), vec![sig(Signal::Eod)]);
-    assert_eq!(
-        c.command("whoami", Signal::Eod),
-        vec![data("admin\n"), sig(Signal::Eod)]
-    );
+    c.assert_answer("whoami", "admin\n");
 }
 
-/// Data frames until `end`, as text.
-fn texts(frames: &[Frame]) -> String {
-    frames
-        .iter()
-        .filter_map(|f| f.data())
-        .map(|d| String::from_utf8_lossy(d).into_owned())
-        .collect()
+/// Answers a question with `answer`; returns the next question as text.
+fn ask(c: &mut Client, answer: &str) -> String {
+    texts(&c.command(answer, Signal::SubPrompt))
 }
 
 #[test]
@@ -524,30 +483,24 @@ fn run_asks_yes_mod_no_as_the_director() {
         text.ends_with("Priority: 10\nOK to run? (yes/mod/no): "),
         "{text}"
     );
-    assert_eq!(
-        c.command("no", Signal::Eod),
-        vec![data("Job not run.\n"), sig(Signal::Eod)]
-    );
+    c.assert_answer("no", "Job not run.\n");
     // An illegal answer is refused and asked again; mod > Level > Full; yes runs it.
     c.command("run job=backup-bareos-fd", Signal::SubPrompt);
-    let again = texts(&c.command("maybe", Signal::SubPrompt));
+    let again = ask(&mut c, "maybe");
     assert!(again.starts_with("Illegal response maybe\n"), "{again}");
-    let menu = texts(&c.command("mod", Signal::SubPrompt));
+    let menu = ask(&mut c, "mod");
     assert!(menu.starts_with("Parameters to modify:\n"), "{menu}");
     assert!(
         menu.contains(" 1: Level\n") && menu.ends_with("Select parameter to modify (1-11): "),
         "{menu}"
     );
-    let levels = texts(&c.command("1", Signal::SubPrompt));
+    let levels = ask(&mut c, "1");
     assert!(levels.starts_with("Levels:\n1: Full\n"), "{levels}");
-    let shown = texts(&c.command("1", Signal::SubPrompt));
+    let shown = ask(&mut c, "1");
     assert!(shown.contains("Level:    Full\n"), "{shown}");
     let queued = texts(&c.command("yes", Signal::Eod));
     assert!(queued.starts_with("Job queued. JobId="), "{queued}");
     // A cancelled question does not run the job.
     c.command("run job=backup-bareos-fd", Signal::SubPrompt);
-    assert_eq!(
-        c.command(".", Signal::Eod),
-        vec![data("Job not run.\n"), sig(Signal::Eod)]
-    );
+    c.assert_answer(".", "Job not run.\n");
 }
