@@ -572,14 +572,11 @@ fn bconsole_conf_as_for_every_subcommand() {
     let h = tempfile::tempdir().unwrap();
     let dir = seeded();
     let conf = h.path().join("bconsole.conf");
-    std::fs::write(
-        &conf,
-        format!(
-            "Director {{\n  Name = bareos-dir\n  Address = 127.0.0.1\n  DirPort = {}\n  Password = \"{DIR_PASSWORD}\"\n}}\n",
-            dir.port()
-        ),
-    )
-    .unwrap();
+    let director = format!(
+        "Director {{\n  Name = bareos-dir\n  Address = 127.0.0.1\n  DirPort = {}\n  Password = \"{DIR_PASSWORD}\"\n}}\n",
+        dir.port()
+    );
+    std::fs::write(&conf, director).unwrap();
     let output = configured(h.path(), &conf)
         .args(["check", "job", "fresh", "--warning-age", "2h"])
         .output()
