@@ -7,8 +7,8 @@
 mod common;
 
 use bareos::Director;
-use common::{default_console, open_fds, settles};
 use bareos_testkit::TestDirector;
+use common::{default_console, open_fds, settles};
 use std::time::{Duration, Instant};
 
 const SESSIONS: usize = 200;

@@ -7,8 +7,8 @@ use bareos::{Config, Director, FileDaemon, Password, ProtocolVersion, TlsMode};
 use bareos_proto::hello::{Hello, ResourceType};
 use bareos_proto::{Frame, Signal};
 use bareos_testkit::{
-    ConsoleSpec, Direction, RecordedFrame, Replay, TestDirector, TestFileDaemon, TlsPolicy, Transcript,
-    TranscriptFrame,
+    ConsoleSpec, Direction, RecordedFrame, Replay, TestDirector, TestFileDaemon, TlsPolicy,
+    Transcript, TranscriptFrame,
 };
 use std::path::PathBuf;
 use std::time::Duration;

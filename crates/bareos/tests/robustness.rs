@@ -5,9 +5,9 @@
 
 mod common;
 
-use common::{open_fds, settles, threads};
 use bareos::{Config, Director, Error, Password, TlsMode};
 use bareos_testkit::{ConsoleSpec, Fault, FaultPoint, FaultSpec, TestDirector, TlsPolicy};
+use common::{open_fds, settles, threads};
 use std::time::{Duration, Instant};
 
 fn config(td: &TestDirector, tls: TlsMode) -> Config {
