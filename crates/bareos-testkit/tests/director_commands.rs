@@ -4,11 +4,32 @@
 mod common;
 
 use bareos_proto::{Frame, ProtocolVersion, Signal};
-use bareos_testkit::{ConsoleSpec, Replay, ScriptTable, TestDirector, TlsPolicy, Transcript};
-use common::{console, data, sig, texts, transcripts, Client};
+use bareos_testkit::{
+    ConsoleSpec, Replay, ScriptTable, TestDirector, TestDirectorBuilder, TlsPolicy, Transcript,
+};
+use common::{bytes, console, data, sig, texts, transcripts, Client};
 
 fn logged_in(d: &TestDirector, name: &str) -> Client {
     Client::logged_in(d.addr(), name, "secret")
+}
+
+/// A director with only the console `admin`, as `extra` configures it, and a client
+/// logged in to it as `admin`.
+fn admin_on(
+    extra: impl FnOnce(TestDirectorBuilder) -> TestDirectorBuilder,
+) -> (TestDirector, Client) {
+    let builder =
+        TestDirector::builder().console(ConsoleSpec::new("admin", "secret").tls(TlsPolicy::None));
+    let d = extra(builder).start().unwrap();
+    let c = logged_in(&d, "admin");
+    (d, c)
+}
+
+/// The director of these tests and a client logged in to it as `admin`.
+fn admin() -> (TestDirector, Client) {
+    let d = director();
+    let c = logged_in(&d, "admin");
+    (d, c)
 }
 
 fn director() -> TestDirector {
@@ -23,80 +44,77 @@ fn director() -> TestDirector {
         .unwrap()
 }
 
+/// Asserts that `command` is answered with `frames`, then the main prompt (API 1 and 2).
+#[track_caller]
+fn assert_prompted(c: &mut Client, command: &str, frames: &[Frame]) {
+    let mut expected = frames.to_vec();
+    expected.push(sig(Signal::MainPrompt));
+    assert_eq!(
+        c.command(command, Signal::MainPrompt),
+        expected,
+        "{command}"
+    );
+}
+
 #[test]
 fn end_markers_of_api_0_1_2() {
-    let d = director();
-    let mut c = logged_in(&d, "admin");
+    let (_d, mut c) = admin();
     assert_eq!(c.command("", Signal::Eod), vec![sig(Signal::Eod)]);
     c.assert_answer("foo", "foo: is an invalid command.\n");
-    assert_eq!(
-        c.command(".api 1", Signal::MainPrompt),
-        vec![
-            sig(Signal::CmdOk),
-            data("api: 1\n"),
-            sig(Signal::MainPrompt)
-        ]
+    assert_prompted(&mut c, ".api 1", &[sig(Signal::CmdOk), data("api: 1\n")]);
+    assert_prompted(
+        &mut c,
+        "WHO",
+        &[sig(Signal::CmdBegin), data("admin\n"), sig(Signal::CmdOk)],
     );
-    assert_eq!(
-        c.command("WHO", Signal::MainPrompt),
-        vec![
-            sig(Signal::CmdBegin),
-            data("admin\n"),
-            sig(Signal::CmdOk),
-            sig(Signal::MainPrompt)
-        ]
-    );
-    assert_eq!(
-        c.command("foo", Signal::MainPrompt),
-        vec![
-            sig(Signal::ErrorMsg),
-            data("foo: is an invalid command.\n"),
-            sig(Signal::MainPrompt)
-        ]
+    assert_prompted(
+        &mut c,
+        "foo",
+        &[sig(Signal::ErrorMsg), data("foo: is an invalid command.\n")],
     );
     c.send_signal(Signal::Heartbeat);
     assert_eq!(
         c.until(&[Signal::MainPrompt]),
         vec![sig(Signal::Poll), sig(Signal::MainPrompt)]
     );
-    assert_eq!(
-        c.command(".api 2 compact=yes", Signal::MainPrompt),
-        vec![
+    assert_prompted(
+        &mut c,
+        ".api 2 compact=yes",
+        &[
             sig(Signal::CmdBegin),
             sig(Signal::CmdOk),
             data(r#"{"jsonrpc":"2.0","id":null,"result":{"api":2}}"#),
-            sig(Signal::MainPrompt)
-        ]
+        ],
     );
-    assert_eq!(
-        c.command("whoami", Signal::MainPrompt),
-        vec![
+    assert_prompted(
+        &mut c,
+        "whoami",
+        &[
             sig(Signal::CmdBegin),
             sig(Signal::CmdOk),
             data(r#"{"jsonrpc":"2.0","id":null,"result":{"whoami":"admin"}}"#),
-            sig(Signal::MainPrompt)
-        ]
+        ],
     );
-    assert_eq!(
-        c.command("foo", Signal::MainPrompt),
-        vec![
+    assert_prompted(
+        &mut c,
+        "foo",
+        &[
             sig(Signal::ErrorMsg),
             data(
-                r#"{"jsonrpc":"2.0","id":null,"error":{"code":1,"message":"failed","data":{"result":{},"messages":{"error":["foo: is an invalid command.\n"]}}}}"#
+                r#"{"jsonrpc":"2.0","id":null,"error":{"code":1,"message":"failed","data":{"result":{},"messages":{"error":["foo: is an invalid command.\n"]}}}}"#,
             ),
-            sig(Signal::MainPrompt)
-        ]
+        ],
     );
-    assert_eq!(
-        c.command(".", Signal::MainPrompt),
-        vec![
+    assert_prompted(
+        &mut c,
+        ".",
+        &[
             sig(Signal::CmdBegin),
             sig(Signal::CmdBegin),
             sig(Signal::CmdOk),
             sig(Signal::CmdOk),
             data(r#"{"jsonrpc":"2.0","id":null,"result":{}}"#),
-            sig(Signal::MainPrompt)
-        ]
+        ],
     );
     let list = c.command("list pools", Signal::MainPrompt);
     let doc: serde_json::Value = serde_json::from_slice(list[2].data().unwrap()).unwrap();
@@ -113,8 +131,7 @@ fn end_markers_of_api_0_1_2() {
 
 #[test]
 fn pretty_json_and_api0_from_api2() {
-    let d = director();
-    let mut c = logged_in(&d, "admin");
+    let (_d, mut c) = admin();
     let reply = c.command(".api 2", Signal::MainPrompt);
     assert_eq!(
         reply[1],
@@ -130,8 +147,7 @@ fn pretty_json_and_api0_from_api2() {
 
 #[test]
 fn selection_prompt_in_api_0_1_2() {
-    let d = director();
-    let mut c = logged_in(&d, "admin");
+    let (_d, mut c) = admin();
     let reply = c.command("status client", Signal::SubPrompt);
     assert_eq!(
         reply,
@@ -193,8 +209,7 @@ fn selection_prompt_in_api_0_1_2() {
 
 #[test]
 fn yes_no_text_input_and_restore_tree() {
-    let d = director();
-    let mut c = logged_in(&d, "admin");
+    let (_d, mut c) = admin();
     let reply = c.command("delete volume=Full-0001", Signal::SubPrompt);
     assert_eq!(
         reply[reply.len() - 2],
@@ -269,20 +284,9 @@ fn command_acl_and_prefixes() {
 
 #[test]
 fn messages_are_announced_and_shown() {
-    let d = TestDirector::builder()
-        .console(ConsoleSpec::new("admin", "secret").tls(TlsPolicy::None))
-        .message("26-Nov 17:44 bareos-dir JobId 0: hello\n")
-        .start()
-        .unwrap();
-    let mut c = logged_in(&d, "admin");
+    let (_d, mut c) = admin_on(|b| b.message("26-Nov 17:44 bareos-dir JobId 0: hello\n"));
     c.assert_answer("autodisplay off", "You have messages.\n");
-    assert_eq!(
-        c.command("messages", Signal::Eod),
-        vec![
-            data("26-Nov 17:44 bareos-dir JobId 0: hello\n"),
-            sig(Signal::Eod)
-        ]
-    );
+    c.assert_answer("messages", "26-Nov 17:44 bareos-dir JobId 0: hello\n");
     c.assert_answer("messages", "You have no messages.\n");
 }
 
@@ -294,12 +298,7 @@ fn script_table_overrides_builtins() {
 "#,
     )
     .unwrap();
-    let d = TestDirector::builder()
-        .console(ConsoleSpec::new("admin", "secret").tls(TlsPolicy::None))
-        .script(table)
-        .start()
-        .unwrap();
-    let mut c = logged_in(&d, "admin");
+    let (_d, mut c) = admin_on(|b| b.script(table));
     c.assert_answer("whoami", "scripted\n");
     assert_eq!(
         c.command("list jobs", Signal::Eod),
@@ -389,31 +388,20 @@ fn replay_records_the_client_frames() {
 
 #[test]
 fn large_outputs_stream_in_frames() {
-    let d = director();
-    let mut c = logged_in(&d, "admin");
+    let (_d, mut c) = admin();
     let frames = c.command(".testkit output size=2500000", Signal::Eod);
     let sizes: Vec<usize> = frames
         .iter()
         .filter_map(|f| f.data().map(<[u8]>::len))
         .collect();
     assert_eq!(sizes, vec![999_996, 999_996, 500_008]);
-    let text: Vec<u8> = frames
-        .iter()
-        .filter_map(Frame::data)
-        .flatten()
-        .copied()
-        .collect();
+    let text = bytes(&frames);
     assert!(text.starts_with(b" /var/lib/bareos-test/tmp/backup-data-numbered-files/1.txt\n"));
     assert!(text.ends_with(b"\n"));
     c.command(".api 2 compact=yes", Signal::MainPrompt);
     let frames = c.command(".testkit output size=1500000", Signal::MainPrompt);
     assert_eq!(frames[..2], [sig(Signal::CmdBegin), sig(Signal::CmdOk)]);
-    let json: Vec<u8> = frames
-        .iter()
-        .filter_map(Frame::data)
-        .flatten()
-        .copied()
-        .collect();
+    let json = bytes(&frames);
     assert!(frames[2].data().unwrap().len() == 999_996 && json.len() >= 1_500_000);
     let doc: serde_json::Value = serde_json::from_slice(&json).unwrap();
     assert_eq!(
@@ -473,8 +461,7 @@ fn ask(c: &mut Client, answer: &str) -> String {
 
 #[test]
 fn run_asks_yes_mod_no_as_the_director() {
-    let d = director();
-    let mut c = logged_in(&d, "admin");
+    let (_d, mut c) = admin();
     // The settings and the question, as recorded from the real director (transcript 27).
     let asked = c.command("run job=backup-bareos-fd", Signal::SubPrompt);
     let text = texts(&asked);

@@ -235,6 +235,16 @@ pub fn console(
     config
 }
 
+/// The data frames' bytes joined.
+pub fn bytes(frames: &[Frame]) -> Vec<u8> {
+    frames
+        .iter()
+        .filter_map(Frame::data)
+        .flatten()
+        .copied()
+        .collect()
+}
+
 /// The data frames' bytes joined, as text.
 pub fn texts(frames: &[Frame]) -> String {
     frames
