@@ -140,6 +140,21 @@ fn seconds(value: Option<f64>, what: &str) -> PyResult<Option<Duration>> {
     }
 }
 
+impl<T: Send> Drop for Handle<T> {
+    /// A connection Python never closed is closed when collected: politely, which waits
+    /// a moment for the peer, so without the GIL.
+    fn drop(&mut self) {
+        let connection = self
+            .0
+            .get_mut()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .take();
+        if let Some(connection) = connection {
+            Python::with_gil(|py| py.allow_threads(move || drop(connection)));
+        }
+    }
+}
+
 /// The calls both connection kinds share (python-bareos's `send`/`recv` and the rest).
 impl<P: PeerKind> Handle<blocking::Session<P>> {
     fn send(&self, py: Python<'_>, line: &str) -> PyResult<()> {
