@@ -82,7 +82,7 @@ fn without_gil<R: Send>(py: Python<'_>, f: impl FnOnce() -> R + Send) -> R {
 
 /// A blocking connection shared with Python: locked for each call, taken out on close,
 /// with the GIL released while it does network I/O.
-struct Handle<T>(Mutex<Option<T>>);
+struct Handle<T: Send>(Mutex<Option<T>>);
 
 impl<T: Send> Handle<T> {
     fn new(connection: T) -> Self {
@@ -119,7 +119,10 @@ impl<T: Send> Handle<T> {
     /// Takes the connection out (later calls raise "closed") and closes it politely
     /// without the GIL (the blocking client closes on drop).
     fn close(&self, py: Python<'_>) {
-        without_gil(py, || drop(lock(&self.0).take()))
+        without_gil(py, || {
+            let connection = lock(&self.0).take();
+            drop(connection);
+        })
     }
 }
 
