@@ -32,6 +32,13 @@ fn fd_config(fd: &TestFileDaemon) -> Config {
         .read_timeout(Duration::from_secs(10))
 }
 
+/// A test file daemon and an async client logged in to it.
+async fn file_daemon_session() -> (TestFileDaemon, FileDaemon) {
+    let fd = test_file_daemon();
+    let client = FileDaemon::connect(fd_config(&fd)).await.unwrap();
+    (fd, client)
+}
+
 /// What the client sent in the command phase of connection `conn`.
 fn sent_by_client(recorded: Vec<RecordedFrame>, conn: u64) -> Vec<Frame> {
     recorded
@@ -87,8 +94,7 @@ async fn director_next_chunk_reads_the_response_in_progress() {
 
 #[tokio::test]
 async fn file_daemon_next_chunk_reads_the_result_in_progress() {
-    let fd = test_file_daemon();
-    let mut client = FileDaemon::connect(fd_config(&fd)).await.unwrap();
+    let (_fd, mut client) = file_daemon_session().await;
     assert_eq!(
         client.next_chunk().await.unwrap(),
         None,
@@ -112,8 +118,7 @@ async fn file_daemon_next_chunk_reads_the_result_in_progress() {
 
 #[tokio::test]
 async fn file_daemon_next_part_ends_with_the_end_of_data_signal() {
-    let fd = test_file_daemon();
-    let mut client = FileDaemon::connect(fd_config(&fd)).await.unwrap();
+    let (_fd, mut client) = file_daemon_session().await;
     client.send("status").await.unwrap();
     let mut parts = Vec::new();
     while let Some(part) = client.next_part().await.unwrap() {
@@ -126,8 +131,7 @@ async fn file_daemon_next_part_ends_with_the_end_of_data_signal() {
 
 #[tokio::test]
 async fn file_daemon_discards_an_unread_result_before_the_next_command() {
-    let fd = test_file_daemon();
-    let mut client = FileDaemon::connect(fd_config(&fd)).await.unwrap();
+    let (_fd, mut client) = file_daemon_session().await;
     client.send("status").await.unwrap();
     // The status result was never read: the next command reads it to its end first, as
     // a director connection does, instead of failing as "busy".
