@@ -7,8 +7,11 @@
 //! connection waits for it. `close()` aborts what is still running and drops the
 //! connection without the polite `quit` when it did.
 
-use crate::{closed_error, logging, native_error, Certificates, Secrets, Settings};
-use bareos::{Part, ProtocolVersion};
+use crate::{
+    closed_error, director_settings, file_daemon_settings, logging, native_error, Certificates,
+    Secrets,
+};
+use bareos::{PeerKind, ProtocolVersion, Session};
 use futures_util::future::BoxFuture;
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
@@ -55,53 +58,6 @@ pub(crate) fn shutdown(py: Python<'_>) {
         // The result hand-over that follows an awaitable's end takes microseconds.
         std::thread::sleep(Duration::from_millis(20));
     });
-}
-
-/// What both connection kinds offer the shared methods.
-trait Link: Send + 'static {
-    fn tls(&self) -> Option<&bareos::TlsInfo>;
-    fn chunk(&mut self) -> BoxFuture<'_, bareos::Result<Option<Vec<u8>>>>;
-}
-
-impl Link for bareos::Director {
-    fn tls(&self) -> Option<&bareos::TlsInfo> {
-        self.cipher()
-    }
-    fn chunk(&mut self) -> BoxFuture<'_, bareos::Result<Option<Vec<u8>>>> {
-        Box::pin(async move { self.response().next_chunk().await })
-    }
-}
-
-impl Link for bareos::FileDaemon {
-    fn tls(&self) -> Option<&bareos::TlsInfo> {
-        self.cipher()
-    }
-    fn chunk(&mut self) -> BoxFuture<'_, bareos::Result<Option<Vec<u8>>>> {
-        Box::pin(async move { self.response().next_chunk().await })
-    }
-}
-
-impl<T: Link> Shared<T> {
-    /// The next chunk of the response in progress: bytes, or `None` at its end.
-    fn next_chunk<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        self.run(
-            py,
-            |c| c.chunk(),
-            |py, chunk| match chunk {
-                Some(data) => Ok(Some(bytes(py, data)?)),
-                None => Ok(None),
-            },
-        )
-    }
-
-    /// `(cipher, TLS version, secret bits)` or `None` on cleartext.
-    fn cipher(&self) -> Option<(String, String, i32)> {
-        self.peek(|c| {
-            c.tls()
-                .map(|i| (i.cipher.clone(), i.version.clone(), i.bits))
-        })
-        .flatten()
-    }
 }
 
 /// A connection shared by the tasks of its operations.
@@ -195,23 +151,66 @@ impl<T: Send + 'static> Shared<T> {
     }
 }
 
-fn bytes(py: Python<'_>, data: Vec<u8>) -> PyResult<Py<PyBytes>> {
-    Ok(PyBytes::new(py, &data).unbind())
+/// The operations both connection kinds share.
+impl<P: PeerKind> Shared<Session<P>> {
+    /// Sends one line (a command, or a director's answer at a prompt) without reading.
+    fn send<'py>(&self, py: Python<'py>, line: String) -> PyResult<Bound<'py, PyAny>> {
+        self.run(
+            py,
+            move |c| Box::pin(async move { c.send(&line).await }),
+            |_, ()| Ok(()),
+        )
+    }
+
+    /// The next chunk of the response in progress: bytes, or `None` at its end.
+    fn next_chunk<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        self.run(
+            py,
+            |c| Box::pin(c.next_chunk()),
+            |py, chunk| chunk.map(|data| bytes(py, data)).transpose(),
+        )
+    }
+
+    /// `(cipher, TLS version, secret bits)` or `None` on cleartext.
+    fn cipher(&self) -> Option<(String, String, i32)> {
+        self.peek(|c| crate::tls_tuple(c.cipher())).flatten()
+    }
+
+    /// Ends the session: an awaitable.
+    fn close_session<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        self.close(py, |c| Box::pin(c.close()))
+    }
+
+    /// Connects with `config` and hands the connection to `wrap` (with the GIL): an
+    /// awaitable of the Python object.
+    fn connect<'py, O: pyo3::PyClass + Into<pyo3::PyClassInitializer<O>>>(
+        py: Python<'py>,
+        config: bareos::Config,
+        wrap: impl FnOnce(Self) -> O + Send + 'static,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        logging::refresh_level(py);
+        let active = Active::new();
+        pyo3_async_runtimes::tokio::future_into_py(py, async move {
+            let _active = active;
+            let result = Session::<P>::connect(config).await;
+            Python::with_gil(|py| {
+                logging::flush(py);
+                let session = result.map_err(|e| native_error(&e))?;
+                Py::new(py, wrap(Shared::new(session)))
+            })
+        })
+    }
 }
 
-fn part(py: Python<'_>, part: Option<Part>) -> PyResult<PyObject> {
-    Ok(match part {
-        None => py.None(),
-        Some(Part::Data(data)) => PyBytes::new(py, &data).into_any().unbind(),
-        Some(Part::Signal(signal)) => signal.code().into_pyobject(py)?.into_any().unbind(),
-    })
+fn bytes(py: Python<'_>, data: Vec<u8>) -> PyResult<Py<PyBytes>> {
+    Ok(PyBytes::new(py, &data).unbind())
 }
 
 /// An asyncio console connection to a Director (see `bareos.aio.DirectorConsole`).
 #[pyclass(frozen, module = "bareos._bareos")]
 pub(crate) struct AsyncDirector {
     shared: Shared<bareos::Director>,
-    _secrets: Arc<Secrets>,
+    _secrets: Secrets,
 }
 
 #[pymethods]
@@ -237,40 +236,24 @@ impl AsyncDirector {
         allow_cleartext_pam: bool,
         certificates: Option<Certificates>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let secrets = Arc::new(Secrets::register(
-            password_md5,
-            pam.as_ref().map(|p| p.1.as_str()),
-        ));
-        let config = Settings {
+        let (config, secrets) = director_settings(
             address,
             port,
             name,
             password_md5,
+            protocol,
             tls,
             tls_max_version,
             pam,
-            allow_cleartext_pam,
             timeout,
+            protocol_fallback,
             call_timeout,
+            allow_cleartext_pam,
             certificates,
-        }
-        .director_config(protocol, protocol_fallback)?;
-        logging::refresh_level(py);
-        let active = Active::new();
-        pyo3_async_runtimes::tokio::future_into_py(py, async move {
-            let _active = active;
-            let result = bareos::Director::connect(config).await;
-            Python::with_gil(|py| {
-                logging::flush(py);
-                let director = result.map_err(|e| native_error(&e))?;
-                Py::new(
-                    py,
-                    AsyncDirector {
-                        shared: Shared::new(director),
-                        _secrets: secrets,
-                    },
-                )
-            })
+        )?;
+        Shared::connect(py, config, |shared| AsyncDirector {
+            shared,
+            _secrets: secrets,
         })
     }
 
@@ -317,11 +300,7 @@ impl AsyncDirector {
 
     /// Sends one line (a command, or the answer at a prompt) without reading.
     fn send<'py>(&self, py: Python<'py>, line: String) -> PyResult<Bound<'py, PyAny>> {
-        self.shared.run(
-            py,
-            move |d| Box::pin(async move { d.send(&line).await }),
-            |_, ()| Ok(()),
-        )
+        self.shared.send(py, line)
     }
 
     /// The next chunk of the response in progress: bytes, or `None` at its end.
@@ -333,8 +312,8 @@ impl AsyncDirector {
     fn next_part<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         self.shared.run(
             py,
-            |d| Box::pin(async move { d.response().next_part().await }),
-            part,
+            |d| Box::pin(d.next_part()),
+            |py, part| part.map(|part| crate::part_object(py, part)).transpose(),
         )
     }
 
@@ -369,8 +348,7 @@ impl AsyncDirector {
 
     /// Ends the session: an awaitable.
     fn close<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        self.shared
-            .close(py, |d| Box::pin(async move { d.close().await }))
+        self.shared.close_session(py)
     }
 }
 
@@ -378,7 +356,7 @@ impl AsyncDirector {
 #[pyclass(frozen, module = "bareos._bareos")]
 pub(crate) struct AsyncFileDaemon {
     shared: Shared<bareos::FileDaemon>,
-    _secrets: Arc<Secrets>,
+    _secrets: Secrets,
 }
 
 #[pymethods]
@@ -399,37 +377,20 @@ impl AsyncFileDaemon {
         call_timeout: Option<f64>,
         certificates: Option<Certificates>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let secrets = Arc::new(Secrets::register(password_md5, None));
-        let config = Settings {
+        let (config, secrets) = file_daemon_settings(
             address,
             port,
             name,
             password_md5,
             tls,
             tls_max_version,
-            pam: None,
-            allow_cleartext_pam: false,
             timeout,
             call_timeout,
             certificates,
-        }
-        .config()?;
-        logging::refresh_level(py);
-        let active = Active::new();
-        pyo3_async_runtimes::tokio::future_into_py(py, async move {
-            let _active = active;
-            let result = bareos::FileDaemon::connect(config).await;
-            Python::with_gil(|py| {
-                logging::flush(py);
-                let fd = result.map_err(|e| native_error(&e))?;
-                Py::new(
-                    py,
-                    AsyncFileDaemon {
-                        shared: Shared::new(fd),
-                        _secrets: secrets,
-                    },
-                )
-            })
+        )?;
+        Shared::connect(py, config, |shared| AsyncFileDaemon {
+            shared,
+            _secrets: secrets,
         })
     }
 
@@ -444,11 +405,7 @@ impl AsyncFileDaemon {
 
     /// Sends a command without reading its result.
     fn send<'py>(&self, py: Python<'py>, command: String) -> PyResult<Bound<'py, PyAny>> {
-        self.shared.run(
-            py,
-            move |fd| Box::pin(async move { fd.send(&command).await }),
-            |_, ()| Ok(()),
-        )
+        self.shared.send(py, command)
     }
 
     /// The next chunk of the result in progress: bytes, or `None` at its end.
@@ -463,7 +420,6 @@ impl AsyncFileDaemon {
 
     /// Ends the session: an awaitable.
     fn close<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        self.shared
-            .close(py, |fd| Box::pin(async move { fd.close().await }))
+        self.shared.close_session(py)
     }
 }

@@ -9,7 +9,7 @@
 //! the secrets of every open connection scrubbed.
 
 use bareos::blocking;
-use bareos::{Config, Part, Password, ProtocolVersion, TlsMode, TlsVersion};
+use bareos::{Config, Part, Password, PeerKind, ProtocolVersion, TlsMode, TlsVersion};
 use pyo3::create_exception;
 use pyo3::exceptions::{PyException, PyValueError};
 use pyo3::prelude::*;
@@ -82,7 +82,7 @@ fn without_gil<R: Send>(py: Python<'_>, f: impl FnOnce() -> R + Send) -> R {
 
 /// A blocking connection shared with Python: locked for each call, taken out on close,
 /// with the GIL released while it does network I/O.
-struct Handle<T>(Mutex<Option<T>>);
+struct Handle<T: Send>(Mutex<Option<T>>);
 
 impl<T: Send> Handle<T> {
     fn new(connection: T) -> Self {
@@ -116,62 +116,15 @@ impl<T: Send> Handle<T> {
         lock(&self.0).is_some()
     }
 
-    /// Takes the connection out (later calls raise "closed") and closes it without the GIL.
-    fn close(&self, py: Python<'_>, close: impl FnOnce(T) + Send) {
+    /// Takes the connection out (later calls raise "closed") and closes it politely
+    /// without the GIL (the blocking client closes on drop).
+    fn close(&self, py: Python<'_>) {
         without_gil(py, || {
             let connection = lock(&self.0).take();
-            if let Some(connection) = connection {
-                close(connection);
-            }
+            drop(connection);
         })
     }
 }
-
-/// The low-level calls of both connection kinds (python-bareos's `send`/`recv`).
-trait LowLevel: Send {
-    fn send_line(&mut self, line: &str) -> bareos::Result<()>;
-    fn next_chunk(&mut self) -> bareos::Result<Option<Vec<u8>>>;
-    fn next_part(&mut self) -> bareos::Result<Option<Part>>;
-    fn rest(&mut self) -> bareos::Result<Vec<u8>>;
-    fn data_within(&mut self, wait: Duration) -> bareos::Result<bool>;
-    fn socket_addresses(&self) -> std::io::Result<(SocketAddr, SocketAddr)>;
-    fn socket_fd(&self) -> i32;
-    fn call_deadline(&mut self, timeout: Option<Duration>);
-}
-
-macro_rules! low_level {
-    ($type:ty) => {
-        impl LowLevel for $type {
-            fn send_line(&mut self, line: &str) -> bareos::Result<()> {
-                self.send(line)
-            }
-            fn next_chunk(&mut self) -> bareos::Result<Option<Vec<u8>>> {
-                self.read_chunk()
-            }
-            fn next_part(&mut self) -> bareos::Result<Option<Part>> {
-                self.read_part()
-            }
-            fn rest(&mut self) -> bareos::Result<Vec<u8>> {
-                Ok(self.read_response()?.into_bytes())
-            }
-            fn data_within(&mut self, wait: Duration) -> bareos::Result<bool> {
-                self.has_data(wait)
-            }
-            fn socket_addresses(&self) -> std::io::Result<(SocketAddr, SocketAddr)> {
-                self.addresses()
-            }
-            fn socket_fd(&self) -> i32 {
-                self.raw_fd()
-            }
-            fn call_deadline(&mut self, timeout: Option<Duration>) {
-                self.set_call_timeout(timeout)
-            }
-        }
-    };
-}
-
-low_level!(blocking::Director);
-low_level!(blocking::FileDaemon);
 
 type Address = (String, u16);
 
@@ -190,9 +143,25 @@ fn seconds(value: Option<f64>, what: &str) -> PyResult<Option<Duration>> {
     }
 }
 
-impl<T: LowLevel> Handle<T> {
+impl<T: Send> Drop for Handle<T> {
+    /// A connection Python never closed is closed when collected: politely, which waits
+    /// a moment for the peer, so without the GIL.
+    fn drop(&mut self) {
+        let connection = self
+            .0
+            .get_mut()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .take();
+        if let Some(connection) = connection {
+            Python::with_gil(|py| py.allow_threads(move || drop(connection)));
+        }
+    }
+}
+
+/// The calls both connection kinds share (python-bareos's `send`/`recv` and the rest).
+impl<P: PeerKind> Handle<blocking::Session<P>> {
     fn send(&self, py: Python<'_>, line: &str) -> PyResult<()> {
-        self.with(py, |c| c.send_line(line))
+        self.with(py, |c| c.send(line))
     }
 
     fn read_chunk<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyBytes>>> {
@@ -203,19 +172,11 @@ impl<T: LowLevel> Handle<T> {
     /// The next frame: `bytes` for data, an `int` for a signal, `None` at the end.
     fn read_part(&self, py: Python<'_>) -> PyResult<Option<PyObject>> {
         let part = self.with(py, |c| c.next_part())?;
-        Ok(part.map(|part| match part {
-            Part::Data(data) => PyBytes::new(py, &data).into_any().unbind(),
-            Part::Signal(signal) => signal
-                .code()
-                .into_pyobject(py)
-                .expect("an int converts")
-                .into_any()
-                .unbind(),
-        }))
+        part.map(|part| part_object(py, part)).transpose()
     }
 
     fn read_response<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
-        let bytes = self.with(py, |c| c.rest())?;
+        let bytes = self.with(py, |c| Ok(c.read_response()?.into_bytes()))?;
         Ok(PyBytes::new(py, &bytes))
     }
 
@@ -225,11 +186,11 @@ impl<T: LowLevel> Handle<T> {
         } else {
             Duration::ZERO
         };
-        self.with(py, |c| c.data_within(wait))
+        self.with(py, |c| c.has_data(wait))
     }
 
     fn addresses(&self) -> PyResult<(Address, Address)> {
-        match self.peek(|c| c.socket_addresses()) {
+        match self.peek(|c| c.addresses()) {
             Some(Ok((local, peer))) => Ok((address(local), address(peer))),
             Some(Err(error)) => Err(pyo3::exceptions::PyOSError::new_err(error.to_string())),
             None => Err(closed_error()),
@@ -237,16 +198,32 @@ impl<T: LowLevel> Handle<T> {
     }
 
     fn fileno(&self) -> i32 {
-        self.peek(|c| c.socket_fd()).unwrap_or(-1)
+        self.peek(|c| c.raw_fd()).unwrap_or(-1)
     }
 
     fn set_call_timeout(&self, py: Python<'_>, timeout: Option<f64>) -> PyResult<()> {
         let timeout = seconds(timeout, "call_timeout")?;
         self.with(py, |c| {
-            c.call_deadline(timeout);
+            c.set_call_timeout(timeout);
             Ok(())
         })
     }
+
+    fn cipher(&self) -> Option<(String, String, i32)> {
+        self.peek(|c| tls_tuple(c.cipher())).flatten()
+    }
+
+    fn reconnect(&self, py: Python<'_>) -> PyResult<()> {
+        self.with(py, |c| c.reconnect())
+    }
+}
+
+/// A part of a response for Python: `bytes` for data, an `int` for a signal.
+fn part_object(py: Python<'_>, part: Part) -> PyResult<PyObject> {
+    Ok(match part {
+        Part::Data(data) => PyBytes::new(py, &data).into_any().unbind(),
+        Part::Signal(signal) => signal.code().into_pyobject(py)?.into_any().unbind(),
+    })
 }
 
 /// Connection settings as the Python layer passes them.
@@ -360,6 +337,74 @@ impl Settings<'_> {
     }
 }
 
+/// Reads the arguments of `Director()` and `AsyncDirector.connect()` (all but `json`)
+/// into a config; the secrets are scrubbed from logs while the returned guard lives.
+#[allow(clippy::too_many_arguments)]
+fn director_settings(
+    address: &str,
+    port: u16,
+    name: Option<String>,
+    password_md5: &str,
+    protocol: u8,
+    tls: &str,
+    tls_max_version: Option<&str>,
+    pam: Option<(String, String)>,
+    timeout: Option<f64>,
+    protocol_fallback: bool,
+    call_timeout: Option<f64>,
+    allow_cleartext_pam: bool,
+    certificates: Option<Certificates>,
+) -> PyResult<(Config, Secrets)> {
+    let secrets = Secrets::register(password_md5, pam.as_ref().map(|p| p.1.as_str()));
+    let config = Settings {
+        address,
+        port,
+        name,
+        password_md5,
+        tls,
+        tls_max_version,
+        pam,
+        allow_cleartext_pam,
+        timeout,
+        call_timeout,
+        certificates,
+    }
+    .director_config(protocol, protocol_fallback)?;
+    Ok((config, secrets))
+}
+
+/// Reads the arguments of `FileDaemon()` and `AsyncFileDaemon.connect()` into a config;
+/// the secret is scrubbed from logs while the returned guard lives.
+#[allow(clippy::too_many_arguments)]
+fn file_daemon_settings(
+    address: &str,
+    port: u16,
+    name: Option<String>,
+    password_md5: &str,
+    tls: &str,
+    tls_max_version: Option<&str>,
+    timeout: Option<f64>,
+    call_timeout: Option<f64>,
+    certificates: Option<Certificates>,
+) -> PyResult<(Config, Secrets)> {
+    let secrets = Secrets::register(password_md5, None);
+    let config = Settings {
+        address,
+        port,
+        name,
+        pam: None,
+        allow_cleartext_pam: false,
+        password_md5,
+        tls,
+        tls_max_version,
+        timeout,
+        call_timeout,
+        certificates,
+    }
+    .config()?;
+    Ok((config, secrets))
+}
+
 /// The secrets of one connection, scrubbed from log records while it exists.
 struct Secrets(Vec<String>);
 
@@ -395,22 +440,83 @@ struct Director {
     _secrets: Secrets,
 }
 
-impl Director {
-    fn with<R: Send>(
-        &self,
-        py: Python<'_>,
-        f: impl FnOnce(&mut blocking::Director) -> bareos::Result<R> + Send,
-    ) -> PyResult<R> {
-        self.inner.with(py, f)
-    }
-
-    fn peek<R>(&self, f: impl FnOnce(&blocking::Director) -> R) -> Option<R> {
-        self.inner.peek(f)
-    }
+/// A connection to a File Daemon as a director (see `bareos.bsock.FileDaemon`).
+#[pyclass(frozen, module = "bareos._bareos")]
+struct FileDaemon {
+    inner: Handle<blocking::FileDaemon>,
+    _secrets: Secrets,
 }
 
-#[pymethods]
-impl Director {
+/// The Python methods of a blocking connection class: its own, then those both classes
+/// share (on [`Handle`]).
+macro_rules! connection_class {
+    ($class:ident { $($own:tt)* }) => {
+        #[pymethods]
+        impl $class {
+            $($own)*
+
+            /// The next chunk of the response in progress, `None` at its end.
+            fn read_chunk<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyBytes>>> {
+                self.inner.read_chunk(py)
+            }
+
+            /// The rest of the response in progress.
+            fn read_response<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
+                self.inner.read_response(py)
+            }
+
+            /// The next frame of the response in progress: `bytes` (data), `int` (a
+            /// signal; the end signal ends it), or `None` when nothing is outstanding.
+            fn read_part(&self, py: Python<'_>) -> PyResult<Option<PyObject>> {
+                self.inner.read_part(py)
+            }
+
+            /// Whether data arrives within `wait` seconds (nothing is consumed).
+            fn has_data(&self, py: Python<'_>, wait: f64) -> PyResult<bool> {
+                self.inner.has_data(py, wait)
+            }
+
+            /// `((local host, port), (peer host, port))` of the TCP connection.
+            fn addresses(&self) -> PyResult<(Address, Address)> {
+                self.inner.addresses()
+            }
+
+            /// The socket's file descriptor (-1 when closed).
+            fn fileno(&self) -> i32 {
+                self.inner.fileno()
+            }
+
+            /// Sets (or with `None` lifts) the deadline of each following call, in seconds.
+            #[pyo3(signature = (timeout=None))]
+            fn set_call_timeout(&self, py: Python<'_>, timeout: Option<f64>) -> PyResult<()> {
+                self.inner.set_call_timeout(py, timeout)
+            }
+
+            /// `(cipher, TLS version, secret bits)` or `None` on cleartext.
+            fn cipher(&self) -> Option<(String, String, i32)> {
+                self.inner.cipher()
+            }
+
+            /// Whether the connection is open.
+            fn is_open(&self) -> bool {
+                self.inner.is_open()
+            }
+
+            /// Logs in again on a new connection with the same settings (a director's in
+            /// the same API mode); never replays a command.
+            fn reconnect(&self, py: Python<'_>) -> PyResult<()> {
+                self.inner.reconnect(py)
+            }
+
+            /// Ends the session politely; later calls raise a "closed" error.
+            fn close(&self, py: Python<'_>) {
+                self.inner.close(py)
+            }
+        }
+    };
+}
+
+connection_class!(Director {
     /// Connects and logs in (GIL released). `password_md5` is the MD5 hex form.
     /// `timeout` bounds connecting and logging in; `call_timeout` each call (none by
     /// default). With `protocol_fallback`, a refused cleartext protocol-2 login is
@@ -435,22 +541,22 @@ impl Director {
         allow_cleartext_pam: bool,
         certificates: Option<Certificates>,
     ) -> PyResult<Director> {
-        let secrets = Secrets::register(password_md5, pam.as_ref().map(|p| p.1.as_str()));
-        let config = Settings {
+        let (config, secrets) = director_settings(
             address,
             port,
             name,
             password_md5,
+            protocol,
             tls,
             tls_max_version,
             pam,
-            allow_cleartext_pam,
             timeout,
+            protocol_fallback,
             call_timeout,
+            allow_cleartext_pam,
             certificates,
-        }
-        .director_config(protocol, protocol_fallback)?
-        .json(json);
+        )?;
+        let config = config.json(json);
         let director = without_gil(py, || blocking::Director::connect(config))
             .map_err(|e| native_error(&e))?;
         Ok(Director {
@@ -461,7 +567,7 @@ impl Director {
 
     /// Runs a command and returns its whole result; at a prompt the line is the answer.
     fn call<'py>(&self, py: Python<'py>, command: &str) -> PyResult<Bound<'py, PyBytes>> {
-        let bytes = self.with(py, |d| {
+        let bytes = self.inner.with(py, |d| {
             let reply = if d.at_prompt() {
                 d.answer(command)?
             } else {
@@ -480,7 +586,7 @@ impl Director {
         py: Python<'py>,
         command: &str,
     ) -> PyResult<(Option<String>, Bound<'py, PyBytes>)> {
-        let (envelope, bytes) = self.with(py, |d| match d.call_json_reply(command) {
+        let (envelope, bytes) = self.inner.with(py, |d| match d.call_json_reply(command) {
             Ok(reply) => Ok((Some(reply.envelope.to_string()), reply.leading_text)),
             Err(error) if d.at_prompt() => {
                 let text = error.raw_reply().map(<[u8]>::to_vec).unwrap_or_default();
@@ -497,115 +603,42 @@ impl Director {
         self.inner.send(py, line)
     }
 
-    /// The next chunk of the response in progress, `None` at its end.
-    fn read_chunk<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyBytes>>> {
-        self.inner.read_chunk(py)
-    }
-
-    /// The rest of the response in progress.
-    fn read_response<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
-        self.inner.read_response(py)
-    }
-
-    /// The next frame of the response in progress: `bytes` (data), `int` (a signal;
-    /// the end signal ends it), or `None` when nothing is outstanding.
-    fn read_part(&self, py: Python<'_>) -> PyResult<Option<PyObject>> {
-        self.inner.read_part(py)
-    }
-
-    /// Whether data arrives within `wait` seconds (nothing is consumed).
-    fn has_data(&self, py: Python<'_>, wait: f64) -> PyResult<bool> {
-        self.inner.has_data(py, wait)
-    }
-
-    /// `((local host, port), (peer host, port))` of the TCP connection.
-    fn addresses(&self) -> PyResult<(Address, Address)> {
-        self.inner.addresses()
-    }
-
-    /// The socket's file descriptor (-1 when closed).
-    fn fileno(&self) -> i32 {
-        self.inner.fileno()
-    }
-
-    /// Sets (or with `None` lifts) the deadline of each following call, in seconds.
-    #[pyo3(signature = (timeout=None))]
-    fn set_call_timeout(&self, py: Python<'_>, timeout: Option<f64>) -> PyResult<()> {
-        self.inner.set_call_timeout(py, timeout)
-    }
-
     /// Whether the director waits for an answer at a prompt.
     fn at_prompt(&self) -> bool {
-        self.peek(|d| d.at_prompt()).unwrap_or(false)
+        self.inner.peek(|d| d.at_prompt()).unwrap_or(false)
     }
 
     /// The API mode: 0 (text), 1 or 2 (JSON).
     fn api_mode(&self) -> u8 {
-        self.peek(|d| match d.api_mode() {
-            bareos::ApiMode::Json => 2,
-            bareos::ApiMode::Machine => 1,
-            bareos::ApiMode::Text => 0,
-        })
-        .unwrap_or(0)
-    }
-
-    /// `(cipher, TLS version, secret bits)` or `None` on cleartext.
-    fn cipher(&self) -> Option<(String, String, i32)> {
-        self.peek(|d| tls_tuple(d.cipher())).flatten()
+        self.inner
+            .peek(|d| match d.api_mode() {
+                bareos::ApiMode::Json => 2,
+                bareos::ApiMode::Machine => 1,
+                bareos::ApiMode::Text => 0,
+            })
+            .unwrap_or(0)
     }
 
     /// The console protocol version in use (1 or 2).
     fn protocol_version(&self) -> u8 {
-        self.peek(|d| match d.protocol_version() {
-            ProtocolVersion::V1 => 1,
-            _ => 2,
-        })
-        .unwrap_or(2)
+        self.inner
+            .peek(|d| match d.protocol_version() {
+                ProtocolVersion::V1 => 1,
+                _ => 2,
+            })
+            .unwrap_or(2)
     }
 
     /// `(director name, version, info text)` from the login.
     fn welcome(&self) -> Option<(String, String, String)> {
-        self.peek(|d| {
+        self.inner.peek(|d| {
             let w = d.welcome();
             (w.director.clone(), w.version.clone(), w.text.clone())
         })
     }
+});
 
-    /// Whether the connection is open.
-    fn is_open(&self) -> bool {
-        self.inner.is_open()
-    }
-
-    /// Logs in again on a new connection (same settings and API mode); never replays.
-    fn reconnect(&self, py: Python<'_>) -> PyResult<()> {
-        self.with(py, |d| d.reconnect())
-    }
-
-    /// Ends the session; later calls raise a "closed" error.
-    fn close(&self, py: Python<'_>) {
-        self.inner.close(py, blocking::Director::close)
-    }
-}
-
-/// A connection to a File Daemon as a director (see `bareos.bsock.FileDaemon`).
-#[pyclass(frozen, module = "bareos._bareos")]
-struct FileDaemon {
-    inner: Handle<blocking::FileDaemon>,
-    _secrets: Secrets,
-}
-
-impl FileDaemon {
-    fn with<R: Send>(
-        &self,
-        py: Python<'_>,
-        f: impl FnOnce(&mut blocking::FileDaemon) -> bareos::Result<R> + Send,
-    ) -> PyResult<R> {
-        self.inner.with(py, f)
-    }
-}
-
-#[pymethods]
-impl FileDaemon {
+connection_class!(FileDaemon {
     /// Connects and authenticates as director `name` (GIL released); `timeout` bounds
     /// connecting and the authentication, `call_timeout` each call (none by default).
     #[new]
@@ -623,21 +656,17 @@ impl FileDaemon {
         call_timeout: Option<f64>,
         certificates: Option<Certificates>,
     ) -> PyResult<FileDaemon> {
-        let secrets = Secrets::register(password_md5, None);
-        let config = Settings {
+        let (config, secrets) = file_daemon_settings(
             address,
             port,
             name,
             password_md5,
             tls,
             tls_max_version,
-            pam: None,
-            allow_cleartext_pam: false,
             timeout,
             call_timeout,
             certificates,
-        }
-        .config()?;
+        )?;
         let fd = without_gil(py, || blocking::FileDaemon::connect(config))
             .map_err(|e| native_error(&e))?;
         Ok(FileDaemon {
@@ -648,7 +677,7 @@ impl FileDaemon {
 
     /// Runs a command (split like a shell, spaces bashed) and returns its result.
     fn call<'py>(&self, py: Python<'py>, command: &str) -> PyResult<Bound<'py, PyBytes>> {
-        let bytes = self.with(py, |fd| Ok(fd.call(command)?.into_bytes()))?;
+        let bytes = self.inner.with(py, |fd| Ok(fd.call(command)?.into_bytes()))?;
         Ok(PyBytes::new(py, &bytes))
     }
 
@@ -657,68 +686,11 @@ impl FileDaemon {
         self.inner.send(py, command)
     }
 
-    /// The next chunk of the result in progress, `None` at its end.
-    fn read_chunk<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyBytes>>> {
-        self.inner.read_chunk(py)
-    }
-
-    /// The rest of the result in progress.
-    fn read_response<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
-        self.inner.read_response(py)
-    }
-
-    /// The next frame of the response in progress: `bytes` (data), `int` (a signal;
-    /// the end signal ends it), or `None` when nothing is outstanding.
-    fn read_part(&self, py: Python<'_>) -> PyResult<Option<PyObject>> {
-        self.inner.read_part(py)
-    }
-
-    /// Whether data arrives within `wait` seconds (nothing is consumed).
-    fn has_data(&self, py: Python<'_>, wait: f64) -> PyResult<bool> {
-        self.inner.has_data(py, wait)
-    }
-
-    /// `((local host, port), (peer host, port))` of the TCP connection.
-    fn addresses(&self) -> PyResult<(Address, Address)> {
-        self.inner.addresses()
-    }
-
-    /// The socket's file descriptor (-1 when closed).
-    fn fileno(&self) -> i32 {
-        self.inner.fileno()
-    }
-
-    /// Sets (or with `None` lifts) the deadline of each following call, in seconds.
-    #[pyo3(signature = (timeout=None))]
-    fn set_call_timeout(&self, py: Python<'_>, timeout: Option<f64>) -> PyResult<()> {
-        self.inner.set_call_timeout(py, timeout)
-    }
-
-    /// `(cipher, TLS version, secret bits)` or `None` on cleartext.
-    fn cipher(&self) -> Option<(String, String, i32)> {
-        self.inner.peek(|fd| tls_tuple(fd.cipher())).flatten()
-    }
-
     /// The file daemon's `2000 OK Hello` line.
     fn hello(&self) -> Option<String> {
         self.inner.peek(|fd| fd.hello().to_string())
     }
-
-    /// Whether the connection is open.
-    fn is_open(&self) -> bool {
-        self.inner.is_open()
-    }
-
-    /// Authenticates again on a new connection; never replays a command.
-    fn reconnect(&self, py: Python<'_>) -> PyResult<()> {
-        self.with(py, |fd| fd.reconnect())
-    }
-
-    /// Ends the session.
-    fn close(&self, py: Python<'_>) {
-        self.inner.close(py, blocking::FileDaemon::close)
-    }
-}
+});
 
 /// Scrubs the secrets of the open connections from `text` (for the Python layer's logs).
 #[pyfunction]

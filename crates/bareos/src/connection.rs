@@ -29,6 +29,9 @@ pub enum ResponseEnd {
 
 const READ_BUFFER: usize = 64 * 1024;
 
+/// Why a connection this client closed is no longer usable.
+const CLOSED_BY_CLIENT: &str = "the connection was closed";
+
 /// A failed connection attempt, and whether its login ran in cleartext.
 struct OpenFailure {
     error: Error,
@@ -354,7 +357,11 @@ impl Connection {
 
     /// Ends the session: `quit` (director) or TERMINATE (file daemon), a short drain, and
     /// TLS close_notify.
+    /// Closing again does nothing.
     pub(crate) async fn close(&mut self) {
+        if self.broken.as_deref() == Some(CLOSED_BY_CLIENT) {
+            return;
+        }
         if self.broken.is_some() || self.session.state() == SessionState::Closed {
             self.io.transport.shutdown_tls().await;
             return;
@@ -365,7 +372,7 @@ impl Connection {
             while let Ok(Some(_)) = self.read_frame(Some(deadline), "closing").await {}
         }
         self.io.transport.shutdown_tls().await;
-        self.broken = Some("the connection was closed".to_string());
+        self.broken = Some(CLOSED_BY_CLIENT.to_string());
     }
 
     async fn flush_output(&mut self, deadline: Option<Instant>) -> Result<()> {

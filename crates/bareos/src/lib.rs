@@ -30,6 +30,8 @@ mod file_daemon;
 pub mod models;
 mod redact;
 mod reply;
+mod session;
+mod stream;
 mod tls_cert;
 mod transport;
 
@@ -38,11 +40,13 @@ pub use bareos_proto::message::Welcome;
 pub use bareos_proto::{ApiMode, Password, Prompt, PromptKind, ProtocolVersion, Signal};
 pub use config::{Config, TlsMode, TlsVersion, DIRECTOR_PORT, FILE_DAEMON_PORT};
 pub use connection::ResponseEnd;
-pub use director::{Director, Part, ResponseStream};
+pub use director::Director;
 pub use error::{Error, ErrorKind, Result};
 pub use file_daemon::FileDaemon;
 pub use redact::redact_command;
 pub use reply::Reply;
+pub use session::{DirectorPeer, FileDaemonPeer, PeerKind, Session};
+pub use stream::{Part, ResponseStream};
 pub use transport::TlsInfo;
 
 /// The protocol crate, for lower-level work.

@@ -1,4 +1,4 @@
-//! Low-level `send` / `read_chunk` / `read_response` of the blocking clients, against the
+//! Low-level `send` / `next_chunk` / `read_response` of the blocking clients, against the
 //! Bacula 9.6 real peer (see `bacula_peer.rs` for how the peer is found).
 
 use bareos::blocking::{Director, FileDaemon};
@@ -25,12 +25,12 @@ fn director_send_then_read_in_chunks_and_whole() {
     let mut director = Director::connect(config).expect("login to Bacula");
 
     // Nothing outstanding: both readers end at once.
-    assert_eq!(director.read_chunk().unwrap(), None);
+    assert_eq!(director.next_chunk().unwrap(), None);
     assert!(director.read_response().unwrap().bytes().is_empty());
 
     director.send("version").unwrap();
     let mut text = Vec::new();
-    while let Some(chunk) = director.read_chunk().unwrap() {
+    while let Some(chunk) = director.next_chunk().unwrap() {
         text.extend_from_slice(&chunk);
     }
     assert!(String::from_utf8_lossy(&text).contains("bacula-dir Version: 9.6"));
@@ -57,7 +57,7 @@ fn file_daemon_send_then_read() {
         .name("bacula-dir")
         .password(Password::new("fdsecret"));
     let mut fd = FileDaemon::connect(config).expect("login to the Bacula file daemon");
-    assert_eq!(fd.read_chunk().unwrap(), None);
+    assert_eq!(fd.next_chunk().unwrap(), None);
     fd.send("status").unwrap();
     let status = fd.read_response().unwrap();
     assert!(

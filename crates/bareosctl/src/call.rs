@@ -65,7 +65,7 @@ fn text(
     let mut stdout = std::io::BufWriter::with_capacity(64 * 1024, stdout);
     let mut held: Option<Vec<u8>> = Some(Vec::new());
     let mut last = Vec::new();
-    while let Some(chunk) = director.read_chunk()? {
+    while let Some(chunk) = director.next_chunk()? {
         match &mut held {
             Some(buffer) if buffer.len() + chunk.len() <= hold_limit => {
                 buffer.extend_from_slice(&chunk);

@@ -32,7 +32,7 @@ fn one_command(fd: &mut blocking::FileDaemon, command: &str) -> CliResult<Outcom
     let mut tail: Vec<u8> = Vec::new();
     let mut any_data = false;
     loop {
-        match fd.read_chunk() {
+        match fd.next_chunk() {
             Ok(Some(chunk)) => {
                 any_data |= !chunk.is_empty();
                 stdout.write_all(&chunk)?;

@@ -388,7 +388,7 @@ impl Console {
             }
             let mut held: Option<Vec<u8>> = None;
             loop {
-                let chunk = self.director.borrow_mut().read_chunk();
+                let chunk = self.director.borrow_mut().next_chunk();
                 match chunk {
                     Ok(Some(chunk)) => {
                         if let Some(previous) = held.replace(chunk) {
