@@ -9,6 +9,11 @@
 //! login (`auth`) and the session id (`sid`), and no token of the session is valid after
 //! `auth + max_session`. A session can be revoked (logout); revocation is kept in the
 //! memory of the process that received it, until the session's end.
+//!
+//! A token that passed the checks is remembered (at most [`MAX_VERIFIED`], until it
+//! expires) with its claims and opened password, so a client sending the same token again
+//! costs a lookup instead of an HMAC, a JSON decoding and an AES-GCM opening; expiry, the
+//! session's end and revocation are checked again at every use.
 
 use crate::error::ApiError;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
@@ -17,13 +22,15 @@ use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use openssl::symm::{decrypt_aead, encrypt_aead, Cipher};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// Sealed passwords are padded to a multiple of this many bytes (with a 2-byte length).
 const PAD_BLOCK: usize = 256;
 /// Most revoked sessions remembered at once.
 const MAX_REVOKED: usize = 100_000;
+/// Most verified tokens remembered at once.
+pub const MAX_VERIFIED: usize = 4096;
 
 /// The claims of a token.
 #[derive(Clone, Serialize, Deserialize)]
@@ -55,6 +62,12 @@ impl std::fmt::Debug for Claims {
     }
 }
 
+/// A token that passed the checks: its claims and its opened console password.
+struct Verified {
+    claims: Claims,
+    password: String,
+}
+
 /// Issues and checks tokens.
 pub struct TokenService {
     encoding: EncodingKey,
@@ -64,6 +77,8 @@ pub struct TokenService {
     max_session_seconds: u64,
     /// Revoked session ids and the end of their session.
     revoked: Mutex<HashMap<String, u64>>,
+    /// Tokens verified before (the whole token is the key).
+    verified: Mutex<HashMap<String, Arc<Verified>>>,
 }
 
 fn now() -> u64 {
@@ -94,6 +109,7 @@ impl TokenService {
             lifetime_seconds,
             max_session_seconds: (max_session_minutes * 60).max(lifetime_seconds),
             revoked: Mutex::new(HashMap::new()),
+            verified: Mutex::new(HashMap::new()),
         }
     }
 
@@ -158,20 +174,60 @@ impl TokenService {
 
     /// Checks signature, expiry, the session's absolute end and revocation.
     pub fn verify(&self, token: &str) -> Result<Claims, ApiError> {
+        self.authenticate(token).map(|(claims, _)| claims)
+    }
+
+    /// [`verify`](Self::verify), and the console password the token carries.
+    pub fn authenticate(&self, token: &str) -> Result<(Claims, String), ApiError> {
+        let invalid = || ApiError::unauthorized("Could not validate credentials");
+        let known = self.lock_verified().get(token).cloned();
+        let verified = match known {
+            Some(verified) => verified,
+            None => {
+                let verified = Arc::new(self.check_signed(token)?);
+                self.remember(token, verified.clone());
+                verified
+            }
+        };
+        let claims = &verified.claims;
+        // As jsonwebtoken with no leeway: valid up to and including `exp`.
+        let t = now();
+        if t > claims.exp
+            || t >= claims.auth + self.max_session_seconds
+            || self.lock_revoked().contains_key(&claims.sid)
+        {
+            return Err(invalid());
+        }
+        Ok((claims.clone(), verified.password.clone()))
+    }
+
+    /// The signature, the claims and the sealed password of a token not seen before.
+    fn check_signed(&self, token: &str) -> Result<Verified, ApiError> {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.leeway = 0;
         validation.set_required_spec_claims(&["exp", "sub"]);
-        let invalid = || ApiError::unauthorized("Could not validate credentials");
         let claims = jsonwebtoken::decode::<Claims>(token, &self.decoding, &validation)
             .map(|data| data.claims)
-            .map_err(|_| invalid())?;
-        if now() >= claims.auth + self.max_session_seconds {
-            return Err(invalid());
+            .map_err(|_| ApiError::unauthorized("Could not validate credentials"))?;
+        let password = self.password(&claims)?;
+        Ok(Verified { claims, password })
+    }
+
+    /// Keeps a verified token; when full, forgets the expired ones, or all.
+    fn remember(&self, token: &str, verified: Arc<Verified>) {
+        let mut known = self.lock_verified();
+        if known.len() >= MAX_VERIFIED {
+            let t = now();
+            known.retain(|_, v| v.claims.exp >= t);
+            if known.len() >= MAX_VERIFIED {
+                known.clear();
+            }
         }
-        if self.lock_revoked().contains_key(&claims.sid) {
-            return Err(invalid());
-        }
-        Ok(claims)
+        known.insert(token.to_string(), verified);
+    }
+
+    fn lock_verified(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<Verified>>> {
+        self.verified.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// Revokes the session of these claims (every token of it, refreshed ones too).
@@ -360,5 +416,57 @@ mod tests {
         assert!(service.verify(&refreshed).is_err());
         let other = service.issue("admin", "pw", "d").unwrap();
         assert!(service.verify(&other).is_ok());
+    }
+
+    /// A remembered token is checked again at every use: expiry, the session's end and
+    /// revocation; a token differing by one byte is verified afresh and refused; the
+    /// memory of verified tokens stays bounded.
+    #[test]
+    fn remembered_tokens_are_checked_again() {
+        let service = TokenService::new(SECRET, 5, 60);
+        let token = service.issue("admin", "pw", "d").unwrap();
+        let (claims, password) = service.authenticate(&token).unwrap();
+        assert_eq!((claims.sub.as_str(), password.as_str()), ("admin", "pw"));
+        assert_eq!(service.lock_verified().len(), 1);
+        assert_eq!(service.authenticate(&token).unwrap().1, "pw");
+        assert_eq!(service.lock_verified().len(), 1);
+
+        let mut tampered = token.clone().into_bytes();
+        let last = tampered.len() - 2;
+        tampered[last] = if tampered[last] == b'A' { b'B' } else { b'A' };
+        assert!(service
+            .verify(std::str::from_utf8(&tampered).unwrap())
+            .is_err());
+
+        let expired = Arc::new(Verified {
+            claims: Claims {
+                exp: now() - 1,
+                ..claims.clone()
+            },
+            password: "pw".into(),
+        });
+        service.remember("expired.token.x", expired);
+        assert!(service.verify("expired.token.x").is_err());
+        let ended = Arc::new(Verified {
+            claims: Claims {
+                auth: now() - 61 * 60,
+                ..claims.clone()
+            },
+            password: "pw".into(),
+        });
+        service.remember("ended.token.x", ended);
+        assert!(service.verify("ended.token.x").is_err());
+
+        service.revoke(&claims);
+        assert!(service.verify(&token).is_err());
+
+        for i in 0..MAX_VERIFIED + 10 {
+            let entry = Arc::new(Verified {
+                claims: claims.clone(),
+                password: String::new(),
+            });
+            service.remember(&format!("t{i}"), entry);
+        }
+        assert!(service.lock_verified().len() <= MAX_VERIFIED);
     }
 }

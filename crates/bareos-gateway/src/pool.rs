@@ -309,9 +309,16 @@ impl Pools {
         }
     }
 
-    /// The pool of (director, console, password); created on first use. `config` is
-    /// the complete connection configuration (address, console, password, TLS).
-    pub fn get(&self, director: &str, console: &str, password: &str, config: Config) -> Arc<Pool> {
+    /// The pool of (director, console, password); created on first use. `config` makes
+    /// the complete connection configuration (address, console, password, TLS); it is
+    /// called only when the pool is new.
+    pub fn get(
+        &self,
+        director: &str,
+        console: &str,
+        password: &str,
+        config: impl FnOnce() -> Config,
+    ) -> Arc<Pool> {
         let key = PoolKey {
             director: director.to_string(),
             console: console.to_string(),
@@ -326,7 +333,7 @@ impl Pools {
             .entry(key)
             .or_insert_with(|| {
                 Arc::new(Pool::new(
-                    config.json(true),
+                    config().json(true),
                     self.settings.clone(),
                     self.stats.clone(),
                 ))

@@ -68,8 +68,9 @@ impl AppState {
 
     /// The pool of a console on a director.
     pub fn pool(&self, director: &DirectorEntry, console: &str, password: &str) -> Arc<Pool> {
-        let config = self.connection(director, console, password);
-        self.pools.get(&director.name, console, password, config)
+        self.pools.get(&director.name, console, password, || {
+            self.connection(director, console, password)
+        })
     }
 
     /// The director named by the request, or the default.
@@ -131,7 +132,7 @@ impl FromRequestParts<SharedState> for Session {
             .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
             .map(|(_, token)| token)
             .ok_or_else(|| ApiError::unauthorized("Not authenticated"))?;
-        let claims = state.tokens.verify(token.trim())?;
+        let (claims, password) = state.tokens.authenticate(token.trim())?;
         let director = state.director_for(parts, Some(&claims.dir))?.clone();
         // A token carries the password of a console of one director: never replay it to
         // another one (a console of the same name there is not the same console).
@@ -141,7 +142,6 @@ impl FromRequestParts<SharedState> for Session {
                 claims.dir, director.name
             )));
         }
-        let password = state.tokens.password(&claims)?;
         let pool = state.pool(&director, &claims.sub, &password);
         Ok(Session {
             claims,

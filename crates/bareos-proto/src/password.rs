@@ -25,11 +25,16 @@ pub struct Password {
 impl Password {
     /// A password given as clear text.
     pub fn new(clear_text: impl AsRef<[u8]>) -> Self {
-        let digest = Md5::digest(clear_text.as_ref());
+        let mut digest = Md5::digest(clear_text.as_ref());
+        // Written digit by digit into one buffer: no temporary strings holding parts of
+        // the key are left behind in freed memory.
         let mut md5_hex = String::with_capacity(32);
-        for byte in digest {
-            md5_hex.push_str(&format!("{byte:02x}"));
+        for byte in digest.iter() {
+            for nibble in [byte >> 4, byte & 0x0f] {
+                md5_hex.push(char::from_digit(u32::from(nibble), 16).unwrap_or('0'));
+            }
         }
+        digest.as_mut_slice().zeroize();
         Password { md5_hex }
     }
 
