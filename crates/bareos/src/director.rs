@@ -20,7 +20,7 @@ use tracing::{debug, Instrument};
 /// ```no_run
 /// # async fn example() -> bareos::Result<()> {
 /// use bareos::{Config, Director, Password};
-/// let config = Config::new("localhost").console("admin").password(Password::new("secret"));
+/// let config = Config::new("localhost").name("admin").password(Password::new("secret"));
 /// let mut director = Director::connect(config).await?;
 /// println!("{}", director.call("status director").await?.text());
 /// let pools = director.call_json("list pools").await?;
@@ -36,8 +36,8 @@ pub struct Director {
 impl std::fmt::Debug for Director {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Director")
-            .field("address", &self.conn.config().address())
-            .field("console", &self.conn.config().login_name())
+            .field("address", &self.conn.config().get_address())
+            .field("console", &self.conn.config().get_name())
             .field("encrypted", &self.is_encrypted())
             .finish_non_exhaustive()
     }

@@ -40,8 +40,8 @@ pub struct FileDaemon {
 impl std::fmt::Debug for FileDaemon {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("FileDaemon")
-            .field("address", &self.conn.config().address())
-            .field("director", &self.conn.config().login_name())
+            .field("address", &self.conn.config().get_address())
+            .field("director", &self.conn.config().get_name())
             .field("encrypted", &self.is_encrypted())
             .finish_non_exhaustive()
     }
