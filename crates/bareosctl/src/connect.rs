@@ -1,7 +1,7 @@
 //! From options, environment and configuration file to a logged-in connection: password
 //! sources, director and console selection, protocol auto-detection, warnings.
 
-use crate::cli::GlobalOptions;
+use crate::cli::ConnectionArgs;
 use crate::exit::{CliError, CliResult};
 use bareos::bconsole::{ConsoleConfig, DirectorResource, NamedConsole, TlsDirectives};
 use bareos::{blocking, Config, Password, ProtocolVersion, TlsMode};
@@ -47,7 +47,7 @@ pub enum PasswordOrigin {
 
 /// Reads the configuration named by `-c`, or the default one when it exists and nothing
 /// else says where to connect.
-pub fn load_config(opts: &GlobalOptions) -> CliResult<Option<(ConsoleConfig, PathBuf)>> {
+pub fn load_config(opts: &ConnectionArgs) -> CliResult<Option<(ConsoleConfig, PathBuf)>> {
     let path = match &opts.config {
         Some(path) => path.clone(),
         None => {
@@ -134,12 +134,12 @@ pub fn select_director<'a>(
 }
 
 /// The timeout from `--timeout` or `-u`.
-pub fn timeout(opts: &GlobalOptions) -> Option<Duration> {
+pub fn timeout(opts: &ConnectionArgs) -> Option<Duration> {
     opts.timeout.or(opts.timeout_u).map(Duration::from_secs)
 }
 
 /// Applies `--timeout` to every deadline of a config.
-pub fn apply_timeout(config: Config, opts: &GlobalOptions) -> Config {
+pub fn apply_timeout(config: Config, opts: &ConnectionArgs) -> Config {
     match timeout(opts) {
         Some(t) => config.timeout(t),
         None => config,
@@ -213,7 +213,7 @@ fn prompt_password(what: &str) -> CliResult<String> {
 }
 
 /// Builds the plan for a director connection.
-pub fn director_plan(opts: &GlobalOptions, origin: PasswordOrigin) -> CliResult<Plan> {
+pub fn director_plan(opts: &ConnectionArgs, origin: PasswordOrigin) -> CliResult<Plan> {
     let loaded = load_config(opts)?;
     let mut director = None;
     let mut console = None;
@@ -336,7 +336,7 @@ pub fn director_plan(opts: &GlobalOptions, origin: PasswordOrigin) -> CliResult<
 fn with_certificates(
     mut config: Config,
     directives: &TlsDirectives,
-    opts: &GlobalOptions,
+    opts: &ConnectionArgs,
 ) -> Config {
     let path = |option: &Option<PathBuf>, directive: &Option<String>| {
         option
@@ -377,7 +377,7 @@ fn with_certificates(
 }
 
 /// Builds the config for a file daemon connection (`fd`).
-pub fn fd_config(opts: &GlobalOptions, origin: PasswordOrigin) -> CliResult<Config> {
+pub fn fd_config(opts: &ConnectionArgs, origin: PasswordOrigin) -> CliResult<Config> {
     let address = opts
         .address
         .clone()
@@ -485,12 +485,12 @@ mod tests {
 
     #[test]
     fn plan_debug_shows_no_secret() {
-        let opts = GlobalOptions {
+        let opts = ConnectionArgs {
             address: Some("127.0.0.1".into()),
             password: Some("plan-secret-1".into()),
             pam_username: Some("u".into()),
             pam_password: Some("plan-secret-2".into()),
-            ..GlobalOptions::default()
+            ..ConnectionArgs::default()
         };
         let mut plan = director_plan(&opts, PasswordOrigin::Elsewhere).unwrap();
         plan.console = Some(NamedConsole {

@@ -6,6 +6,10 @@ use clap::{Args, Subcommand};
 /// Options of `check`.
 #[derive(Debug, Args)]
 pub struct CheckArgs {
+    /// Connection options.
+    #[command(flatten)]
+    pub connection: crate::cli::ConnectionArgs,
+
     /// Print the result as JSON (state, summary, performance data, details) instead of
     /// the status line; the exit code is the same.
     #[arg(long, global = true)]
