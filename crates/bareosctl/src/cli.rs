@@ -16,10 +16,6 @@ use std::path::PathBuf;
 #[derive(Debug, Parser)]
 #[command(name = "bareosctl", version, about, long_about = None)]
 pub struct Cli {
-    /// The connection options given before the subcommand (or without one: the console).
-    #[command(flatten)]
-    pub connection: ConnectionArgs,
-
     /// The configuration file: a bconsole.conf file or directory (its bconsole.d/, or
     /// its own *.conf files) for the commands that connect, the server's TOML file for
     /// `serve`.
@@ -30,6 +26,11 @@ pub struct Cli {
     /// trace); RUST_LOG takes precedence.
     #[arg(short = 'd', long = "debug", global = true, value_name = "LEVEL")]
     pub debug: Option<u32>,
+
+    /// The connection options given before the subcommand (or without one: the
+    /// console). After the global options: the flattened heading applies from here on.
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
 
     /// What to do (default: the interactive console).
     #[command(subcommand)]
@@ -272,10 +273,6 @@ pub enum Command {
 /// Options of `console`.
 #[derive(Debug, Args, Default)]
 pub struct ConsoleArgs {
-    /// Connection options.
-    #[command(flatten)]
-    pub connection: ConnectionArgs,
-
     /// Print each result as pretty JSON (API mode 2).
     #[arg(long)]
     pub json: bool,
@@ -291,15 +288,15 @@ pub struct ConsoleArgs {
     /// Do not run ~/.bconsolerc (or the config's RcFile) at start.
     #[arg(long)]
     pub no_rc: bool,
+
+    /// Connection options (last: their help heading applies from here on).
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
 }
 
 /// Options of `call`.
 #[derive(Debug, Args)]
 pub struct CallArgs {
-    /// Connection options.
-    #[command(flatten)]
-    pub connection: ConnectionArgs,
-
     /// Print the `result` of the JSON reply (API mode 2), pretty-printed.
     #[arg(long, conflicts_with = "raw")]
     pub json: bool,
@@ -320,15 +317,15 @@ pub struct CallArgs {
     /// The command; its words are joined with spaces.
     #[arg(required = true, trailing_var_arg = true, allow_hyphen_values = true)]
     pub command: Vec<String>,
+
+    /// Connection options (last: their help heading applies from here on).
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
 }
 
 /// Options of `top`.
 #[derive(Debug, Args)]
 pub struct TopArgs {
-    /// Connection options.
-    #[command(flatten)]
-    pub connection: ConnectionArgs,
-
     /// Seconds between two readings.
     #[arg(long, value_name = "SECONDS", default_value_t = 2, value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub interval: u64,
@@ -336,18 +333,22 @@ pub struct TopArgs {
     /// Start the built-in test director and watch it.
     #[arg(long)]
     pub demo: bool,
+
+    /// Connection options (last: their help heading applies from here on).
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
 }
 
 /// Options of `fd` (`--name` is the director name to act as).
 #[derive(Debug, Args)]
 pub struct FdArgs {
-    /// Connection options.
-    #[command(flatten)]
-    pub connection: ConnectionArgs,
-
     /// The command (words joined with spaces); interactive when absent.
     #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
     pub command: Vec<String>,
+
+    /// Connection options (last: their help heading applies from here on).
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
 }
 
 /// Options of `serve` (the global `--config FILE` is the server's TOML configuration).

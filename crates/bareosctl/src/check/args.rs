@@ -6,10 +6,6 @@ use clap::{Args, Subcommand};
 /// Options of `check`.
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// Connection options.
-    #[command(flatten)]
-    pub connection: crate::cli::ConnectionArgs,
-
     /// Print the result as JSON (state, summary, performance data, details) instead of
     /// the status line; the exit code is the same.
     #[arg(long, global = true)]
@@ -18,6 +14,10 @@ pub struct CheckArgs {
     /// What to check.
     #[command(subcommand)]
     pub what: Check,
+
+    /// Connection options (last: their help heading applies from here on).
+    #[command(flatten)]
+    pub connection: crate::cli::ConnectionArgs,
 }
 
 /// Response-time thresholds in seconds (`--warning-time 1 --critical-time 5`).
