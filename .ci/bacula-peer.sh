@@ -90,22 +90,25 @@ live_pid() {
     echo "$pid"
 }
 
+# Waits up to $2 tenths of a second for process $1 to end; fails while it still runs.
+wait_gone() {
+    local pid=$1 tries=$2 i
+    for ((i = 0; i < tries; i++)); do
+        [[ -e /proc/$pid ]] || return 0
+        sleep 0.1
+    done
+    [[ ! -e /proc/$pid ]]
+}
+
 stop_one() {
-    local name=$1 pid i
+    local name=$1 pid
     if pid=$(live_pid "$name"); then
         log "stopping $name (pid $pid)"
         kill -TERM "$pid" 2>/dev/null || true
-        for ((i = 0; i < 50; i++)); do
-            [[ -e /proc/$pid ]] || break
-            sleep 0.1
-        done
-        if [[ -e /proc/$pid ]]; then
+        if ! wait_gone "$pid" 50; then
             log "$name did not exit, sending KILL"
             kill -KILL "$pid" 2>/dev/null || true
-            for ((i = 0; i < 20; i++)); do
-                [[ -e /proc/$pid ]] || break
-                sleep 0.1
-            done
+            wait_gone "$pid" 20 || true
         fi
     fi
     rm -f "$WORKDIR/$name.pid"

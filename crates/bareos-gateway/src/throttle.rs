@@ -225,20 +225,23 @@ mod tests {
     use super::*;
     use std::net::{IpAddr, Ipv4Addr};
 
+    fn throttle_with(config: LoginConfig) -> Arc<LoginThrottle> {
+        Arc::new(LoginThrottle::new(&config))
+    }
+
     fn address(last: u8) -> ClientAddress {
         ClientAddress(IpAddr::V4(Ipv4Addr::new(127, 0, 0, last)))
     }
 
     #[test]
     fn failures_block_the_address_and_user_only() {
-        let config = LoginConfig {
+        let throttle = throttle_with(LoginConfig {
             max_failures_per_address: 4,
             max_failures_per_user: 2,
             failure_window_seconds: 60,
             max_concurrent: 8,
             max_concurrent_per_address: 8,
-        };
-        let throttle = Arc::new(LoginThrottle::new(&config));
+        });
         let (a, b) = (address(1), address(2));
         for _ in 0..2 {
             throttle.begin(a, "admin").unwrap().failed();
@@ -259,18 +262,16 @@ mod tests {
     /// failure left allow only one of them; a login that did not fail is taken back.
     #[test]
     fn logins_in_flight_count() {
-        let config = LoginConfig {
+        let throttle = throttle_with(LoginConfig {
             max_failures_per_user: 2,
             ..LoginConfig::default()
-        };
-        let throttle = Arc::new(LoginThrottle::new(&config));
+        });
         let a = address(1);
         throttle.begin(a, "u").unwrap().failed();
         let in_flight = throttle.begin(a, "u").unwrap();
         assert!(throttle.begin(a, "u").is_err());
         drop(in_flight);
-        let ok = throttle.begin(a, "u").unwrap();
-        drop(ok);
+        drop(throttle.begin(a, "u").unwrap());
         assert!(throttle.begin(a, "u").is_ok());
     }
 
@@ -298,12 +299,11 @@ mod tests {
 
     #[test]
     fn concurrent_logins_are_capped_per_address() {
-        let config = LoginConfig {
+        let throttle = throttle_with(LoginConfig {
             max_concurrent: 3,
             max_concurrent_per_address: 2,
             ..LoginConfig::default()
-        };
-        let throttle = Arc::new(LoginThrottle::new(&config));
+        });
         let (a, b) = (address(1), address(2));
         let first = throttle.begin(a, "u").unwrap();
         let _second = throttle.begin(a, "u").unwrap();

@@ -150,6 +150,21 @@ async fn closed_within(stream: &mut TcpStream, limit: Duration) -> bool {
     .is_ok()
 }
 
+/// A gateway for `director` with the test config as `change` leaves it.
+async fn gateway_with(
+    director: &TestDirector,
+    change: impl FnOnce(&mut GatewayConfig),
+) -> SocketAddr {
+    let mut config = config(director.port());
+    change(&mut config);
+    start_gateway(config).await
+}
+
+/// A test director that sends the reply to `version` one byte every `pause`.
+fn director_with_slow_version(pause: Duration) -> TestDirector {
+    director(|b| b.fault(FaultSpec::on_command("version", Fault::SlowTrickle(pause))))
+}
+
 fn config(port: u16) -> GatewayConfig {
     demo::config(port, SECRET)
 }
@@ -161,11 +176,12 @@ fn config(port: u16) -> GatewayConfig {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn stalled_bodies_neither_block_others_nor_stay_open() {
     let director = director(|b| b);
-    let mut config = config(director.port());
-    config.max_connections = 40;
-    config.max_connections_per_address = 30;
-    config.body_read_timeout_seconds = 2;
-    let addr = start_gateway(config).await;
+    let addr = gateway_with(&director, |config| {
+        config.max_connections = 40;
+        config.max_connections_per_address = 30;
+        config.body_read_timeout_seconds = 2;
+    })
+    .await;
     let mut stalled = Vec::new();
     for _ in 0..60 {
         let mut s = connect(ATTACKER, addr).await.unwrap();
@@ -212,9 +228,7 @@ async fn stalled_bodies_neither_block_others_nor_stay_open() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_oldest_idle_connection_makes_room() {
     let director = director(|b| b);
-    let mut config = config(director.port());
-    config.max_connections = 4;
-    let addr = start_gateway(config).await;
+    let addr = gateway_with(&director, |config| config.max_connections = 4).await;
     let mut idle = Vec::new();
     for _ in 0..4 {
         let mut s = connect(ATTACKER, addr).await.unwrap();
@@ -244,9 +258,7 @@ async fn the_oldest_idle_connection_makes_room() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn connections_are_capped_per_address() {
     let director = director(|b| b);
-    let mut config = config(director.port());
-    config.max_connections_per_address = 2;
-    let addr = start_gateway(config).await;
+    let addr = gateway_with(&director, |config| config.max_connections_per_address = 2).await;
     let _a = connect(ATTACKER, addr).await.unwrap();
     let _b = connect(ATTACKER, addr).await.unwrap();
     tokio::time::sleep(Duration::from_millis(100)).await;
@@ -283,10 +295,11 @@ async fn login_from(from: IpAddr, addr: SocketAddr, user: &str, password: &str) 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn login_failures_are_throttled_per_address_and_user() {
     let director = director(|b| b.auth_failure_delay(Duration::from_millis(1)));
-    let mut config = config(director.port());
-    config.login.max_failures_per_user = 3;
-    config.login.max_failures_per_address = 5;
-    let addr = start_gateway(config).await;
+    let addr = gateway_with(&director, |config| {
+        config.login.max_failures_per_user = 3;
+        config.login.max_failures_per_address = 5;
+    })
+    .await;
     let (user, password) = demo::DEMO_CONSOLE;
     for _ in 0..3 {
         let reply = login_from(ATTACKER, addr, user, "wrong").await;
@@ -411,30 +424,25 @@ async fn get_with_token(addr: SocketAddr, path: &str, token: &str, limit: Durati
     .expect("no answer in time")
 }
 
+/// `GET /control/directors/version` with `token`, answered within `limit`.
+async fn version_with_token(addr: SocketAddr, token: &str, limit: Duration) -> Reply {
+    get_with_token(addr, "/control/directors/version", token, limit).await
+}
+
 /// A request that takes longer than `request_timeout_seconds` is a JSON 503, and the
 /// director connection whose command was abandoned is not reused: the next request gets
 /// its own answer.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn request_deadline_and_abandoned_connections() {
-    let director = director(|b| {
-        b.fault(FaultSpec::on_command(
-            "version",
-            Fault::SlowTrickle(Duration::from_millis(20)),
-        ))
-    });
-    let mut config = config(director.port());
-    config.request_timeout_seconds = 1;
-    config.pool.max_size = 1;
-    let addr = start_gateway(config).await;
+    let director = director_with_slow_version(Duration::from_millis(20));
+    let addr = gateway_with(&director, |config| {
+        config.request_timeout_seconds = 1;
+        config.pool.max_size = 1;
+    })
+    .await;
     let t = token(addr).await;
     let started = Instant::now();
-    let reply = get_with_token(
-        addr,
-        "/control/directors/version",
-        &t,
-        Duration::from_secs(5),
-    )
-    .await;
+    let reply = version_with_token(addr, &t, Duration::from_secs(5)).await;
     assert_eq!(reply.status, 503, "{}", reply.body);
     assert!(reply.json()["detail"].is_string());
     assert!(started.elapsed() < Duration::from_secs(3));
@@ -451,12 +459,7 @@ async fn request_deadline_and_abandoned_connections() {
 /// pooled director connections get `quit`, and the server returns.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn graceful_shutdown() {
-    let director = director(|b| {
-        b.fault(FaultSpec::on_command(
-            "version",
-            Fault::SlowTrickle(Duration::from_millis(3)),
-        ))
-    });
+    let director = director_with_slow_version(Duration::from_millis(3));
     let listener = tokio::net::TcpListener::bind("0.0.0.0:0").await.unwrap();
     let addr = SocketAddr::new(CLIENT, listener.local_addr().unwrap().port());
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -473,15 +476,7 @@ async fn graceful_shutdown() {
     assert_eq!(warm.status, 200);
     let slow = {
         let t = t.clone();
-        tokio::spawn(async move {
-            get_with_token(
-                addr,
-                "/control/directors/version",
-                &t,
-                Duration::from_secs(20),
-            )
-            .await
-        })
+        tokio::spawn(async move { version_with_token(addr, &t, Duration::from_secs(20)).await })
     };
     tokio::time::sleep(Duration::from_millis(300)).await;
     stop.send(()).unwrap();
@@ -564,9 +559,7 @@ async fn cancelled_calls_never_leave_a_connection_mid_answer() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn expired_idle_connections_get_quit() {
     let director = director(|b| b);
-    let mut config = config(director.port());
-    config.pool.idle_timeout_seconds = 1;
-    let addr = start_gateway(config).await;
+    let addr = gateway_with(&director, |config| config.pool.idle_timeout_seconds = 1).await;
     let t = token(addr).await;
     let reply = get_with_token(addr, "/control/clients", &t, Duration::from_secs(10)).await;
     assert_eq!(reply.status, 200);
@@ -633,14 +626,9 @@ async fn rejected_credentials_drop_the_pool() {
     let addr = start_gateway(config).await;
     let t = token(addr).await;
     let version = |t: String| async move {
-        get_with_token(
-            addr,
-            "/control/directors/version",
-            &t,
-            Duration::from_secs(20),
-        )
-        .await
-        .status
+        version_with_token(addr, &t, Duration::from_secs(20))
+            .await
+            .status
     };
     // Two pooled connections logged in at the old director.
     let (a, b) = tokio::join!(version(t.clone()), version(t.clone()));

@@ -2,90 +2,14 @@
 //! TLS-PSK default, connection limits and timeouts, session-changing JSON-RPC commands
 //! and JSON error bodies for every status.
 
+mod common;
+
 use bareos_gateway::{demo, GatewayConfig};
+use common::{raw, request, start_gateway, Reply, SECRET};
 use serde_json::{json, Value};
 use std::net::SocketAddr;
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-
-const SECRET: &str = "test-secret-0123456789abcdef-0123456789";
-
-async fn start_gateway(config: GatewayConfig) -> SocketAddr {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(bareos_gateway::serve_listener(listener, config));
-    addr
-}
-
-/// The parts of an HTTP/1.1 response.
-struct Reply {
-    status: u16,
-    headers: String,
-    body: String,
-}
-
-impl Reply {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.body)
-            .unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", self.headers, self.body))
-    }
-}
-
-/// One request per connection (`Connection: close`).
-async fn request(
-    addr: SocketAddr,
-    method: &str,
-    path: &str,
-    token: Option<&str>,
-    body: Option<(&str, String)>,
-) -> Reply {
-    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
-    let mut head = format!("{method} {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n");
-    if let Some(t) = token {
-        head.push_str(&format!("Authorization: Bearer {t}\r\n"));
-    }
-    let (ct, body) = body.unwrap_or(("application/json", String::new()));
-    head.push_str(&format!(
-        "Content-Type: {ct}\r\nContent-Length: {}\r\n\r\n",
-        body.len()
-    ));
-    stream.write_all(head.as_bytes()).await.unwrap();
-    // The server may answer (413) and close before reading all of a large body.
-    let _ = stream.write_all(body.as_bytes()).await;
-    let mut raw = Vec::new();
-    let _ = tokio::time::timeout(Duration::from_secs(30), stream.read_to_end(&mut raw))
-        .await
-        .unwrap();
-    let text = String::from_utf8_lossy(&raw).to_string();
-    let status: u16 = text[9..12].parse().unwrap();
-    let (headers, rest) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    let body = if headers
-        .to_ascii_lowercase()
-        .contains("transfer-encoding: chunked")
-    {
-        dechunk(rest)
-    } else {
-        rest.to_string()
-    };
-    Reply {
-        status,
-        headers: headers.to_string(),
-        body,
-    }
-}
-
-fn dechunk(mut s: &str) -> String {
-    let mut out = String::new();
-    while let Some((size, rest)) = s.split_once("\r\n") {
-        let n = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
-        if n == 0 {
-            break;
-        }
-        out.push_str(&rest[..n]);
-        s = &rest[n + 2..];
-    }
-    out
-}
 
 async fn login(addr: SocketAddr, path: &str) -> String {
     let (user, password) = demo::DEMO_CONSOLE;
@@ -276,32 +200,6 @@ async fn jsonrpc_refuses_abbreviated_session_commands() {
             let text = String::from_utf8_lossy(&payload);
             assert!(!refused.contains(&text.trim()), "the director got {text:?}");
         }
-    }
-}
-
-/// Sends raw bytes and reads the whole answer.
-async fn raw(addr: SocketAddr, bytes: &[u8]) -> Reply {
-    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
-    let _ = stream.write_all(bytes).await;
-    let mut out = Vec::new();
-    let _ = tokio::time::timeout(Duration::from_secs(30), stream.read_to_end(&mut out))
-        .await
-        .unwrap();
-    let text = String::from_utf8_lossy(&out).to_string();
-    let status: u16 = text[9..12].parse().unwrap();
-    let (headers, rest) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    let body = if headers
-        .to_ascii_lowercase()
-        .contains("transfer-encoding: chunked")
-    {
-        dechunk(rest)
-    } else {
-        rest.to_string()
-    };
-    Reply {
-        status,
-        headers: headers.to_string(),
-        body,
     }
 }
 
@@ -506,58 +404,15 @@ async fn connections_are_capped() {
     assert!(String::from_utf8_lossy(&buf[..n]).starts_with("HTTP/1.1 200"));
 }
 
-/// A self-signed certificate and key for 127.0.0.1, as PEM files in a fresh folder.
-fn self_signed(dir: &std::path::Path) -> (std::path::PathBuf, std::path::PathBuf) {
-    use openssl::asn1::Asn1Time;
-    use openssl::bn::BigNum;
-    use openssl::hash::MessageDigest;
-    use openssl::pkey::PKey;
-    use openssl::rsa::Rsa;
-    use openssl::x509::extension::SubjectAlternativeName;
-    use openssl::x509::{X509NameBuilder, X509};
-    let key = PKey::from_rsa(Rsa::generate(2048).unwrap()).unwrap();
-    let mut name = X509NameBuilder::new().unwrap();
-    name.append_entry_by_text("CN", "localhost").unwrap();
-    let name = name.build();
-    let mut cert = X509::builder().unwrap();
-    cert.set_version(2).unwrap();
-    cert.set_serial_number(&BigNum::from_u32(1).unwrap().to_asn1_integer().unwrap())
-        .unwrap();
-    cert.set_subject_name(&name).unwrap();
-    cert.set_issuer_name(&name).unwrap();
-    cert.set_pubkey(&key).unwrap();
-    cert.set_not_before(&Asn1Time::days_from_now(0).unwrap())
-        .unwrap();
-    cert.set_not_after(&Asn1Time::days_from_now(1).unwrap())
-        .unwrap();
-    let san = SubjectAlternativeName::new()
-        .ip("127.0.0.1")
-        .build(&cert.x509v3_context(None, None))
-        .unwrap();
-    cert.append_extension(san).unwrap();
-    cert.sign(&key, MessageDigest::sha256()).unwrap();
-    let cert = cert.build();
-    std::fs::create_dir_all(dir).unwrap();
-    let (cert_path, key_path) = (dir.join("server.crt"), dir.join("server.key"));
-    std::fs::write(&cert_path, cert.to_pem().unwrap()).unwrap();
-    std::fs::write(&key_path, key.private_key_to_pem_pkcs8().unwrap()).unwrap();
-    (cert_path, key_path)
-}
-
 /// HTTPS has the same limits: a client that never completes the TLS handshake, or never
 /// completes its request head, is closed after the header timeout; requests work.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn https_has_the_same_limits() {
     let director = demo::start_director().unwrap();
-    let dir = std::env::temp_dir().join(format!(
-        "bareos-gateway-https-{}-{}",
-        std::process::id(),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos()
-    ));
-    let (cert, key) = self_signed(&dir);
+    let dir = tempfile::tempdir().unwrap();
+    // A server certificate for localhost and 127.0.0.1 (the client does not verify it).
+    let certs = bareos_testkit::certs::TestCertificates::generate(dir.path()).unwrap();
+    let (cert, key) = (certs.server_cert, certs.server_key);
     let mut config = limited_config(director.port());
     config.tls = Some(bareos_gateway::config::TlsConfig { cert, key });
     let addr = start_gateway(config).await;
@@ -591,7 +446,6 @@ async fn https_has_the_same_limits() {
     })
     .await
     .unwrap();
-    let _ = std::fs::remove_dir_all(&dir);
     let ((complete, _), (incomplete, waited)) = answers;
     assert!(complete.starts_with("HTTP/1.1 200"), "{complete}");
     assert!(complete.contains(r#"{"status":"ok"}"#), "{complete}");
@@ -994,8 +848,8 @@ async fn pipelined_answers_under_backpressure_stay_intact() {
 async fn director_links_with_certificates() {
     use bareos_testkit::certs::TestCertificates;
     use bareos_testkit::{ConsoleSpec, TestDirector, TlsPolicy};
-    let dir = std::env::temp_dir().join(format!("gateway-certs-{}", std::process::id()));
-    let certs = TestCertificates::generate(&dir).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let certs = TestCertificates::generate(dir.path()).unwrap();
     let (user, password) = demo::DEMO_CONSOLE;
     let director = TestDirector::builder()
         .console(ConsoleSpec::new(user, password).tls(TlsPolicy::Required))
@@ -1003,7 +857,7 @@ async fn director_links_with_certificates() {
         .start()
         .unwrap();
     // Relative paths in the file are taken relative to it.
-    let file = dir.join("gateway.toml");
+    let file = dir.path().join("gateway.toml");
     std::fs::write(
         &file,
         format!(
@@ -1040,5 +894,4 @@ async fn director_links_with_certificates() {
     assert!(!detail.contains(password), "{detail}");
     // Refused in the TLS handshake: not one frame reached the director.
     assert_eq!(director.recorded().len(), before);
-    let _ = std::fs::remove_dir_all(&dir);
 }

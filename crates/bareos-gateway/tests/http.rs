@@ -1,13 +1,12 @@
 //! HTTP integration tests of every route against the simulated director serving real
 //! director replies (fixtures/demo-director.jsonl, made from the API 2 transcripts).
 
+mod common;
+
 use bareos_gateway::demo;
+use common::{request, start_gateway, SECRET};
 use serde_json::{json, Value};
 use std::net::SocketAddr;
-use std::time::Duration;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-
-const SECRET: &str = "test-secret-0123456789abcdef-0123456789";
 
 struct Server {
     addr: SocketAddr,
@@ -16,85 +15,15 @@ struct Server {
 
 async fn start() -> Server {
     let director = demo::start_director().unwrap();
-    let addr = start_gateway(director.port()).await;
+    let addr = start_gateway(demo::config(director.port(), SECRET)).await;
     Server {
         addr,
         _director: director,
     }
 }
 
-async fn start_gateway(port: u16) -> SocketAddr {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(bareos_gateway::serve_listener(
-        listener,
-        demo::config(port, SECRET),
-    ));
-    addr
-}
-
-/// A minimal HTTP/1.1 client (one request per connection).
-async fn request(
-    addr: SocketAddr,
-    method: &str,
-    path: &str,
-    token: Option<&str>,
-    body: Option<(&str, String)>,
-) -> (u16, String) {
-    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
-    let mut head = format!("{method} {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n");
-    if let Some(t) = token {
-        head.push_str(&format!("Authorization: Bearer {t}\r\n"));
-    }
-    let body = body.map(|(ct, b)| {
-        head.push_str(&format!(
-            "Content-Type: {ct}\r\nContent-Length: {}\r\n",
-            b.len()
-        ));
-        b
-    });
-    if body.is_none() {
-        head.push_str("Content-Length: 0\r\n");
-    }
-    head.push_str("\r\n");
-    stream.write_all(head.as_bytes()).await.unwrap();
-    if let Some(b) = body {
-        stream.write_all(b.as_bytes()).await.unwrap();
-    }
-    let mut raw = Vec::new();
-    tokio::time::timeout(Duration::from_secs(30), stream.read_to_end(&mut raw))
-        .await
-        .unwrap()
-        .unwrap();
-    let text = String::from_utf8_lossy(&raw).to_string();
-    let status: u16 = text[9..12].parse().unwrap();
-    let (headers, rest) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    let body = if headers
-        .to_ascii_lowercase()
-        .contains("transfer-encoding: chunked")
-    {
-        dechunk(rest)
-    } else {
-        rest.to_string()
-    };
-    (status, body)
-}
-
-fn dechunk(mut s: &str) -> String {
-    let mut out = String::new();
-    while let Some((size, rest)) = s.split_once("\r\n") {
-        let n = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
-        if n == 0 {
-            break;
-        }
-        out.push_str(&rest[..n]);
-        s = &rest[n + 2..];
-    }
-    out
-}
-
 async fn get(addr: SocketAddr, path: &str, token: &str) -> (u16, Value) {
-    let (s, b) = request(addr, "GET", path, Some(token), None).await;
+    let (s, b) = request(addr, "GET", path, Some(token), None).await.parts();
     (s, serde_json::from_str(&b).unwrap_or(Value::Null))
 }
 
@@ -112,7 +41,8 @@ async fn send(
         Some(token),
         Some(("application/json", body.to_string())),
     )
-    .await;
+    .await
+    .parts();
     (s, serde_json::from_str(&b).unwrap_or(Value::Null))
 }
 
@@ -125,7 +55,8 @@ async fn login(addr: SocketAddr, user: &str, password: &str) -> (u16, Value) {
         None,
         Some(("application/x-www-form-urlencoded", form)),
     )
-    .await;
+    .await
+    .parts();
     (s, serde_json::from_str(&b).unwrap_or(Value::Null))
 }
 
@@ -159,7 +90,9 @@ async fn login_users_me_refresh_and_bad_tokens() {
     let t2 = refreshed["access_token"].as_str().unwrap();
     assert_eq!(get(s.addr, "/control/directors/version", t2).await.0, 200);
     assert_eq!(get(s.addr, "/users/me", "garbage").await.0, 401);
-    let (status, _) = request(s.addr, "GET", "/control/jobs", None, None).await;
+    let (status, _) = request(s.addr, "GET", "/control/jobs", None, None)
+        .await
+        .parts();
     assert_eq!(status, 401);
     let (status, body) = get(s.addr, "/nonexistent", &t).await;
     assert_eq!(status, 404);
@@ -170,7 +103,7 @@ async fn login_users_me_refresh_and_bad_tokens() {
 async fn tokens_are_valid_on_another_server_process() {
     let s = start().await;
     let t = token(s.addr).await;
-    let other = start_gateway(s._director.port()).await;
+    let other = start_gateway(demo::config(s._director.port(), SECRET)).await;
     let (status, version) = get(other, "/control/directors/version", &t).await;
     assert_eq!(status, 200, "{version}");
     assert_eq!(version["version"], "26.0.0~pre1298.eda204c31");
@@ -204,7 +137,8 @@ async fn directors_routes_and_director_selection() {
         None,
         Some(("application/x-www-form-urlencoded", form)),
     )
-    .await;
+    .await
+    .parts();
     assert_eq!(status, 200, "{body}");
     let body: Value = serde_json::from_str(&body).unwrap();
     let t2 = body["access_token"].as_str().unwrap();
@@ -422,13 +356,15 @@ async fn job_routes() {
     )
     .await;
     assert_eq!(status, 200);
-    let (status, del) = request(s.addr, "DELETE", "/control/jobs/7", Some(&t), None).await;
+    let (status, del) = request(s.addr, "DELETE", "/control/jobs/7", Some(&t), None)
+        .await
+        .parts();
     assert_eq!(status, 200, "{del}");
     assert!(del.contains("succesfully deleted"));
     assert_eq!(
         request(s.addr, "DELETE", "/control/jobs/999999", Some(&t), None)
             .await
-            .0,
+            .status,
         404
     );
 }
@@ -477,7 +413,8 @@ async fn volume_routes() {
         Some(&t),
         None,
     )
-    .await;
+    .await
+    .parts();
     assert_eq!(status, 204);
     // Not simulated by the test director: the director's rejection is a 422.
     for (path, body) in [
@@ -732,7 +669,8 @@ async fn jsonrpc_methods_batches_and_errors() {
         Some(&t),
         Some(("application/json", "{bad".into())),
     )
-    .await;
+    .await
+    .parts();
     assert_eq!(status, 200);
     assert!(body.contains("-32700"));
     let (_, r) = send(s.addr, "POST", "/jsonrpc", &t, json!([])).await;
@@ -751,7 +689,7 @@ async fn jsonrpc_methods_batches_and_errors() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn metrics_health_openapi_docs() {
     let s = start().await;
-    let (status, text) = request(s.addr, "GET", "/metrics", None, None).await;
+    let (status, text) = request(s.addr, "GET", "/metrics", None, None).await.parts();
     assert_eq!(status, 200);
     for needle in [
         "bareos_director_up{director=\"bareos-dir\"} 1",
@@ -781,16 +719,27 @@ async fn metrics_health_openapi_docs() {
     );
     let before = s._director.received_commands().len();
     for _ in 0..5 {
-        assert_eq!(request(s.addr, "GET", "/metrics", None, None).await.0, 200);
+        assert_eq!(
+            request(s.addr, "GET", "/metrics", None, None).await.status,
+            200
+        );
     }
     assert_eq!(
         s._director.received_commands().len(),
         before,
         "scrapes within the cache interval reuse the reading"
     );
-    assert_eq!(request(s.addr, "GET", "/healthz", None, None).await.0, 200);
-    assert_eq!(request(s.addr, "GET", "/readyz", None, None).await.0, 200);
-    let (status, doc) = request(s.addr, "GET", "/openapi.json", None, None).await;
+    assert_eq!(
+        request(s.addr, "GET", "/healthz", None, None).await.status,
+        200
+    );
+    assert_eq!(
+        request(s.addr, "GET", "/readyz", None, None).await.status,
+        200
+    );
+    let (status, doc) = request(s.addr, "GET", "/openapi.json", None, None)
+        .await
+        .parts();
     assert_eq!(status, 200);
     let doc: Value = serde_json::from_str(&doc).unwrap();
     assert!(doc["paths"]["/control/jobs/{job_id}"]["get"].is_object());
@@ -823,7 +772,7 @@ async fn metrics_health_openapi_docs() {
         .unwrap()
         .iter()
         .any(|p| p["name"] == "limit" && p["in"] == "query" && p["required"] != true));
-    let (status, html) = request(s.addr, "GET", "/docs", None, None).await;
+    let (status, html) = request(s.addr, "GET", "/docs", None, None).await.parts();
     assert_eq!(status, 200);
     assert!(html.contains("openapi.json"));
 }
@@ -872,7 +821,7 @@ async fn director_gone_is_502_and_request_limits_apply() {
     let unused = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = unused.local_addr().unwrap().port();
     drop(unused);
-    let other = start_gateway(port).await;
+    let other = start_gateway(demo::config(port, SECRET)).await;
     let (status, body) = get(other, "/control/directors/version", &t).await;
     assert_eq!(status, 502, "{body}");
     assert!(body["detail"].is_string());
@@ -884,6 +833,7 @@ async fn director_gone_is_502_and_request_limits_apply() {
         Some(&t),
         Some(("application/json", big)),
     )
-    .await;
+    .await
+    .parts();
     assert_eq!(status, 413);
 }

@@ -5,7 +5,10 @@ use bareos_proto::base64::Base64Variant;
 use bareos_proto::cram::{self, Challenge, AUTH_OK};
 use bareos_proto::frame::{encode_data, encode_signal};
 use bareos_proto::{ClientSession, Event, Frame, FrameDecoder, Password, SessionConfig, Signal};
-use criterion::{black_box, criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+use criterion::measurement::WallTime;
+use criterion::{
+    black_box, criterion_group, criterion_main, BatchSize, BenchmarkGroup, Criterion, Throughput,
+};
 
 const TOTAL: usize = 100 * 1024 * 1024;
 
@@ -90,6 +93,23 @@ fn decode(c: &mut Criterion) {
     group.finish();
 }
 
+/// Benchmarks `write`, which encodes `total` bytes of frames into an empty buffer.
+fn bench_encoding(
+    group: &mut BenchmarkGroup<'_, WallTime>,
+    name: &str,
+    total: usize,
+    write: impl Fn(&mut Vec<u8>),
+) {
+    group.throughput(Throughput::Bytes(total as u64));
+    group.bench_function(name, |b| {
+        b.iter(|| {
+            let mut wire = Vec::with_capacity(total);
+            write(&mut wire);
+            black_box(wire.len())
+        })
+    });
+}
+
 fn encode(c: &mut Criterion) {
     let mut group = c.benchmark_group("encode");
     group.sample_size(10);
@@ -97,48 +117,33 @@ fn encode(c: &mut Criterion) {
         .map(|n| format!(" /srv/data/files/document-{n:08}.txt\n"))
         .collect();
     let total: usize = lines.iter().map(|l| l.len() + 4).sum();
-    group.throughput(Throughput::Bytes(total as u64));
-    group.bench_function("list_files_lines", |b| {
-        b.iter(|| {
-            let mut wire = Vec::with_capacity(total);
-            for line in &lines {
-                encode_data(line.as_bytes(), &mut wire).unwrap();
-            }
-            black_box(wire.len())
-        })
+    bench_encoding(&mut group, "list_files_lines", total, |wire| {
+        for line in &lines {
+            encode_data(line.as_bytes(), wire).unwrap();
+        }
     });
 
     // 100 MB cut into maximal frames, as a director sends a huge JSON document.
     let chunk = vec![b'x'; bareos_proto::MAX_MESSAGE_LEN];
     let frames = TOTAL / chunk.len() + 1;
     let total = frames * (chunk.len() + 4);
-    group.throughput(Throughput::Bytes(total as u64));
-    group.bench_function("1mb_frames", |b| {
-        b.iter(|| {
-            let mut wire = Vec::with_capacity(total);
-            for _ in 0..frames {
-                encode_data(&chunk, &mut wire).unwrap();
-            }
-            black_box(wire.len())
-        })
+    bench_encoding(&mut group, "1mb_frames", total, |wire| {
+        for _ in 0..frames {
+            encode_data(&chunk, wire).unwrap();
+        }
     });
 
     // 100 MB of API 2 replies: signals and one compact JSON document each.
     let doc = json_document();
     let replies = TOTAL / doc.len() + 1;
     let total = replies * (doc.len() + 16);
-    group.throughput(Throughput::Bytes(total as u64));
-    group.bench_function("json_documents", |b| {
-        b.iter(|| {
-            let mut wire = Vec::with_capacity(total);
-            for _ in 0..replies {
-                encode_signal(Signal::CmdBegin, &mut wire);
-                encode_signal(Signal::CmdOk, &mut wire);
-                encode_data(doc.as_bytes(), &mut wire).unwrap();
-                encode_signal(Signal::MainPrompt, &mut wire);
-            }
-            black_box(wire.len())
-        })
+    bench_encoding(&mut group, "json_documents", total, |wire| {
+        for _ in 0..replies {
+            encode_signal(Signal::CmdBegin, wire);
+            encode_signal(Signal::CmdOk, wire);
+            encode_data(doc.as_bytes(), wire).unwrap();
+            encode_signal(Signal::MainPrompt, wire);
+        }
     });
     group.finish();
 }

@@ -191,27 +191,19 @@ mod tests {
 
     #[test]
     fn encodes_like_the_spec() {
-        assert_eq!(
-            Frame::Data(b"whoami".to_vec()).encode().unwrap(),
-            b"\x00\x00\x00\x06whoami"
-        );
-        assert_eq!(Frame::Data(Vec::new()).encode().unwrap(), [0, 0, 0, 0]);
-        assert_eq!(
-            Frame::Signal(Signal::Eod).encode().unwrap(),
-            [0xff, 0xff, 0xff, 0xff]
-        );
-        assert_eq!(
-            Frame::Signal(Signal::Terminate).encode().unwrap(),
-            [0xff, 0xff, 0xff, 0xfc]
-        );
-        assert_eq!(
-            Frame::Signal(Signal::MainPrompt).encode().unwrap(),
-            [0xff, 0xff, 0xff, 0xee]
-        );
-        assert_eq!(
-            Frame::Signal(Signal::TextInput).encode().unwrap(),
-            [0xff, 0xff, 0xff, 0xe4]
-        );
+        for (frame, wire) in [
+            (
+                Frame::Data(b"whoami".to_vec()),
+                &b"\x00\x00\x00\x06whoami"[..],
+            ),
+            (Frame::Data(Vec::new()), &[0, 0, 0, 0]),
+            (Frame::Signal(Signal::Eod), &[0xff, 0xff, 0xff, 0xff]),
+            (Frame::Signal(Signal::Terminate), &[0xff, 0xff, 0xff, 0xfc]),
+            (Frame::Signal(Signal::MainPrompt), &[0xff, 0xff, 0xff, 0xee]),
+            (Frame::Signal(Signal::TextInput), &[0xff, 0xff, 0xff, 0xe4]),
+        ] {
+            assert_eq!(frame.encode().unwrap(), wire, "{frame:?}");
+        }
     }
 
     #[test]

@@ -3,6 +3,8 @@
 Usage: python jobs_to_csv.py --address HOST [--port 9101] [--name CONSOLE] --password PW
                              [--client NAME] > jobs.csv
 
+The connection options are those of ``bconsole.py`` (``--help`` lists them).
+
 Columns: jobid, name, client, type, level, status, started (ISO 8601 with the time
 zone), files, bytes, ok (whether the job ended successfully).
 """
@@ -24,16 +26,12 @@ def letter(value: object) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--address", default="localhost")
-    parser.add_argument("--port", type=int, default=9101)
-    parser.add_argument("--name", default="*UserAgent*")
-    parser.add_argument("--password", required=True)
+    bareos.bsock.DirectorConsoleJson.argparser_add_default_command_line_arguments(parser)
     parser.add_argument("--client")
     args = parser.parse_args()
+    connection = bareos.bsock.DirectorConsoleJson.argparser_get_bareos_parameter(args)
     try:
-        director = bareos.bsock.DirectorConsoleJson(
-            address=args.address, port=args.port, name=args.name, password=args.password
-        )
+        director = bareos.bsock.DirectorConsoleJson(**connection)
         jobs = director.jobs(client=args.client)
     except bareos.exceptions.Error as error:
         print(error, file=sys.stderr)

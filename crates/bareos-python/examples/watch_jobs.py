@@ -3,6 +3,8 @@
 Usage: python watch_jobs.py --address HOST [--port 9101] [--name CONSOLE] --password PW
                             [--interval 2] [--count N]
 
+The connection options are those of ``bconsole.py`` (``--help`` lists them).
+
 Prints the running jobs (id, name, client, level, files, bytes) every --interval seconds,
 --count times (forever without it).
 """
@@ -13,6 +15,7 @@ import sys
 from typing import List, Optional
 
 import bareos.aio
+import bareos.bsock
 import bareos.exceptions
 import bareos.models
 
@@ -29,9 +32,8 @@ def table(jobs: List[bareos.models.Job]) -> str:
 
 
 async def watch(args: argparse.Namespace) -> int:
-    async with bareos.aio.DirectorConsoleJson(
-        address=args.address, port=args.port, name=args.name, password=args.password
-    ) as director:
+    connection = bareos.bsock.DirectorConsoleJson.argparser_get_bareos_parameter(args)
+    async with bareos.aio.DirectorConsoleJson(**connection) as director:
         rounds: Optional[int] = args.count
         while rounds is None or rounds > 0:
             jobs = await director.jobs(jobstatus="R")
@@ -46,10 +48,7 @@ async def watch(args: argparse.Namespace) -> int:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--address", default="localhost")
-    parser.add_argument("--port", type=int, default=9101)
-    parser.add_argument("--name", default="*UserAgent*")
-    parser.add_argument("--password", required=True)
+    bareos.bsock.DirectorConsoleJson.argparser_add_default_command_line_arguments(parser)
     parser.add_argument("--interval", type=float, default=2.0)
     parser.add_argument("--count", type=int)
     try:

@@ -17,6 +17,9 @@ REPO = pathlib.Path(__file__).resolve().parents[3]
 
 DIR_PASSWORD = "dir_password"
 FD_DIRECTOR = ("bareos-dir", "secret")
+#: Test director arguments for the consoles most tests log in as, both with the password
+#: ``secret``: ``admin`` (TLS-PSK) and ``notls`` (cleartext only).
+CONSOLES = ("--console", "admin:secret", "--console", "notls:secret:none")
 
 
 def _binary():
@@ -64,6 +67,55 @@ class TestDirectorProcess:
                 self.process.wait()
 
 
+def module_director(*args):
+    """A module-scoped fixture: a test director started with ``args``, stopped when the
+    module's tests are done. Assign it to the fixture's name: ``td = module_director(...)``."""
+
+    @pytest.fixture(scope="module")
+    def started():
+        process = TestDirectorProcess(*args)
+        yield process
+        process.stop()
+
+    return started
+
+
+def login(td, cls, name="admin", password="secret", **kwargs):
+    """A console of the test director ``td`` (any class of ``bareos.bsock`` or
+    ``bareos.aio`` that takes ``address``, ``port``, ``name`` and ``password``)."""
+    return cls(address=td.host, port=td.port, name=name, password=password, **kwargs)
+
+
+async def gather_logins(td, connections, calls):
+    """``connections`` ``bareos.aio`` consoles at once (``asyncio.gather``), each calling
+    ``whoami`` ``calls`` times."""
+    import asyncio
+
+    import bareos.aio
+
+    async def one(i):
+        async with login(td, bareos.aio.DirectorConsole, "notls", tls_psk_enable=False) as d:
+            for _ in range(calls):
+                assert await d.call("whoami") == b"notls\n"
+        return i
+
+    done = await asyncio.gather(*(one(i) for i in range(connections)))
+    assert sorted(done) == list(range(connections))
+
+
+async def cancel_a_running_call(d):
+    """Cancels a ``wait`` of the ``bareos.aio`` console ``d`` (user ``admin``) while it
+    runs; the next call still gets its own answer."""
+    import asyncio
+
+    task = asyncio.ensure_future(d.call("wait"))
+    await asyncio.sleep(0.2)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert await d.call("whoami") == b"admin\n"
+
+
 @pytest.fixture
 def test_director():
     """Factory: ``test_director("--console", "admin:secret")`` starts one."""
@@ -79,20 +131,10 @@ def test_director():
         director.stop()
 
 
-@pytest.fixture(scope="module")
-def director():
-    """A test director with a few consoles, shared by a module's tests."""
-    process = TestDirectorProcess(
-        "--console",
-        "admin:secret",
-        "--console",
-        "notls:secret:none",
-        "--console",
-        "tlsonly:secret:required",
-        "--console",
-        "pamcon:secret:required:pam",
-        "--pam-user",
-        "alice:wonderland",
-    )
-    yield process
-    process.stop()
+#: A test director with a few consoles, shared by a module's tests.
+director = module_director(
+    *CONSOLES,
+    "--console", "tlsonly:secret:required",
+    "--console", "pamcon:secret:required:pam",
+    "--pam-user", "alice:wonderland",
+)

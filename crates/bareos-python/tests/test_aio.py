@@ -12,22 +12,12 @@ import conftest
 from conftest import DIR_PASSWORD, FD_DIRECTOR
 
 
-@pytest.fixture(scope="module")
-def td():
-    process = conftest.TestDirectorProcess(
-        "--console",
-        "admin:secret",
-        "--console",
-        "notls:secret:none",
-        "--message",
-        "01-Dec 10:00 bareos-dir JobId 7: Backup OK\n",
-        "--fault",
-        "delay=2@wait",
-        "--fault",
-        "garbage@break",
-    )
-    yield process
-    process.stop()
+td = conftest.module_director(
+    *conftest.CONSOLES,
+    "--message", "01-Dec 10:00 bareos-dir JobId 7: Backup OK\n",
+    "--fault", "delay=2@wait",
+    "--fault", "garbage@break",
+)
 
 
 def run(coroutine):
@@ -36,9 +26,7 @@ def run(coroutine):
 
 def test_connect_call_and_session_set_up(td):
     async def main():
-        async with bareos.aio.DirectorConsole(
-            address=td.host, port=td.port, name="admin", password="secret"
-        ) as d:
+        async with conftest.login(td, bareos.aio.DirectorConsole) as d:
             assert d.get_cipher()[1] == "TLSv1.3"
             # autodisplay off was sent: no message notice in the first result.
             assert await d.call("whoami") == b"admin\n"
@@ -54,9 +42,7 @@ def test_connect_call_and_session_set_up(td):
 
 def test_json_results_errors_and_prompts(td):
     async def main():
-        async with bareos.aio.DirectorConsoleJson(
-            address=td.host, port=td.port, name="admin", password="secret"
-        ) as d:
+        async with conftest.login(td, bareos.aio.DirectorConsoleJson) as d:
             assert await d.call("whoami") == {"whoami": "admin"}
             with pytest.raises(bareos.exceptions.JsonRpcErrorReceivedException) as info:
                 await d.call("thisisnotacommand")
@@ -71,9 +57,7 @@ def test_json_results_errors_and_prompts(td):
 
 def test_text_prompt_answered(td):
     async def main():
-        async with bareos.aio.DirectorConsole(
-            address=td.host, port=td.port, name="admin", password="secret"
-        ) as d:
+        async with conftest.login(td, bareos.aio.DirectorConsole) as d:
             asked = await d.call("run job=backup-bareos-fd")
             assert asked.endswith(b"OK to run? (yes/mod/no): ")
             assert d.is_at_prompt()
@@ -88,9 +72,7 @@ def test_text_prompt_answered(td):
 
 def test_stream_in_chunks(td):
     async def main():
-        async with bareos.aio.DirectorConsole(
-            address=td.host, port=td.port, name="admin", password="secret"
-        ) as d:
+        async with conftest.login(td, bareos.aio.DirectorConsole) as d:
             total = 0
             chunks = 0
             async for chunk in d.stream(".testkit output size=3000000 frame=65536"):
@@ -104,21 +86,14 @@ def test_stream_in_chunks(td):
 
 def test_cancelled_call_leaves_the_connection_usable(td):
     async def main():
-        async with bareos.aio.DirectorConsole(
-            address=td.host, port=td.port, name="admin", password="secret"
-        ) as d:
+        async with conftest.login(td, bareos.aio.DirectorConsole) as d:
             with pytest.raises(TimeoutError):
                 async with asyncio.timeout(0.3):
                     await d.call("wait")
             # The cancelled command ran to its end in the background; its answer is not
             # mistaken for the next command's.
             assert await d.call("whoami") == b"admin\n"
-            task = asyncio.ensure_future(d.call("wait"))
-            await asyncio.sleep(0.2)
-            task.cancel()
-            with pytest.raises(asyncio.CancelledError):
-                await task
-            assert await d.call("whoami") == b"admin\n"
+            await conftest.cancel_a_running_call(d)
 
     if not hasattr(asyncio, "timeout"):
         pytest.skip("asyncio.timeout needs Python 3.11")
@@ -134,9 +109,7 @@ def test_exceptions_and_reconnect(td):
         assert str(info.value).startswith("failed (in response)")
         with pytest.raises(bareos.exceptions.ConnectionError):
             await bareos.aio.DirectorConsole(address=td.host, port=1, password="x")
-        d = await bareos.aio.DirectorConsole(
-            address=td.host, port=td.port, name="admin", password="secret"
-        )
+        d = await conftest.login(td, bareos.aio.DirectorConsole)
         with pytest.raises(bareos.exceptions.Error):
             await d.call("break")
         # One reconnect, without sending "break" again.
@@ -160,20 +133,11 @@ def test_file_daemon(td):
 def test_many_connections_in_one_event_loop(td):
     """200 connections, 5 calls each, concurrently with asyncio.gather: no threads."""
 
-    async def one(i):
-        async with bareos.aio.DirectorConsole(
-            address=td.host, port=td.port, name="notls", password="secret", tls_psk_enable=False
-        ) as d:
-            for _ in range(5):
-                assert await d.call("whoami") == b"notls\n"
-        return i
-
     async def main():
         import threading
 
         before = threading.active_count()
-        done = await asyncio.gather(*(one(i) for i in range(200)))
-        assert sorted(done) == list(range(200))
+        await conftest.gather_logins(td, 200, 5)
         # The connections shared the native runtime's few threads.
         assert threading.active_count() <= before + 1
 

@@ -14,18 +14,7 @@ import conftest
 from conftest import FD_DIRECTOR
 
 
-@pytest.fixture(scope="module")
-def td():
-    process = conftest.TestDirectorProcess(
-        "--console",
-        "admin:secret",
-        "--console",
-        "notls:secret:none",
-        "--fault",
-        "delay=2@wait",
-    )
-    yield process
-    process.stop()
+td = conftest.module_director(*conftest.CONSOLES, "--fault", "delay=2@wait")
 
 
 def run(main):
@@ -40,18 +29,14 @@ def run(main):
 
 def test_calls_prompts_and_typed_results(td):
     async def main():
-        async with bareos.aio.DirectorConsoleJson(
-            address=td.host, port=td.port, name="admin", password="secret"
-        ) as d:
+        async with conftest.login(td, bareos.aio.DirectorConsoleJson) as d:
             assert d.get_cipher()[1] == "TLSv1.3"
             assert await d.call("whoami") == {"whoami": "admin"}
             jobs = await d.jobs()
             assert jobs and all(isinstance(job.jobid, int) for job in jobs)
             with pytest.raises(bareos.exceptions.JsonRpcErrorReceivedException):
                 await d.call("thisisnotacommand")
-        async with bareos.aio.DirectorConsole(
-            address=td.host, port=td.port, name="admin", password="secret"
-        ) as d:
+        async with conftest.login(td, bareos.aio.DirectorConsole) as d:
             assert (await d.call("run job=backup-bareos-fd")).endswith(b"(yes/mod/no): ")
             assert (await d.call("no")).startswith(b"Job not run.")
             total = 0
@@ -67,42 +52,21 @@ def test_calls_prompts_and_typed_results(td):
 
 
 def test_gather_over_many_connections(td):
-    async def one(i):
-        async with bareos.aio.DirectorConsole(
-            address=td.host, port=td.port, name="notls", password="secret", tls_psk_enable=False
-        ) as d:
-            for _ in range(3):
-                assert await d.call("whoami") == b"notls\n"
-        return i
-
-    async def main():
-        done = await asyncio.gather(*(one(i) for i in range(50)))
-        assert sorted(done) == list(range(50))
-
-    run(main)
+    run(lambda: conftest.gather_logins(td, 50, 3))
 
 
 def test_cancellation_and_timeouts(td):
     async def main():
-        async with bareos.aio.DirectorConsole(
-            address=td.host, port=td.port, name="admin", password="secret"
-        ) as d:
-            task = asyncio.ensure_future(d.call("wait"))
-            await asyncio.sleep(0.2)
-            task.cancel()
-            with pytest.raises(asyncio.CancelledError):
-                await task
-            # The cancelled command ran to its end in the background; its answer is
+        async with conftest.login(td, bareos.aio.DirectorConsole) as d:
+            # The cancelled command runs to its end in the background; its answer is
             # not taken for the next command's.
-            assert await d.call("whoami") == b"admin\n"
+            await conftest.cancel_a_running_call(d)
             with pytest.raises(asyncio.TimeoutError):
                 await asyncio.wait_for(d.call("wait"), 0.3)
             assert await d.call("whoami") == b"admin\n"
             # Cancelling one of several gathered calls on different connections
             # leaves the others alone.
-            async with bareos.aio.DirectorConsole(
-                address=td.host, port=td.port, name="admin", password="secret"
-            ) as other:
+            async with conftest.login(td, bareos.aio.DirectorConsole) as other:
                 slow = asyncio.ensure_future(d.call("wait"))
                 quick = asyncio.ensure_future(other.call("whoami"))
                 await asyncio.sleep(0.2)
@@ -112,9 +76,7 @@ def test_cancellation_and_timeouts(td):
                 assert results[1] == b"admin\n"
             assert await d.call("whoami") == b"admin\n"
         # close() cuts off a call that is still running.
-        d = await bareos.aio.DirectorConsole(
-            address=td.host, port=td.port, name="admin", password="secret"
-        )
+        d = await conftest.login(td, bareos.aio.DirectorConsole)
         running = asyncio.ensure_future(d.call("wait"))
         await asyncio.sleep(0.2)
         await d.close()

@@ -71,20 +71,21 @@ def test_tls_only_console_refuses_cleartext(director):
         console(director, name="tlsonly", password="secret", tls_psk_enable=False)
 
 
-def test_wrong_password(director):
+@pytest.mark.parametrize(
+    "login",
+    [
+        # A wrong password: of a named console, the default console, a cleartext console.
+        {"name": "admin", "password": "wrong"},
+        {"password": "wrong", "tls_psk_require": True},
+        {"name": "notls", "password": "wrong", "tls_psk_enable": False},
+        # A console the director does not know, over TLS-PSK and in cleartext.
+        {"name": "nobody", "password": "secret"},
+        {"name": "nobody", "password": "secret", "tls_psk_enable": False},
+    ],
+)
+def test_wrong_password_or_unknown_console(director, login):
     with pytest.raises(bareos.exceptions.AuthenticationError):
-        console(director, name="admin", password="wrong")
-    with pytest.raises(bareos.exceptions.AuthenticationError):
-        console(director, password="wrong", tls_psk_require=True)
-    with pytest.raises(bareos.exceptions.AuthenticationError):
-        console(director, name="notls", password="wrong", tls_psk_enable=False)
-
-
-def test_unknown_console(director):
-    with pytest.raises(bareos.exceptions.AuthenticationError):
-        console(director, name="nobody", password="secret")
-    with pytest.raises(bareos.exceptions.AuthenticationError):
-        console(director, name="nobody", password="secret", tls_psk_enable=False)
+        console(director, **login)
 
 
 def test_unreachable():

@@ -19,42 +19,27 @@ import bareos.exceptions
 from bareos.bsock.constants import Constants
 from bareos.bsock.protocolversions import ProtocolVersions
 
+import conftest
 from conftest import DIR_PASSWORD, FD_DIRECTOR
 
 MESSAGE = "01-Dec 10:00 bareos-dir JobId 7: Backup OK\n"
 
 
-@pytest.fixture(scope="module")
-def td():
-    """A test director with pending messages and consoles of every TLS policy."""
-    import conftest
-
-    process = conftest.TestDirectorProcess(
-        "--console",
-        "admin:secret",
-        "--console",
-        "notls:secret:none",
-        "--console",
-        "tlsopt:secret:enabled",
-        "--console",
-        "pamclear:secret:none:pam",
-        "--console",
-        "pamtls:secret:required:pam",
-        "--pam-user",
-        "alice:wonderland",
-        "--message",
-        MESSAGE,
-        "--fault",
-        "delay=3@wait",
-        "--fault",
-        "garbage@break",
-    )
-    yield process
-    process.stop()
+#: A test director with pending messages and consoles of every TLS policy.
+td = conftest.module_director(
+    *conftest.CONSOLES,
+    "--console", "tlsopt:secret:enabled",
+    "--console", "pamclear:secret:none:pam",
+    "--console", "pamtls:secret:required:pam",
+    "--pam-user", "alice:wonderland",
+    "--message", MESSAGE,
+    "--fault", "delay=3@wait",
+    "--fault", "garbage@break",
+)
 
 
 def connect(td, name, password="secret", cls=bareos.bsock.DirectorConsole, **kwargs):
-    return cls(address=td.host, port=td.port, name=name, password=password, **kwargs)
+    return conftest.login(td, cls, name, password, **kwargs)
 
 
 # 1. Session set-up -------------------------------------------------------------------

@@ -16,23 +16,15 @@ import conftest
 RECORDINGS = conftest.REPO / "crates" / "bareos-testkit" / "recordings"
 
 
-@pytest.fixture(scope="module")
-def recorded():
-    """A director answering with the recorded API 2 catalog lists and status."""
-    process = conftest.TestDirectorProcess(
-        "--console",
-        "admin:secret",
-        "--transcript",
-        str(RECORDINGS / "61-pyb-master-api2-catalog-lists.jsonl"),
-    )
-    yield process
-    process.stop()
+#: A director answering with the recorded API 2 catalog lists and status.
+recorded = conftest.module_director(
+    "--console", "admin:secret",
+    "--transcript", str(RECORDINGS / "61-pyb-master-api2-catalog-lists.jsonl"),
+)
 
 
 def console(td):
-    return bareos.bsock.DirectorConsoleJson(
-        address=td.host, port=td.port, name="admin", password="secret"
-    )
+    return conftest.login(td, bareos.bsock.DirectorConsoleJson)
 
 
 def test_jobs_are_typed(recorded):
@@ -107,9 +99,7 @@ def test_convenience_methods(test_director):
     assert jobs and all(j.client == "bareos-fd" for j in jobs)
 
     async def main():
-        async with bareos.aio.DirectorConsoleJson(
-            address=td.host, port=td.port, name="admin", password="secret"
-        ) as a:
+        async with conftest.login(td, bareos.aio.DirectorConsoleJson) as a:
             return await a.jobs(client="bareos-fd")
 
     assert [j.jobid for j in asyncio.run(main())] == [j.jobid for j in jobs]

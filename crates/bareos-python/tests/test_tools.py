@@ -15,6 +15,7 @@ import urllib.request
 
 import pytest
 
+import conftest
 from conftest import DIR_PASSWORD, FD_DIRECTOR
 
 BIN = pathlib.Path(sys.executable).parent
@@ -46,14 +47,8 @@ def run(name, *args, stdin=b""):
     return result
 
 
-@pytest.fixture(scope="module")
-def user1():
-    """A test director with the named console user1 (password SECRET)."""
-    from conftest import TestDirectorProcess
-
-    process = TestDirectorProcess("--console", "user1:" + SECRET)
-    yield process
-    process.stop()
+#: A test director with the named console user1 (password SECRET).
+user1 = conftest.module_director("--console", "user1:" + SECRET)
 
 
 def director_args(director, name="admin", password="secret"):

@@ -36,7 +36,12 @@ pub(crate) struct Conn {
     pub trickle: Option<Duration>,
     /// TLS cipher and version, if the connection is encrypted.
     pub cipher: Option<String>,
+    /// Bytes read ahead by [`Conn::closed`], read again by the next frame.
+    read_ahead: Vec<u8>,
 }
+
+/// How much [`Conn::closed`] keeps of what the client sends meanwhile.
+const READ_AHEAD_LIMIT: usize = 1_000_004;
 
 impl Conn {
     pub fn new(io: Box<dyn Stream>, id: u64, recorder: Recorder, cipher: Option<String>) -> Self {
@@ -47,6 +52,35 @@ impl Conn {
             command_phase: false,
             trickle: None,
             cipher,
+            read_ahead: Vec::new(),
+        }
+    }
+
+    /// Reads into `buf`: the bytes read ahead first, then the stream.
+    async fn read_some(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if !self.read_ahead.is_empty() {
+            let n = buf.len().min(self.read_ahead.len());
+            buf[..n].copy_from_slice(&self.read_ahead[..n]);
+            self.read_ahead.drain(..n);
+            return Ok(n);
+        }
+        self.io.read(buf).await
+    }
+
+    /// Resolves when the client closes the connection (or it fails); what the client
+    /// sends meanwhile is kept for the next [`Conn::read_frame`]. Cancel-safe: for
+    /// waiting on something else at the same time (`wait`).
+    pub async fn closed(&mut self) {
+        let mut chunk = [0u8; 4096];
+        loop {
+            if self.read_ahead.len() >= READ_AHEAD_LIMIT {
+                // Enough typed ahead; stop reading until the wait ends.
+                std::future::pending::<()>().await;
+            }
+            match self.io.read(&mut chunk).await {
+                Ok(0) | Err(_) => return,
+                Ok(n) => self.read_ahead.extend_from_slice(&chunk[..n]),
+            }
         }
     }
 
@@ -55,7 +89,7 @@ impl Conn {
         let mut header = [0u8; 4];
         let mut got = 0;
         while got < 4 {
-            let n = self.io.read(&mut header[got..]).await?;
+            let n = self.read_some(&mut header[got..]).await?;
             if n == 0 {
                 if got == 0 {
                     return Ok(None);
@@ -68,7 +102,13 @@ impl Conn {
             Header::Signal(signal) => Frame::Signal(signal),
             Header::Data(len) => {
                 let mut payload = vec![0u8; len];
-                self.io.read_exact(&mut payload).await?;
+                let mut filled = 0;
+                while filled < len {
+                    match self.read_some(&mut payload[filled..]).await? {
+                        0 => return Err(io::Error::from(io::ErrorKind::UnexpectedEof).into()),
+                        n => filled += n,
+                    }
+                }
                 Frame::Data(payload)
             }
         };
@@ -138,5 +178,43 @@ impl Conn {
                 Ok(_) => {}
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn runtime() -> tokio::runtime::Runtime {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+    }
+
+    #[test]
+    fn closed_keeps_what_was_typed_ahead_and_ends_at_eof() {
+        runtime().block_on(async {
+            let (ours, mut theirs) = tokio::io::duplex(64);
+            let mut conn = Conn::new(Box::new(ours), 1, Recorder::default(), None);
+            // A frame typed while the command runs, in two pieces.
+            let mut frame = Vec::new();
+            Frame::Data(b"list jobs".to_vec())
+                .encode_into(&mut frame)
+                .unwrap();
+            theirs.write_all(&frame[..3]).await.unwrap();
+            let waited = tokio::time::timeout(Duration::from_millis(100), conn.closed()).await;
+            assert!(waited.is_err(), "the peer is still there");
+            theirs.write_all(&frame[3..]).await.unwrap();
+            let waited = tokio::time::timeout(Duration::from_millis(100), conn.closed()).await;
+            assert!(waited.is_err(), "the peer is still there");
+            drop(theirs);
+            tokio::time::timeout(Duration::from_secs(2), conn.closed())
+                .await
+                .expect("the end of the connection is seen");
+            let next = conn.read_frame().await.ok().flatten();
+            assert_eq!(next, Some(Frame::Data(b"list jobs".to_vec())));
+            assert!(matches!(conn.read_frame().await, Ok(None)));
+        });
     }
 }

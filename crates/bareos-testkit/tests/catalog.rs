@@ -3,12 +3,11 @@
 
 mod common;
 
-use bareos_proto::hello::ResourceType;
-use bareos_proto::{ProtocolVersion, Signal};
+use bareos_proto::Signal;
 use bareos_testkit::{
     CatalogSeed, ClientSpec, ConsoleSpec, StorageSpec, TestDirector, TestDirectorBuilder, TlsPolicy,
 };
-use common::{console, transcripts, Client, Transport};
+use common::{transcripts, Client};
 use serde_json::Value;
 
 fn builder() -> TestDirectorBuilder {
@@ -16,10 +15,7 @@ fn builder() -> TestDirectorBuilder {
 }
 
 fn logged_in(d: &TestDirector) -> Client {
-    let mut c = Client::connect(d.addr(), Transport::Clear, ResourceType::Console, "", "").unwrap();
-    c.login(console("admin", "secret", ProtocolVersion::V2, false))
-        .unwrap();
-    c
+    Client::logged_in(d.addr(), "admin", "secret")
 }
 
 /// The `result` of a command in API 2.
@@ -184,28 +180,27 @@ fn daemons_up_and_down() {
         .start()
         .unwrap();
     let mut c = logged_in(&d);
-    let up = text(&mut c, "status client=bareos-fd");
-    assert!(
-        up.starts_with("Connecting to Client bareos-fd at localhost:9102\n"),
-        "{up}"
-    );
-    assert!(
-        up.contains("\nbareos-fd Version: 26.0.0~pre1298.eda204c31 (21 August 2026)"),
-        "{up}"
-    );
+    // A reachable daemon: the director connects and shows its status.
+    for (command, head, version) in [
+        (
+            "status client=bareos-fd",
+            "Connecting to Client bareos-fd at localhost:9102\n",
+            "\nbareos-fd Version: 26.0.0~pre1298.eda204c31 (21 August 2026)",
+        ),
+        (
+            "status storage=File",
+            "Connecting to Storage daemon File at localhost:9103\n Encryption: ",
+            "\nbareos-sd Version: 26.0.0~pre1298.eda204c31 (21 August 2026) ",
+        ),
+    ] {
+        let up = text(&mut c, command);
+        assert!(up.starts_with(head), "{up}");
+        assert!(up.contains(version), "{up}");
+    }
     let down = text(&mut c, "status client=gone-fd");
     assert_eq!(
         down,
         "Connecting to Client gone-fd at localhost:9102\n\nFailed to connect to Client gone-fd.\n====\n"
-    );
-    let sd = text(&mut c, "status storage=File");
-    assert!(
-        sd.starts_with("Connecting to Storage daemon File at localhost:9103\n Encryption: "),
-        "{sd}"
-    );
-    assert!(
-        sd.contains("\nbareos-sd Version: 26.0.0~pre1298.eda204c31 (21 August 2026) "),
-        "{sd}"
     );
     assert!(text(&mut c, "status storage=Tape")
         .ends_with("\nFailed to connect to Storage daemon Tape.\n====\n"));
@@ -243,9 +238,7 @@ fn the_binary_takes_the_catalog_and_daemon_options() {
         .unwrap();
     let addr: Value = serde_json::from_str(&line).unwrap();
     let addr = addr["director"].as_str().unwrap().parse().unwrap();
-    let mut c = Client::connect(addr, Transport::Clear, ResourceType::Console, "", "").unwrap();
-    c.login(console("admin", "secret", ProtocolVersion::V2, false))
-        .unwrap();
+    let mut c = Client::logged_in(addr, "admin", "secret");
     assert!(text(&mut c, "status client=gone-fd").contains("Failed to connect to Client gone-fd."));
     assert!(
         text(&mut c, "status storage=Tape").contains("Failed to connect to Storage daemon Tape.")

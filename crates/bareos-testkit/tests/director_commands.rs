@@ -3,16 +3,33 @@
 
 mod common;
 
-use bareos_proto::hello::ResourceType;
 use bareos_proto::{Frame, ProtocolVersion, Signal};
-use bareos_testkit::{ConsoleSpec, Replay, ScriptTable, TestDirector, TlsPolicy, Transcript};
-use common::{console, data, sig, transcripts, Client, Transport};
+use bareos_testkit::{
+    ConsoleSpec, Replay, ScriptTable, TestDirector, TestDirectorBuilder, TlsPolicy, Transcript,
+};
+use common::{bytes, console, data, sig, texts, transcripts, Client};
 
 fn logged_in(d: &TestDirector, name: &str) -> Client {
-    let mut c = Client::connect(d.addr(), Transport::Clear, ResourceType::Console, "", "").unwrap();
-    c.login(console(name, "secret", ProtocolVersion::V2, false))
-        .unwrap();
-    c
+    Client::logged_in(d.addr(), name, "secret")
+}
+
+/// A director with only the console `admin`, as `extra` configures it, and a client
+/// logged in to it as `admin`.
+fn admin_on(
+    extra: impl FnOnce(TestDirectorBuilder) -> TestDirectorBuilder,
+) -> (TestDirector, Client) {
+    let builder =
+        TestDirector::builder().console(ConsoleSpec::new("admin", "secret").tls(TlsPolicy::None));
+    let d = extra(builder).start().unwrap();
+    let c = logged_in(&d, "admin");
+    (d, c)
+}
+
+/// The director of these tests and a client logged in to it as `admin`.
+fn admin() -> (TestDirector, Client) {
+    let d = director();
+    let c = logged_in(&d, "admin");
+    (d, c)
 }
 
 fn director() -> TestDirector {
@@ -27,83 +44,77 @@ fn director() -> TestDirector {
         .unwrap()
 }
 
+/// Asserts that `command` is answered with `frames`, then the main prompt (API 1 and 2).
+#[track_caller]
+fn assert_prompted(c: &mut Client, command: &str, frames: &[Frame]) {
+    let mut expected = frames.to_vec();
+    expected.push(sig(Signal::MainPrompt));
+    assert_eq!(
+        c.command(command, Signal::MainPrompt),
+        expected,
+        "{command}"
+    );
+}
+
 #[test]
 fn end_markers_of_api_0_1_2() {
-    let d = director();
-    let mut c = logged_in(&d, "admin");
+    let (_d, mut c) = admin();
     assert_eq!(c.command("", Signal::Eod), vec![sig(Signal::Eod)]);
-    assert_eq!(
-        c.command("foo", Signal::Eod),
-        vec![data("foo: is an invalid command.\n"), sig(Signal::Eod)]
+    c.assert_answer("foo", "foo: is an invalid command.\n");
+    assert_prompted(&mut c, ".api 1", &[sig(Signal::CmdOk), data("api: 1\n")]);
+    assert_prompted(
+        &mut c,
+        "WHO",
+        &[sig(Signal::CmdBegin), data("admin\n"), sig(Signal::CmdOk)],
     );
-    assert_eq!(
-        c.command(".api 1", Signal::MainPrompt),
-        vec![
-            sig(Signal::CmdOk),
-            data("api: 1\n"),
-            sig(Signal::MainPrompt)
-        ]
-    );
-    assert_eq!(
-        c.command("WHO", Signal::MainPrompt),
-        vec![
-            sig(Signal::CmdBegin),
-            data("admin\n"),
-            sig(Signal::CmdOk),
-            sig(Signal::MainPrompt)
-        ]
-    );
-    assert_eq!(
-        c.command("foo", Signal::MainPrompt),
-        vec![
-            sig(Signal::ErrorMsg),
-            data("foo: is an invalid command.\n"),
-            sig(Signal::MainPrompt)
-        ]
+    assert_prompted(
+        &mut c,
+        "foo",
+        &[sig(Signal::ErrorMsg), data("foo: is an invalid command.\n")],
     );
     c.send_signal(Signal::Heartbeat);
     assert_eq!(
         c.until(&[Signal::MainPrompt]),
         vec![sig(Signal::Poll), sig(Signal::MainPrompt)]
     );
-    assert_eq!(
-        c.command(".api 2 compact=yes", Signal::MainPrompt),
-        vec![
+    assert_prompted(
+        &mut c,
+        ".api 2 compact=yes",
+        &[
             sig(Signal::CmdBegin),
             sig(Signal::CmdOk),
             data(r#"{"jsonrpc":"2.0","id":null,"result":{"api":2}}"#),
-            sig(Signal::MainPrompt)
-        ]
+        ],
     );
-    assert_eq!(
-        c.command("whoami", Signal::MainPrompt),
-        vec![
+    assert_prompted(
+        &mut c,
+        "whoami",
+        &[
             sig(Signal::CmdBegin),
             sig(Signal::CmdOk),
             data(r#"{"jsonrpc":"2.0","id":null,"result":{"whoami":"admin"}}"#),
-            sig(Signal::MainPrompt)
-        ]
+        ],
     );
-    assert_eq!(
-        c.command("foo", Signal::MainPrompt),
-        vec![
+    assert_prompted(
+        &mut c,
+        "foo",
+        &[
             sig(Signal::ErrorMsg),
             data(
-                r#"{"jsonrpc":"2.0","id":null,"error":{"code":1,"message":"failed","data":{"result":{},"messages":{"error":["foo: is an invalid command.\n"]}}}}"#
+                r#"{"jsonrpc":"2.0","id":null,"error":{"code":1,"message":"failed","data":{"result":{},"messages":{"error":["foo: is an invalid command.\n"]}}}}"#,
             ),
-            sig(Signal::MainPrompt)
-        ]
+        ],
     );
-    assert_eq!(
-        c.command(".", Signal::MainPrompt),
-        vec![
+    assert_prompted(
+        &mut c,
+        ".",
+        &[
             sig(Signal::CmdBegin),
             sig(Signal::CmdBegin),
             sig(Signal::CmdOk),
             sig(Signal::CmdOk),
             data(r#"{"jsonrpc":"2.0","id":null,"result":{}}"#),
-            sig(Signal::MainPrompt)
-        ]
+        ],
     );
     let list = c.command("list pools", Signal::MainPrompt);
     let doc: serde_json::Value = serde_json::from_slice(list[2].data().unwrap()).unwrap();
@@ -120,8 +131,7 @@ fn end_markers_of_api_0_1_2() {
 
 #[test]
 fn pretty_json_and_api0_from_api2() {
-    let d = director();
-    let mut c = logged_in(&d, "admin");
+    let (_d, mut c) = admin();
     let reply = c.command(".api 2", Signal::MainPrompt);
     assert_eq!(
         reply[1],
@@ -137,8 +147,7 @@ fn pretty_json_and_api0_from_api2() {
 
 #[test]
 fn selection_prompt_in_api_0_1_2() {
-    let d = director();
-    let mut c = logged_in(&d, "admin");
+    let (_d, mut c) = admin();
     let reply = c.command("status client", Signal::SubPrompt);
     assert_eq!(
         reply,
@@ -158,10 +167,7 @@ fn selection_prompt_in_api_0_1_2() {
         .data()
         .is_some_and(|d| d.starts_with(b"test2-fd Version: "))));
     c.command("status client", Signal::SubPrompt);
-    assert_eq!(
-        c.command(".", Signal::Eod),
-        vec![data("Selection aborted, nothing done.\n"), sig(Signal::Eod)]
-    );
+    c.assert_answer(".", "Selection aborted, nothing done.\n");
     c.command(".api 1", Signal::MainPrompt);
     c.send("status client");
     let mut frames = Vec::new();
@@ -203,24 +209,26 @@ fn selection_prompt_in_api_0_1_2() {
 
 #[test]
 fn yes_no_text_input_and_restore_tree() {
-    let d = director();
-    let mut c = logged_in(&d, "admin");
+    let (_d, mut c) = admin();
     let reply = c.command("delete volume=Full-0001", Signal::SubPrompt);
     assert_eq!(
         reply[reply.len() - 2],
         data("Are you sure you want to delete Volume \"Full-0001\"? (yes/no): ")
     );
     assert_eq!(c.command("no", Signal::Eod), vec![sig(Signal::Eod)]);
-    let reply = c.command("delete volume=Full-0001 yes", Signal::Eod);
-    assert!(!reply.contains(&sig(Signal::SubPrompt)));
     assert_eq!(
         c.command("label", Signal::SubPrompt),
-        vec![data("Enter new Volume name: "), sig(Signal::SubPrompt)]
+        vec![
+            data("Automatically selected Storage: File\n"),
+            data("Enter new Volume name: "),
+            sig(Signal::SubPrompt)
+        ]
     );
-    assert_eq!(
-        c.command("Vol1", Signal::Eod)[0],
-        data("Volume \"Vol1\" labeled (simulated).\n")
-    );
+    c.command("Vol1", Signal::SubPrompt);
+    let labeled = c.command("3", Signal::Eod);
+    assert!(labeled.contains(&data(
+        "Catalog record for Volume \"Vol1\", Slot 0 successfully created.\n"
+    )));
     c.command(".api 1", Signal::MainPrompt);
     c.send("delete volume=Full-0001");
     let prompt = data("Are you sure you want to delete Volume \"Full-0001\"? (yes/no): ");
@@ -237,6 +245,8 @@ fn yes_no_text_input_and_restore_tree() {
         vec![sig(Signal::CmdOk), sig(Signal::MainPrompt)]
     );
     c.command(".api 0", Signal::Eod);
+    let reply = c.command("delete volume=Full-0001 yes", Signal::Eod);
+    assert!(!reply.contains(&sig(Signal::SubPrompt)));
     let reply = c.command("restore jobid=1", Signal::SubPrompt);
     assert!(reply.contains(&sig(Signal::StartRtree)));
     assert!(reply.contains(&data("cwd is: /\n")));
@@ -258,24 +268,15 @@ fn yes_no_text_input_and_restore_tree() {
     // Selected by JobId: the client comes from the list.
     assert!(done.contains(&data("Select the Client (1-2): ")));
     c.command("1", Signal::SubPrompt);
-    assert_eq!(
-        c.command("no", Signal::Eod),
-        vec![data("Job not run.\n"), sig(Signal::Eod)]
-    );
+    c.assert_answer("no", "Job not run.\n");
 }
 
 #[test]
 fn command_acl_and_prefixes() {
     let d = director();
     let mut c = logged_in(&d, "limited");
-    assert_eq!(
-        c.command("delete jobid=1", Signal::Eod),
-        vec![data("delete: is an invalid command.\n"), sig(Signal::Eod)]
-    );
-    assert_eq!(
-        c.command("whoami", Signal::Eod),
-        vec![data("limited\n"), sig(Signal::Eod)]
-    );
+    c.assert_answer("delete jobid=1", "delete: is an invalid command.\n");
+    c.assert_answer("whoami", "limited\n");
     let pools = c.command("li pools", Signal::Eod);
     assert_eq!(
         pools[0],
@@ -288,27 +289,10 @@ fn command_acl_and_prefixes() {
 
 #[test]
 fn messages_are_announced_and_shown() {
-    let d = TestDirector::builder()
-        .console(ConsoleSpec::new("admin", "secret").tls(TlsPolicy::None))
-        .message("26-Nov 17:44 bareos-dir JobId 0: hello\n")
-        .start()
-        .unwrap();
-    let mut c = logged_in(&d, "admin");
-    assert_eq!(
-        c.command("autodisplay off", Signal::Eod),
-        vec![data("You have messages.\n"), sig(Signal::Eod)]
-    );
-    assert_eq!(
-        c.command("messages", Signal::Eod),
-        vec![
-            data("26-Nov 17:44 bareos-dir JobId 0: hello\n"),
-            sig(Signal::Eod)
-        ]
-    );
-    assert_eq!(
-        c.command("messages", Signal::Eod),
-        vec![data("You have no messages.\n"), sig(Signal::Eod)]
-    );
+    let (_d, mut c) = admin_on(|b| b.message("26-Nov 17:44 bareos-dir JobId 0: hello\n"));
+    c.assert_answer("autodisplay off", "You have messages.\n");
+    c.assert_answer("messages", "26-Nov 17:44 bareos-dir JobId 0: hello\n");
+    c.assert_answer("messages", "You have no messages.\n");
 }
 
 #[test]
@@ -319,16 +303,8 @@ fn script_table_overrides_builtins() {
 "#,
     )
     .unwrap();
-    let d = TestDirector::builder()
-        .console(ConsoleSpec::new("admin", "secret").tls(TlsPolicy::None))
-        .script(table)
-        .start()
-        .unwrap();
-    let mut c = logged_in(&d, "admin");
-    assert_eq!(
-        c.command("whoami", Signal::Eod),
-        vec![data("scripted\n"), sig(Signal::Eod)]
-    );
+    let (_d, mut c) = admin_on(|b| b.script(table));
+    c.assert_answer("whoami", "scripted\n");
     assert_eq!(
         c.command("list jobs", Signal::Eod),
         vec![sig(Signal::CmdBegin), data("hi"), sig(Signal::Eod)]
@@ -356,7 +332,7 @@ fn reproduce(file: &str) {
         .unwrap()
         .frame
         .clone();
-    let mut c = Client::connect(d.addr(), Transport::Clear, ResourceType::Console, "", "").unwrap();
+    let mut c = Client::clear(d.addr());
     let welcome = c
         .login(console("*UserAgent*", "secret", ProtocolVersion::V1, false))
         .unwrap();
@@ -397,7 +373,7 @@ fn replay_records_the_client_frames() {
         .replay(replay.clone())
         .start()
         .unwrap();
-    let mut c = Client::connect(d.addr(), Transport::Clear, ResourceType::Console, "", "").unwrap();
+    let mut c = Client::clear(d.addr());
     let welcome = c
         .login(console("admin notls", "secret", ProtocolVersion::V2, false))
         .unwrap();
@@ -417,31 +393,20 @@ fn replay_records_the_client_frames() {
 
 #[test]
 fn large_outputs_stream_in_frames() {
-    let d = director();
-    let mut c = logged_in(&d, "admin");
+    let (_d, mut c) = admin();
     let frames = c.command(".testkit output size=2500000", Signal::Eod);
     let sizes: Vec<usize> = frames
         .iter()
         .filter_map(|f| f.data().map(<[u8]>::len))
         .collect();
     assert_eq!(sizes, vec![999_996, 999_996, 500_008]);
-    let text: Vec<u8> = frames
-        .iter()
-        .filter_map(Frame::data)
-        .flatten()
-        .copied()
-        .collect();
+    let text = bytes(&frames);
     assert!(text.starts_with(b" /var/lib/bareos-test/tmp/backup-data-numbered-files/1.txt\n"));
     assert!(text.ends_with(b"\n"));
     c.command(".api 2 compact=yes", Signal::MainPrompt);
     let frames = c.command(".testkit output size=1500000", Signal::MainPrompt);
     assert_eq!(frames[..2], [sig(Signal::CmdBegin), sig(Signal::CmdOk)]);
-    let json: Vec<u8> = frames
-        .iter()
-        .filter_map(Frame::data)
-        .flatten()
-        .copied()
-        .collect();
+    let json = bytes(&frames);
     assert!(frames[2].data().unwrap().len() == 999_996 && json.len() >= 1_500_000);
     let doc: serde_json::Value = serde_json::from_slice(&json).unwrap();
     assert_eq!(
@@ -472,10 +437,7 @@ fn message_notice_once_per_batch_as_the_director_decides() {
             sig(Signal::Eod)
         ]
     );
-    assert_eq!(
-        c.command("whoami", Signal::Eod),
-        vec![data("admin\n"), sig(Signal::Eod)]
-    );
+    c.assert_answer("whoami", "admin\n");
     // `.messages` shows nothing while autodisplay is off.
     assert_eq!(c.command(".messages", Signal::Eod), vec![sig(Signal::Eod)]);
     // With autodisplay on they are shown after the command that turned it on.
@@ -489,33 +451,22 @@ fn message_notice_once_per_batch_as_the_director_decides() {
 
     // A console that may not run `messages` is never told.
     let mut c = logged_in(&d, "nomsg");
-    assert_eq!(
-        c.command("whoami", Signal::Eod),
-        vec![data("nomsg\n"), sig(Signal::Eod)]
-    );
+    c.assert_answer("whoami", "nomsg\n");
 
     // gui on: no notice.
     let mut c = logged_in(&d, "admin");
     assert_eq!(c.command("gui on", Signal::Eod), vec![sig(Signal::Eod)]);
-    assert_eq!(
-        c.command("whoami", Signal::Eod),
-        vec![data("admin\n"), sig(Signal::Eod)]
-    );
+    c.assert_answer("whoami", "admin\n");
 }
 
-/// Data frames until `end`, as text.
-fn texts(frames: &[Frame]) -> String {
-    frames
-        .iter()
-        .filter_map(|f| f.data())
-        .map(|d| String::from_utf8_lossy(d).into_owned())
-        .collect()
+/// Answers a question with `answer`; returns the next question as text.
+fn ask(c: &mut Client, answer: &str) -> String {
+    texts(&c.command(answer, Signal::SubPrompt))
 }
 
 #[test]
 fn run_asks_yes_mod_no_as_the_director() {
-    let d = director();
-    let mut c = logged_in(&d, "admin");
+    let (_d, mut c) = admin();
     // The settings and the question, as recorded from the real director (transcript 27).
     let asked = c.command("run job=backup-bareos-fd", Signal::SubPrompt);
     let text = texts(&asked);
@@ -524,30 +475,24 @@ fn run_asks_yes_mod_no_as_the_director() {
         text.ends_with("Priority: 10\nOK to run? (yes/mod/no): "),
         "{text}"
     );
-    assert_eq!(
-        c.command("no", Signal::Eod),
-        vec![data("Job not run.\n"), sig(Signal::Eod)]
-    );
+    c.assert_answer("no", "Job not run.\n");
     // An illegal answer is refused and asked again; mod > Level > Full; yes runs it.
     c.command("run job=backup-bareos-fd", Signal::SubPrompt);
-    let again = texts(&c.command("maybe", Signal::SubPrompt));
+    let again = ask(&mut c, "maybe");
     assert!(again.starts_with("Illegal response maybe\n"), "{again}");
-    let menu = texts(&c.command("mod", Signal::SubPrompt));
+    let menu = ask(&mut c, "mod");
     assert!(menu.starts_with("Parameters to modify:\n"), "{menu}");
     assert!(
         menu.contains(" 1: Level\n") && menu.ends_with("Select parameter to modify (1-11): "),
         "{menu}"
     );
-    let levels = texts(&c.command("1", Signal::SubPrompt));
+    let levels = ask(&mut c, "1");
     assert!(levels.starts_with("Levels:\n1: Full\n"), "{levels}");
-    let shown = texts(&c.command("1", Signal::SubPrompt));
+    let shown = ask(&mut c, "1");
     assert!(shown.contains("Level:    Full\n"), "{shown}");
     let queued = texts(&c.command("yes", Signal::Eod));
     assert!(queued.starts_with("Job queued. JobId="), "{queued}");
     // A cancelled question does not run the job.
     c.command("run job=backup-bareos-fd", Signal::SubPrompt);
-    assert_eq!(
-        c.command(".", Signal::Eod),
-        vec![data("Job not run.\n"), sig(Signal::Eod)]
-    );
+    c.assert_answer(".", "Job not run.\n");
 }

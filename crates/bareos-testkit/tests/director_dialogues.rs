@@ -1,6 +1,8 @@
 //! The interactive dialogues of the simulated director compared with what the real
-//! director sent (the recorded transcripts): `restore` with its menu, the file tree,
-//! the bootstrap summary and the restore job's question; prompts cancelled with `.`.
+//! director sent (the recorded transcripts) and its source: `restore` with its menu,
+//! the file tree, the bootstrap summary and the restore job's question; prompts
+//! cancelled with `.`; `cancel`, `delete`, `label` and `update` with their questions
+//! and the catalog they change; the job reports of `messages`; `wait`.
 
 mod common;
 
@@ -8,6 +10,7 @@ use bareos_proto::hello::ResourceType;
 use bareos_proto::{Frame, ProtocolVersion, Signal};
 use bareos_testkit::{ConsoleSpec, Replay, TestDirector, TlsPolicy};
 use common::{console, data, sig, transcripts, Client, Transport};
+use std::time::{Duration, Instant};
 
 fn director() -> TestDirector {
     TestDirector::builder()
@@ -444,7 +447,7 @@ fn delete_asks_what_and_confirms_as_the_director() {
     );
     assert_eq!(
         text(&c.command("yes", Signal::Eod)),
-        "Deleted 3 jobs and associated records deleted from the catalog (jobids: 1,3,4).\nVolume Full-0001 deleted.\n"
+        "Deleted 2 jobs and associated records deleted from the catalog (jobids: 1,4).\nVolume Full-0001 deleted.\n"
     );
     assert_eq!(
         text(&c.command("delete volume=Nope yes", Signal::Eod)),
@@ -456,5 +459,353 @@ fn delete_asks_what_and_confirms_as_the_director() {
     assert_eq!(
         json,
         r#"{"jsonrpc":"2.0","id":null,"result":{"deleted":{"jobids":["7"]}}}"#
+    );
+}
+
+/// A director whose jobs run for a tenth of a second.
+fn quick_director() -> TestDirector {
+    TestDirector::builder()
+        .console(ConsoleSpec::new("admin notls", "secret").tls(TlsPolicy::None))
+        .job_duration(Duration::from_millis(100))
+        .job_outcome("backup-test2-fd", "E")
+        .start()
+        .unwrap()
+}
+
+#[test]
+fn job_reports_are_queued_when_jobs_end_and_read_by_messages() {
+    let d = quick_director();
+    let mut c = logged_in(&d);
+    let mut other = logged_in(&d);
+    assert_eq!(
+        text(&c.command("messages", Signal::Eod)),
+        "You have no messages.\n"
+    );
+    c.command("run job=backup-bareos-fd level=Full yes", Signal::Eod);
+    // `wait` returns once the job ended; the report is announced after it.
+    let waited = text(&c.command("wait jobid=5", Signal::Eod));
+    assert_eq!(waited, "JobId=5\nJobStatus=OK (T)\nYou have messages.\n");
+    // Announced once.
+    assert_eq!(text(&c.command("whoami", Signal::Eod)), "admin notls\n");
+    let frames = c.command("messages", Signal::Eod);
+    let lines: Vec<String> = frames
+        .iter()
+        .filter_map(Frame::data)
+        .map(|d| String::from_utf8_lossy(d).into_owned())
+        .collect();
+    // As the director sends them: one line per frame, the report last, then a blank line.
+    assert!(lines[0].ends_with(
+        " bareos-dir JobId 5: Version: 26.0.0~pre1298.eda204c31 (21 August 2026) Debian GNU/Linux 12 (bookworm)\n"
+    ), "{lines:?}");
+    assert!(
+        lines[1].contains(" bareos-dir JobId 5: Start Backup JobId 5, Job=backup-bareos-fd.20"),
+        "{lines:?}"
+    );
+    assert!(
+        lines[2].ends_with(
+            " bareos-dir JobId 5: Bareos bareos-dir 26.0.0~pre1298.eda204c31 (21Aug26):\n"
+        ),
+        "{lines:?}"
+    );
+    for expected in [
+        "  JobId:                  5\n",
+        "  Backup Level:           Full\n",
+        "  Client:                 \"bareos-fd\" 26.0.0~pre1298.eda204c31 (21Aug26) Debian GNU/Linux 12 (bookworm),debian\n",
+        "  Pool:                   \"Full\" (From Job FullPool override)\n",
+        "  FD Files Written:       1,002\n",
+        "  FD Bytes Written:       5,005,123 (5.005 MB)\n",
+        "  Volume name(s):         Full-0001\n",
+        "  FD termination status:  OK\n",
+    ] {
+        assert!(lines.contains(&expected.to_string()), "{expected:?} in {lines:?}");
+    }
+    assert_eq!(
+        lines[lines.len() - 2..],
+        ["  Termination:            Backup OK\n", "\n"]
+    );
+    assert_eq!(
+        text(&c.command("messages", Signal::Eod)),
+        "You have no messages.\n"
+    );
+    // The console messages are the director's: the other console finds them read.
+    assert_eq!(
+        text(&other.command("messages", Signal::Eod)),
+        "You have no messages.\n"
+    );
+    // A failing job and a canceled one, read by the other console.
+    other.command("run job=backup-test2-fd yes", Signal::Eod);
+    other.command("wait", Signal::Eod);
+    c.command("run job=backup-bareos-fd yes", Signal::Eod);
+    c.command("cancel jobid=7 yes", Signal::Eod);
+    let waited = text(&c.command("wait jobid=7", Signal::Eod));
+    assert!(
+        waited.starts_with("JobId=7\nJobStatus=Canceled (A)\n"),
+        "{waited}"
+    );
+    let read = text(&other.command("messages", Signal::Eod));
+    assert!(
+        read.contains("  Termination:            *** Backup Error ***\n"),
+        "{read}"
+    );
+    assert!(read.contains("  Non-fatal FD errors:    1\n"), "{read}");
+    assert!(
+        read.contains("  Backup Level:           Incremental, since=2026-11-26 17:44:16\n"),
+        "{read}"
+    );
+    assert!(
+        read.contains("  Termination:            Backup Canceled\n"),
+        "{read}"
+    );
+    // Each console is told once until it reads them itself (`user_notified_msg_pending`).
+    c.command("run job=backup-bareos-fd yes", Signal::Eod);
+    assert_eq!(text(&c.command("wait", Signal::Eod)), "", "already told");
+    assert!(text(&c.command("messages", Signal::Eod)).contains("JobId 8: Start Backup"));
+    // API 1 announces them with MSGS_PENDING; autodisplay shows them after the command.
+    c.command("run job=backup-bareos-fd yes", Signal::Eod);
+    c.command(".api 1", Signal::MainPrompt);
+    let frames = c.command("wait", Signal::MainPrompt);
+    assert!(frames.contains(&sig(Signal::MsgsPending)), "{frames:?}");
+    c.command("autodisplay on", Signal::MainPrompt);
+    c.command("run job=backup-bareos-fd yes", Signal::MainPrompt);
+    let shown = text(&c.command("wait", Signal::MainPrompt));
+    assert!(shown.contains("JobId 10: Start Backup JobId 10"), "{shown}");
+}
+
+#[test]
+fn wait_for_a_job_by_id_name_and_in_api_2() {
+    let d = quick_director();
+    let mut c = logged_in(&d);
+    assert_eq!(
+        text(&c.command("wait job=backup-bareos-fd", Signal::Eod)),
+        "ERR: Job was not found\n"
+    );
+    // A job of the catalog has ended long ago.
+    assert_eq!(
+        text(&c.command("wait jobid=3", Signal::Eod)),
+        "JobId=3\nJobStatus=OK (T)\n"
+    );
+    assert_eq!(
+        text(&c.command("wait jobid=99", Signal::Eod)),
+        "JobId=99\nJobStatus=Unknown term code (?)\n"
+    );
+    c.command("run job=backup-test2-fd yes", Signal::Eod);
+    let waited = text(&c.command("wait job=backup-test2-fd", Signal::Eod));
+    assert!(
+        waited.starts_with("JobId=5\nJobStatus=Error (E)\n"),
+        "{waited}"
+    );
+    c.command("run job=backup-bareos-fd yes", Signal::Eod);
+    let rows = text(&c.command("llist jobid=6", Signal::Eod));
+    let unique = rows
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("job: "))
+        .unwrap()
+        .to_string();
+    let waited = text(&c.command(&format!("wait ujobid={unique}"), Signal::Eod));
+    assert!(
+        waited.starts_with("JobId=6\nJobStatus=OK (T)\n"),
+        "{waited}"
+    );
+    // API 2, as transcript 65.
+    c.command(".api 2 compact=yes", Signal::MainPrompt);
+    c.command("run job=backup-bareos-fd yes", Signal::MainPrompt);
+    assert_eq!(
+        text(&c.command("wait jobid=7", Signal::MainPrompt)),
+        r#"{"jsonrpc":"2.0","id":null,"result":{"job":{"jobid":7,"jobstatuslong":"OK","jobstatus":"T","exitstatus":0}}}"#
+    );
+    assert_eq!(
+        text(&c.command("wait mount timeout=1", Signal::MainPrompt)),
+        r#"{"jsonrpc":"2.0","id":null,"result":{}}"#
+    );
+}
+
+/// A long wait holds its own connection only: the others go on, and closing it ends it.
+#[test]
+fn wait_does_not_hold_up_the_other_consoles() {
+    let d = director();
+    let mut waiting = logged_in(&d);
+    let mut c = logged_in(&d);
+    c.command("run job=backup-bareos-fd yes", Signal::Eod);
+    waiting.send("wait");
+    let started = Instant::now();
+    let list = text(&c.command("list jobs jobstatus=R,C", Signal::Eod));
+    assert!(list.contains("backup-bareos-fd"), "{list}");
+    assert!(started.elapsed() < Duration::from_secs(1));
+    // A wait that never ends by itself (no job waits for a volume), then closed.
+    let mut forever = logged_in(&d);
+    forever.send("wait mount");
+    drop(forever);
+    let ended = waiting.until(&[Signal::Eod]);
+    assert_eq!(ended.first(), Some(&data("You have messages.\n")));
+    assert!(started.elapsed() >= Duration::from_millis(1500));
+    assert!(text(&c.command("whoami", Signal::Eod)).starts_with("admin notls\n"));
+}
+
+#[test]
+fn label_asks_for_the_name_and_the_pool_and_adds_the_volume() {
+    let d = director();
+    let mut c = logged_in(&d);
+    let asked = text(&c.command("label", Signal::SubPrompt));
+    assert_eq!(
+        asked,
+        "Automatically selected Storage: File\nEnter new Volume name: "
+    );
+    assert_eq!(
+        text(&c.command("bad name", Signal::SubPrompt)),
+        "Illegal character \" \" in a volume name.\nEnter new Volume name: "
+    );
+    assert_eq!(
+        text(&c.command("Full-0001", Signal::SubPrompt)),
+        "Media record for new Volume \"Full-0001\" already exists.\nEnter new Volume name: "
+    );
+    assert_eq!(
+        text(&c.command("Full-0002", Signal::SubPrompt)),
+        "Defined Pools:\n1: Scratch\n2: Incremental\n3: Full\n4: Differential\nSelect the Pool (1-4): "
+    );
+    assert_eq!(
+        text(&c.command("3", Signal::Eod)),
+        "Connecting to Storage daemon File at localhost:9103 ...\n\
+         Sending label command for Volume \"Full-0002\" Slot 0 ...\n\
+         3000 OK label. VolFiles=0 VolBytes=207 Volume=\"Full-0002\" Device=\"FileStorage\" (/var/lib/bareos/storage)\n\
+         Catalog record for Volume \"Full-0002\", Slot 0 successfully created.\n\
+         Requesting to mount FileStorage ...\n\
+         3906 File device \"FileStorage\" (/var/lib/bareos/storage) is always mounted.\n"
+    );
+    // Everything on the command line: no question.
+    let done = text(&c.command(
+        "label storage=File volume=Inc-1 pool=Incremental slot=3 yes",
+        Signal::Eod,
+    ));
+    assert!(
+        done.contains("Catalog record for Volume \"Inc-1\", Slot 3 successfully created.\n"),
+        "{done}"
+    );
+    // A cancelled name prompt labels nothing.
+    c.command("label", Signal::SubPrompt);
+    assert_eq!(c.command(".", Signal::Eod), vec![sig(Signal::Eod)]);
+    c.command(".api 2 compact=yes", Signal::MainPrompt);
+    let full = text(&c.command("list volumes pool=Full", Signal::MainPrompt));
+    assert!(full.contains(r#""mediaid":"2","volumename":"Full-0002","volstatus":"Append","enabled":"1","volbytes":"207""#), "{full}");
+    let inc = text(&c.command("llist volume=Inc-1", Signal::MainPrompt));
+    assert!(
+        inc.contains(r#""volumename":"Inc-1","slot":"3","poolid":"2","pool":"Incremental""#),
+        "{inc}"
+    );
+    assert!(inc.contains(r#""inchanger":"1""#), "{inc}");
+    let pools = text(&c.command("list pools", Signal::MainPrompt));
+    assert!(pools.contains(r#""name":"Full","numvols":"2""#), "{pools}");
+}
+
+#[test]
+fn update_menus_and_keywords_change_the_volume() {
+    let d = director();
+    let mut c = logged_in(&d);
+    let asked = text(&c.command("update", Signal::SubPrompt));
+    assert!(asked.ends_with("Update choice:\n1: Volume parameters\n2: Pool from resource\n3: Slots from autochanger\n4: Long term statistics\nChoose catalog item to update (1-4): "), "{asked}");
+    let menu = text(&c.command("1", Signal::SubPrompt));
+    assert!(
+        menu.starts_with("Parameters to modify:\n 1: Volume Status\n 2: Volume Retention Period\n"),
+        "{menu}"
+    );
+    assert!(
+        menu.ends_with("18: Storage\n19: Done\nSelect parameter to modify (1-19): "),
+        "{menu}"
+    );
+    let pools = text(&c.command("1", Signal::SubPrompt));
+    assert!(pools.starts_with("Defined Pools:\n"), "{pools}");
+    let volumes = text(&c.command("3", Signal::SubPrompt));
+    assert!(volumes.contains("| Full-0001  | Append"), "{volumes}");
+    assert!(volumes.ends_with("Enter the volume name or MediaId of the volume prefixed with an asterisk (*).\nE.g. \"full-0001\" or \"*42\": "), "{volumes}");
+    let statuses = text(&c.command("Full-0001", Signal::SubPrompt));
+    assert_eq!(statuses, "Updating Volume \"Full-0001\"\nCurrent Volume status is: Append\nPossible Values are:\n1: Append\n2: Archive\n3: Disabled\n4: Full\n5: Used\n6: Cleaning\n7: Read-Only\nChoose new Volume Status (1-7): ");
+    let again = text(&c.command("4", Signal::SubPrompt));
+    assert!(
+        again.starts_with("New Volume status is: Full\nParameters to modify:\n"),
+        "{again}"
+    );
+    // Each round asks for the volume again; this time by MediaId.
+    c.command("2", Signal::SubPrompt);
+    c.command("3", Signal::SubPrompt);
+    assert_eq!(
+        text(&c.command("*1", Signal::SubPrompt)),
+        "Updating Volume \"Full-0001\"\nCurrent retention period is: 1 year \nEnter Volume Retention period: "
+    );
+    let again = text(&c.command("soon", Signal::SubPrompt));
+    assert!(
+        again.starts_with("Invalid retention period specified: soon\nParameters to modify:\n"),
+        "{again}"
+    );
+    assert_eq!(
+        text(&c.command("19", Signal::Eod)),
+        "Selection terminated.\n"
+    );
+    // The keywords, each applied in the director's order.
+    assert_eq!(
+        text(&c.command(
+            "update volume=Full-0001 enabled=archived recycle=no volretention=30days maxvolbytes=1G",
+            Signal::Eod
+        )),
+        "New retention period is: 1 month \nNew Max bytes is: 1073741824\nNew Recycle flag is: no\nNew Enabled is: 2\n"
+    );
+    assert_eq!(
+        text(&c.command("update volume=Full-0001 volstatus=Fine", Signal::Eod)),
+        "Invalid VolStatus specified: Fine\n"
+    );
+    c.command(".api 2 compact=yes", Signal::MainPrompt);
+    let volume = text(&c.command("llist volume=Full-0001", Signal::MainPrompt));
+    assert!(
+        volume
+            .contains(r#""volstatus":"Full","enabled":"2","recycle":"0","volretention":"2592000""#),
+        "{volume}"
+    );
+    assert!(volume.contains(r#""maxvolbytes":"1073741824""#), "{volume}");
+    // Moved to another pool.
+    c.command("update volume=Full-0001 pool=Scratch", Signal::MainPrompt);
+    let scratch = text(&c.command("list volumes pool=Scratch", Signal::MainPrompt));
+    assert!(scratch.contains(r#""volumename":"Full-0001""#), "{scratch}");
+    let full = text(&c.command("list volumes pool=Full", Signal::MainPrompt));
+    assert_eq!(
+        full,
+        r#"{"jsonrpc":"2.0","id":null,"result":{"volumes":[]}}"#
+    );
+}
+
+#[test]
+fn deleted_jobs_volumes_and_pools_leave_the_catalog() {
+    let d = quick_director();
+    let mut c = logged_in(&d);
+    c.command("run job=backup-bareos-fd yes", Signal::Eod);
+    c.command("wait", Signal::Eod);
+    c.command(".api 2 compact=yes", Signal::MainPrompt);
+    let ids = |c: &mut Client| {
+        let jobs = text(&c.command("list jobs", Signal::MainPrompt));
+        let v: serde_json::Value = serde_json::from_str(&jobs).unwrap();
+        v["result"]["jobs"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|j| j["jobid"].as_str().unwrap().to_string())
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+    };
+    assert_eq!(ids(&mut c), ["1", "2", "3", "4", "5"]);
+    c.command("delete jobid=2,5 yes", Signal::MainPrompt);
+    assert_eq!(ids(&mut c), ["1", "3", "4"]);
+    // The volume takes its jobs with it; the other connections see the same catalog.
+    let deleted = text(&c.command("delete volume=Full-0001 yes", Signal::MainPrompt));
+    assert_eq!(
+        deleted,
+        r#"{"jsonrpc":"2.0","id":null,"result":{"deleted":{"jobids":["1","3","4"],"volumes":["Full-0001"]}}}"#
+    );
+    let mut other = logged_in(&d);
+    other.command("delete pool=Differential", Signal::SubPrompt);
+    other.command("yes", Signal::Eod);
+    other.command(".api 2 compact=yes", Signal::MainPrompt);
+    assert_eq!(ids(&mut other), Vec::<String>::new());
+    let pools = text(&c.command(".pools", Signal::MainPrompt));
+    assert_eq!(
+        pools,
+        r#"{"jsonrpc":"2.0","id":null,"result":{"pools":[{"name":"Scratch"},{"name":"Incremental"},{"name":"Full"}]}}"#
     );
 }

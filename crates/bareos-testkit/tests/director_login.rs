@@ -2,10 +2,9 @@
 
 mod common;
 
-use bareos_proto::hello::ResourceType;
 use bareos_proto::{Frame, ProtocolVersion, Signal};
 use bareos_testkit::{ConsoleSpec, TestDirector, TlsPolicy};
-use common::{console, data, sig, Client, Transport};
+use common::{console, data, sig, Client};
 use openssl::ssl::SslVersion;
 
 fn director() -> TestDirector {
@@ -24,16 +23,25 @@ fn director() -> TestDirector {
 }
 
 fn clear(d: &TestDirector) -> Client {
-    Client::connect(d.addr(), Transport::Clear, ResourceType::Console, "", "").unwrap()
+    Client::clear(d.addr())
+}
+
+/// Logs in over cleartext as `name` (password `secret`) with `version`; returns the
+/// client and the welcome frames.
+fn cleartext_welcome(
+    d: &TestDirector,
+    name: &str,
+    version: ProtocolVersion,
+) -> (Client, Vec<Frame>) {
+    let mut c = clear(d);
+    let welcome = c.login(console(name, "secret", version, false)).unwrap();
+    (c, welcome)
 }
 
 #[test]
 fn v2_cleartext_named_console_with_policy_none() {
     let d = director();
-    let mut c = clear(&d);
-    let welcome = c
-        .login(console("admin", "secret", ProtocolVersion::V2, false))
-        .unwrap();
+    let (mut c, welcome) = cleartext_welcome(&d, "admin", ProtocolVersion::V2);
     assert_eq!(
         welcome,
         vec![
@@ -41,10 +49,7 @@ fn v2_cleartext_named_console_with_policy_none() {
             data("1002\x1eSelf-compiled binaries (UNSUPPORTED)\nGet professional support from https://www.bareos.com\nYou are logged in as: admin"),
         ]
     );
-    assert_eq!(
-        c.command("whoami", Signal::Eod),
-        vec![data("admin\n"), sig(Signal::Eod)]
-    );
+    c.assert_answer("whoami", "admin\n");
 }
 
 #[test]
@@ -93,10 +98,7 @@ fn v1_cleartext_rules() {
         "{err}"
     );
     // Policy Enabled: v1 gets through in cleartext.
-    let mut c = clear(&d);
-    let welcome = c
-        .login(console("admin tls", "secret", ProtocolVersion::V1, false))
-        .unwrap();
+    let (_, welcome) = cleartext_welcome(&d, "admin tls", ProtocolVersion::V1);
     assert_eq!(
         welcome,
         vec![data("1000 OK: bareos-dir Version: 26.0.0~pre1298.eda204c31 (21 August 2026) --  Encryption: None\n")]
@@ -114,9 +116,7 @@ fn wrong_password_gets_two_verdicts_then_close() {
         .data()
         .unwrap()
         .ends_with(b"@R_DIRECTOR::bareos-dir> ssl=0\n"));
-    c.send("AAAAAAAAAAAAAAAAAAAAAA");
-    assert_eq!(c.expect_frame(), data("1999 Authorization failed.\n"));
-    assert_eq!(c.expect_frame(), data("1999 Authorization failed.\n"));
+    c.answer_wrongly();
     assert_eq!(c.read_frame().unwrap(), None);
 }
 
@@ -127,14 +127,7 @@ fn tls_psk_login_with_tls13_and_tls12() {
         (SslVersion::TLS1_3, "TLSv1.3"),
         (SslVersion::TLS1_2, "TLSv1.2"),
     ] {
-        let mut c = Client::connect(
-            d.addr(),
-            Transport::Tls(version),
-            ResourceType::Console,
-            "*UserAgent*",
-            "dir_password",
-        )
-        .unwrap();
+        let mut c = Client::tls_console(d.addr(), version, "*UserAgent*", "dir_password").unwrap();
         assert!(c.cipher.as_deref().unwrap().ends_with(expect));
         let welcome = c
             .login(console(
@@ -148,20 +141,10 @@ fn tls_psk_login_with_tls13_and_tls12() {
             .data()
             .unwrap()
             .ends_with(b"\nYou are connected using the default console"));
-        assert_eq!(
-            c.command("whoami", Signal::Eod),
-            vec![data("root\n"), sig(Signal::Eod)]
-        );
+        c.assert_answer("whoami", "root\n");
     }
     // TLS is accepted for a console whose policy is None, and v1 shows the cipher.
-    let mut c = Client::connect(
-        d.addr(),
-        Transport::Tls(SslVersion::TLS1_3),
-        ResourceType::Console,
-        "admin",
-        "secret",
-    )
-    .unwrap();
+    let mut c = Client::tls_console(d.addr(), SslVersion::TLS1_3, "admin", "secret").unwrap();
     let welcome = c
         .login(console("admin", "secret", ProtocolVersion::V1, true))
         .unwrap();
@@ -171,35 +154,14 @@ fn tls_psk_login_with_tls13_and_tls12() {
         "{text}"
     );
     // Wrong key or unknown identity: the handshake fails.
-    assert!(Client::connect(
-        d.addr(),
-        Transport::Tls(SslVersion::TLS1_3),
-        ResourceType::Console,
-        "admin",
-        "wrong"
-    )
-    .is_err());
-    assert!(Client::connect(
-        d.addr(),
-        Transport::Tls(SslVersion::TLS1_2),
-        ResourceType::Console,
-        "nobody",
-        "secret"
-    )
-    .is_err());
+    assert!(Client::tls_console(d.addr(), SslVersion::TLS1_3, "admin", "wrong").is_err());
+    assert!(Client::tls_console(d.addr(), SslVersion::TLS1_2, "nobody", "secret").is_err());
 }
 
 #[test]
 fn tls_hello_name_must_match_identity() {
     let d = director();
-    let mut c = Client::connect(
-        d.addr(),
-        Transport::Tls(SslVersion::TLS1_3),
-        ResourceType::Console,
-        "admin",
-        "secret",
-    )
-    .unwrap();
+    let mut c = Client::tls_console(d.addr(), SslVersion::TLS1_3, "admin", "secret").unwrap();
     c.send("Hello *UserAgent* calling version 25.1.1\n");
     assert_eq!(
         c.read_frame().unwrap(),
@@ -221,10 +183,7 @@ fn pam_console() {
         .data()
         .unwrap()
         .ends_with(b"You are logged in as: alice"));
-    assert_eq!(
-        c.command("whoami", Signal::Eod),
-        vec![data("alice\n"), sig(Signal::Eod)]
-    );
+    c.assert_answer("whoami", "alice\n");
     config.pam = Some(bareos_proto::PamCredentials::new("alice", "wrong"));
     let mut c = clear(&d);
     assert!(c.login(config).is_err());

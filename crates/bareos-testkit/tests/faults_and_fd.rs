@@ -20,14 +20,11 @@ fn with_fault(fault: FaultSpec) -> TestDirector {
 }
 
 fn clear(d: &TestDirector) -> Client {
-    Client::connect(d.addr(), Transport::Clear, ResourceType::Console, "", "").unwrap()
+    Client::clear(d.addr())
 }
 
 fn login(d: &TestDirector) -> Client {
-    let mut c = clear(d);
-    c.login(console("admin", "secret", ProtocolVersion::V2, false))
-        .unwrap();
-    c
+    Client::logged_in(d.addr(), "admin", "secret")
 }
 
 #[test]
@@ -99,14 +96,7 @@ fn impostor_and_close_mid_login() {
 #[test]
 fn tls_handshake_failure() {
     let d = with_fault(FaultSpec::login(Fault::TlsHandshakeFailure));
-    assert!(Client::connect(
-        d.addr(),
-        Transport::Tls(SslVersion::TLS1_3),
-        ResourceType::Console,
-        "admin",
-        "secret"
-    )
-    .is_err());
+    assert!(Client::tls_console(d.addr(), SslVersion::TLS1_3, "admin", "secret").is_err());
 }
 
 #[test]
@@ -117,22 +107,13 @@ fn slow_trickle_and_wrong_output() {
     ));
     let mut c = login(&d);
     let start = Instant::now();
-    assert_eq!(
-        c.command("whoami", Signal::Eod),
-        vec![data("admin\n"), sig(Signal::Eod)]
-    );
+    c.assert_answer("whoami", "admin\n");
     assert!(start.elapsed() >= Duration::from_millis(200));
     let d =
         with_fault(FaultSpec::on_command("whoami", Fault::WrongOutput(".catalogs".into())).once());
     let mut c = login(&d);
-    assert_eq!(
-        c.command("whoami", Signal::Eod),
-        vec![data("MyCatalog\n"), sig(Signal::Eod)]
-    );
-    assert_eq!(
-        c.command("whoami", Signal::Eod),
-        vec![data("admin\n"), sig(Signal::Eod)]
-    );
+    c.assert_answer("whoami", "MyCatalog\n");
+    c.assert_answer("whoami", "admin\n");
 }
 
 #[test]
@@ -184,28 +165,23 @@ fn file_daemon_login_and_status() {
 #[test]
 fn file_daemon_cleartext_rules_and_wrong_password() {
     let f = fd();
-    let mut c =
-        Client::connect(f.addr(), Transport::Clear, ResourceType::Director, "", "").unwrap();
+    let mut c = Client::clear(f.addr());
     c.send(std::str::from_utf8(&director_hello("bareos-dir")).unwrap());
     assert_eq!(c.read_frame().unwrap(), Some(sig(Signal::Terminate)));
-    let mut c =
-        Client::connect(f.addr(), Transport::Clear, ResourceType::Director, "", "").unwrap();
+    let mut c = Client::clear(f.addr());
     let mut session = SessionConfig::file_daemon("cleardir", Password::new("secret"));
     session.encrypted = false;
     c.login(session).unwrap();
     c.send_signal(Signal::Eod);
     assert_eq!(c.expect_frame(), sig(Signal::Terminate));
-    let mut c =
-        Client::connect(f.addr(), Transport::Clear, ResourceType::Director, "", "").unwrap();
+    let mut c = Client::clear(f.addr());
     c.send("Hello Director cleardir calling\n");
     assert!(c
         .expect_frame()
         .data()
         .unwrap()
         .ends_with(b"@R_CLIENT::bareos-fd> ssl=0\n"));
-    c.send("AAAAAAAAAAAAAAAAAAAAAA");
-    assert_eq!(c.expect_frame(), data("1999 Authorization failed.\n"));
-    assert_eq!(c.expect_frame(), data("1999 Authorization failed.\n"));
+    c.answer_wrongly();
     assert_eq!(c.expect_frame(), data("2999 Authentication failed.\n"));
     assert_eq!(c.read_frame().unwrap(), None);
 }

@@ -3,20 +3,11 @@
 
 mod common;
 
-use bareos_proto::hello::ResourceType;
-use bareos_proto::{Frame, ProtocolVersion, Signal};
+use bareos_proto::Signal;
 use bareos_testkit::{ConsoleSpec, TestDirector, TlsPolicy};
-use common::{console, Client, Transport};
+use common::{texts, Client};
 use serde_json::Value;
 use std::time::Duration;
-
-fn texts(frames: &[Frame]) -> String {
-    frames
-        .iter()
-        .filter_map(|f| f.data())
-        .map(|d| String::from_utf8_lossy(d).into_owned())
-        .collect()
-}
 
 /// `status director` in API 2, the `result`.
 fn status_json(c: &mut Client) -> Value {
@@ -37,24 +28,34 @@ fn until<T>(mut ask: impl FnMut() -> T, done: impl Fn(&T) -> bool) -> T {
     panic!("the simulated job never got there");
 }
 
-#[test]
-fn running_jobs_grow_and_cancel() {
+/// A test director whose simulated jobs run for ten minutes, and a client logged in to
+/// it as `admin`.
+fn slow_jobs() -> (TestDirector, Client) {
     let d = TestDirector::builder()
         .console(ConsoleSpec::new("admin", "secret").tls(TlsPolicy::None))
         .job_duration(Duration::from_secs(600))
         .start()
         .unwrap();
-    let mut c = Client::connect(d.addr(), Transport::Clear, ResourceType::Console, "", "").unwrap();
-    c.login(console("admin", "secret", ProtocolVersion::V2, false))
-        .unwrap();
-    let queued = texts(&c.command("run job=backup-bareos-fd level=Full yes", Signal::Eod));
-    assert_eq!(queued, "Job queued. JobId=5\n");
+    let c = Client::logged_in(d.addr(), "admin", "secret");
+    (d, c)
+}
 
-    // API 0: ListRunningJobs' table (no files or bytes in text).
-    let text = until(
+/// Sends `command`, which must queue job 5, and waits until `status director` (API 0)
+/// shows a job running; returns that status text.
+fn queue_and_wait(c: &mut Client, command: &str) -> String {
+    let queued = texts(&c.command(command, Signal::Eod));
+    assert_eq!(queued, "Job queued. JobId=5\n");
+    until(
         || texts(&c.command("status director", Signal::Eod)),
         |t| t.contains("is running"),
-    );
+    )
+}
+
+#[test]
+fn running_jobs_grow_and_cancel() {
+    let (_d, mut c) = slow_jobs();
+    // API 0: ListRunningJobs' table (no files or bytes in text).
+    let text = queue_and_wait(&mut c, "run job=backup-bareos-fd level=Full yes");
     assert!(text.contains("Jobs: run=4, running=1 "), "{text}");
     assert!(
         text.contains("\nRunning Jobs:\nConsole connected at 26-Nov-26 17:44\n JobId Level   Name                       Status\n======================================================================\n     5 Full    backup-bareos-fd."),
@@ -106,21 +107,9 @@ fn running_jobs_grow_and_cancel() {
 
 #[test]
 fn rerun_queues_the_same_job_and_level() {
-    let d = TestDirector::builder()
-        .console(ConsoleSpec::new("admin", "secret").tls(TlsPolicy::None))
-        .job_duration(Duration::from_secs(600))
-        .start()
-        .unwrap();
-    let mut c = Client::connect(d.addr(), Transport::Clear, ResourceType::Console, "", "").unwrap();
-    c.login(console("admin", "secret", ProtocolVersion::V2, false))
-        .unwrap();
+    let (_d, mut c) = slow_jobs();
     // Job 2 of the fixed catalog is an Incremental of backup-bareos-fd.
-    let queued = texts(&c.command("rerun jobid=2 yes", Signal::Eod));
-    assert_eq!(queued, "Job queued. JobId=5\n");
-    let text = until(
-        || texts(&c.command("status director", Signal::Eod)),
-        |t| t.contains("is running"),
-    );
+    let text = queue_and_wait(&mut c, "rerun jobid=2 yes");
     assert!(text.contains("     5 Increme  backup-bareos-fd."), "{text}");
     // A simulated run can be rerun too; an unknown job id cannot.
     c.command(".api 2 compact=yes", Signal::MainPrompt);
@@ -143,9 +132,7 @@ fn jobs_over_the_limit_wait_for_a_slot() {
         .max_running_jobs(1)
         .start()
         .unwrap();
-    let mut c = Client::connect(d.addr(), Transport::Clear, ResourceType::Console, "", "").unwrap();
-    c.login(console("admin", "secret", ProtocolVersion::V2, false))
-        .unwrap();
+    let mut c = Client::logged_in(d.addr(), "admin", "secret");
     c.command("run job=backup-bareos-fd yes", Signal::Eod);
     c.command("run job=backup-test2-fd yes", Signal::Eod);
     let text = until(

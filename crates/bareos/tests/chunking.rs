@@ -171,24 +171,21 @@ async fn same_as_direct(shape: Shape, tls: TlsMode) {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn tls_records_split_across_reads() {
-    same_as_direct(Shape::Trickle, TlsMode::Required).await;
+/// One test per name: `same_as_direct` through a proxy of that shape, with that TLS mode.
+macro_rules! same_as_direct_tests {
+    ($($name:ident: $shape:expr, $tls:expr;)*) => {$(
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn $name() {
+            same_as_direct($shape, $tls).await;
+        }
+    )*};
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn frames_split_across_reads() {
-    same_as_direct(Shape::Trickle, TlsMode::Disabled).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn many_tls_records_in_one_read() {
-    same_as_direct(Shape::Coalesce, TlsMode::Required).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn many_frames_in_one_read() {
-    same_as_direct(Shape::Coalesce, TlsMode::Disabled).await;
+same_as_direct_tests! {
+    tls_records_split_across_reads: Shape::Trickle, TlsMode::Required;
+    frames_split_across_reads: Shape::Trickle, TlsMode::Disabled;
+    many_tls_records_in_one_read: Shape::Coalesce, TlsMode::Required;
+    many_frames_in_one_read: Shape::Coalesce, TlsMode::Disabled;
 }
 
 /// A caller that buffers its output asks whether more is already received: true while

@@ -1,21 +1,49 @@
 //! The async and blocking director clients against the test director on loopback.
 
+mod common;
+
 use bareos::{Config, Director, Password, PromptKind, ProtocolVersion, TlsMode, TlsVersion};
 use bareos_testkit::{ConsoleSpec, Fault, FaultSpec, TestDirector, TlsPolicy};
 use std::time::{Duration, Instant};
 
 fn default_console(director: &TestDirector) -> Config {
-    Config::new("127.0.0.1")
-        .port(director.port())
-        .password(Password::new("dir_password"))
+    common::default_console(director.port())
         .login_timeout(Duration::from_secs(5))
         .read_timeout(Duration::from_secs(5))
+}
+
+/// Logs in with `config`, which must succeed.
+async fn login(config: Config) -> Director {
+    Director::connect(config).await.unwrap()
+}
+
+/// Logs in with `config`, which must fail; returns the error.
+async fn login_error(config: Config) -> bareos::Error {
+    Director::connect(config).await.unwrap_err()
 }
 
 fn named(director: &TestDirector, name: &str, password: &str) -> Config {
     default_console(director)
         .name(name)
         .password(Password::new(password))
+}
+
+/// The cleartext console `notls` with the password `secret`.
+fn notls() -> ConsoleSpec {
+    ConsoleSpec::new("notls", "secret").tls(TlsPolicy::None)
+}
+
+/// A test director with the console `notls` and `fault`.
+fn notls_with_fault(fault: FaultSpec) -> TestDirector {
+    start(TestDirector::builder().console(notls()).fault(fault))
+}
+
+/// How many of the commands `td` received satisfy `matches`.
+fn received_count(td: &TestDirector, matches: impl Fn(&[u8]) -> bool) -> usize {
+    td.received_commands()
+        .iter()
+        .filter(|frame| frame.data().is_some_and(&matches))
+        .count()
 }
 
 fn start(builder: bareos_testkit::TestDirectorBuilder) -> TestDirector {
@@ -25,7 +53,7 @@ fn start(builder: bareos_testkit::TestDirectorBuilder) -> TestDirector {
 #[tokio::test]
 async fn tls13_psk_default_console() {
     let td = start(TestDirector::builder());
-    let mut director = Director::connect(default_console(&td)).await.unwrap();
+    let mut director = login(default_console(&td)).await;
     assert!(director.is_encrypted());
     let cipher = director.cipher().unwrap();
     assert_eq!(cipher.version, "TLSv1.3");
@@ -40,7 +68,7 @@ async fn tls13_psk_default_console() {
 async fn tls12_psk_named_console() {
     let td = start(TestDirector::builder().console(ConsoleSpec::new("admin", "secret")));
     let config = named(&td, "admin", "secret").tls_max_version(TlsVersion::Tls12);
-    let mut director = Director::connect(config).await.unwrap();
+    let mut director = login(config).await;
     let cipher = director.cipher().unwrap().clone();
     assert_eq!(cipher.version, "TLSv1.2");
     assert!(cipher.cipher.contains("PSK"), "{cipher:?}");
@@ -55,7 +83,7 @@ async fn console_name_with_space_is_bashed() {
     );
     for tls in [TlsMode::Required, TlsMode::Disabled] {
         let config = named(&td, "admin notls", "secret").tls(tls);
-        let mut director = Director::connect(config).await.unwrap();
+        let mut director = login(config).await;
         assert_eq!(director.call_text("whoami").await.unwrap(), "admin notls\n");
     }
 }
@@ -64,20 +92,16 @@ async fn console_name_with_space_is_bashed() {
 async fn cleartext_only_when_asked_and_allowed() {
     let td = start(
         TestDirector::builder()
-            .console(ConsoleSpec::new("notls", "secret").tls(TlsPolicy::None))
+            .console(notls())
             .console(ConsoleSpec::new("tlsonly", "secret")),
     );
-    let mut director = Director::connect(named(&td, "notls", "secret").tls(TlsMode::Disabled))
-        .await
-        .unwrap();
+    let mut director = login(named(&td, "notls", "secret").tls(TlsMode::Disabled)).await;
     assert!(!director.is_encrypted());
     assert!(director.cipher().is_none());
     assert_eq!(director.call_text("whoami").await.unwrap(), "notls\n");
 
     // A v2 cleartext hello to a TLS console is refused before authentication.
-    let error = Director::connect(named(&td, "tlsonly", "secret").tls(TlsMode::Disabled))
-        .await
-        .unwrap_err();
+    let error = login_error(named(&td, "tlsonly", "secret").tls(TlsMode::Disabled)).await;
     assert!(error.is_auth() && error.is_refused_before_auth(), "{error}");
     assert!(
         error.to_string().contains("refused before authentication"),
@@ -87,19 +111,11 @@ async fn cleartext_only_when_asked_and_allowed() {
 
 #[tokio::test]
 async fn prefer_falls_back_visibly_and_required_never_does() {
-    let td = start(
-        TestDirector::builder()
-            .console(ConsoleSpec::new("notls", "secret").tls(TlsPolicy::None))
-            .fault(FaultSpec::login(Fault::TlsHandshakeFailure)),
-    );
-    let error = Director::connect(named(&td, "notls", "secret"))
-        .await
-        .unwrap_err();
+    let td = notls_with_fault(FaultSpec::login(Fault::TlsHandshakeFailure));
+    let error = login_error(named(&td, "notls", "secret")).await;
     assert!(error.is_tls(), "{error}");
 
-    let mut director = Director::connect(named(&td, "notls", "secret").tls(TlsMode::Prefer))
-        .await
-        .unwrap();
+    let mut director = login(named(&td, "notls", "secret").tls(TlsMode::Prefer)).await;
     assert!(!director.is_encrypted(), "fallback must be visible");
     assert!(director.cipher().is_none());
     assert_eq!(director.call_text("whoami").await.unwrap(), "notls\n");
@@ -110,56 +126,40 @@ async fn wrong_password_and_unknown_console() {
     let td = start(
         TestDirector::builder()
             .console(ConsoleSpec::new("admin", "secret"))
-            .console(ConsoleSpec::new("notls", "secret").tls(TlsPolicy::None)),
+            .console(notls()),
     );
     // Under TLS-PSK a wrong key or an unknown name fails the handshake, with the TLS
     // alert telling which (TLS 1.3 and 1.2 alike).
     for max in [TlsVersion::Tls13, TlsVersion::Tls12] {
-        let error = Director::connect(named(&td, "admin", "wrong").tls_max_version(max))
-            .await
-            .unwrap_err();
+        let error = login_error(named(&td, "admin", "wrong").tls_max_version(max)).await;
         assert!(error.is_tls() && error.is_auth(), "{error}");
         assert!(
             error.to_string().contains("password for 'admin' is wrong"),
             "{error}"
         );
-        let error = Director::connect(named(&td, "nobody", "secret").tls_max_version(max))
-            .await
-            .unwrap_err();
+        let error = login_error(named(&td, "nobody", "secret").tls_max_version(max)).await;
         assert!(error.is_tls() && error.is_auth(), "{error}");
         assert!(error.to_string().contains("'nobody' is unknown"), "{error}");
     }
     // Wrong credentials are no reason to fall back to cleartext, even with Prefer.
-    let error = Director::connect(named(&td, "notls", "wrong").tls(TlsMode::Prefer))
-        .await
-        .unwrap_err();
+    let error = login_error(named(&td, "notls", "wrong").tls(TlsMode::Prefer)).await;
     assert!(error.is_tls() && error.is_auth(), "{error}");
 
     // In cleartext the director rejects the CRAM-MD5 answer.
     let started = Instant::now();
-    let error = Director::connect(named(&td, "notls", "wrong").tls(TlsMode::Disabled))
-        .await
-        .unwrap_err();
+    let error = login_error(named(&td, "notls", "wrong").tls(TlsMode::Disabled)).await;
     assert!(error.is_auth() && !error.is_pam(), "{error}");
     assert!(!error.is_refused_before_auth(), "{error}");
     assert!(error.to_string().contains("console 'notls'"), "{error}");
     assert!(started.elapsed() < Duration::from_secs(3));
-    let error = Director::connect(named(&td, "nobody", "x").tls(TlsMode::Disabled))
-        .await
-        .unwrap_err();
+    let error = login_error(named(&td, "nobody", "x").tls(TlsMode::Disabled)).await;
     assert!(error.is_auth(), "{error}");
 }
 
 #[tokio::test]
 async fn impostor_director_is_detected() {
-    let td = start(
-        TestDirector::builder()
-            .console(ConsoleSpec::new("notls", "secret").tls(TlsPolicy::None))
-            .fault(FaultSpec::login(Fault::WrongCramAnswer)),
-    );
-    let error = Director::connect(named(&td, "notls", "secret").tls(TlsMode::Disabled))
-        .await
-        .unwrap_err();
+    let td = notls_with_fault(FaultSpec::login(Fault::WrongCramAnswer));
+    let error = login_error(named(&td, "notls", "secret").tls(TlsMode::Disabled)).await;
     assert!(error.is_auth(), "{error}");
     assert!(
         error
@@ -182,40 +182,32 @@ async fn pam_ok_failed_missing_and_cleartext() {
             .pam_user("alice", "pa55"),
     );
     let pam = named(&td, "pamcon", "secret");
-    let mut director = Director::connect(pam.clone().pam("alice", "pa55"))
-        .await
-        .unwrap();
+    let mut director = login(pam.clone().pam("alice", "pa55")).await;
     assert_eq!(director.call_text("whoami").await.unwrap(), "alice\n");
 
-    let error = Director::connect(pam.clone().pam("alice", "nope"))
-        .await
-        .unwrap_err();
+    let error = login_error(pam.clone().pam("alice", "nope")).await;
     assert!(error.is_pam(), "{error}");
     assert!(error
         .to_string()
         .contains("PAM authentication failed for user 'alice'"));
     assert!(!error.to_string().contains("nope"));
 
-    let error = Director::connect(pam.clone()).await.unwrap_err();
+    let error = login_error(pam.clone()).await;
     assert!(
         error.is_pam() && error.to_string().contains("no PAM username"),
         "{error}"
     );
 
     let cleartext = pam.clone().pam("alice", "pa55").tls(TlsMode::Disabled);
-    let error = Director::connect(cleartext.clone()).await.unwrap_err();
+    let error = login_error(cleartext.clone()).await;
     assert!(
         error.is_pam() && error.to_string().contains("unencrypted"),
         "{error}"
     );
-    let mut director = Director::connect(cleartext.allow_cleartext_pam(true))
-        .await
-        .unwrap();
+    let mut director = login(cleartext.allow_cleartext_pam(true)).await;
     assert_eq!(director.call_text("whoami").await.unwrap(), "alice\n");
 
-    let error = Director::connect(named(&td, "plain", "secret").pam("alice", "pa55"))
-        .await
-        .unwrap_err();
+    let error = login_error(named(&td, "plain", "secret").pam("alice", "pa55")).await;
     assert!(
         error.is_pam() && error.to_string().contains("does not use PAM"),
         "{error}"
@@ -230,7 +222,7 @@ async fn protocol_version_1() {
     let config = default_console(&td)
         .protocol(ProtocolVersion::V1)
         .tls(TlsMode::Disabled);
-    let mut director = Director::connect(config).await.unwrap();
+    let mut director = login(config).await;
     assert!(!director.is_encrypted());
     assert_eq!(director.protocol_version(), ProtocolVersion::V1);
     assert_eq!(director.welcome().director, "bareos-dir");
@@ -241,15 +233,13 @@ async fn protocol_version_1() {
     let config = default_console(&td)
         .protocol(ProtocolVersion::V1)
         .tls(TlsMode::Disabled);
-    let error = Director::connect(config.clone()).await.unwrap_err();
+    let error = login_error(config.clone()).await;
     assert!(
         error.is_auth() && error.to_string().contains("not authorized"),
         "{error}"
     );
     // Protocol 1 inside TLS-PSK works.
-    let mut director = Director::connect(config.tls(TlsMode::Required))
-        .await
-        .unwrap();
+    let mut director = login(config.tls(TlsMode::Required)).await;
     assert!(director.is_encrypted());
     assert_eq!(director.call_text("whoami").await.unwrap(), "root\n");
 }
@@ -257,9 +247,7 @@ async fn protocol_version_1() {
 #[tokio::test]
 async fn json_result_and_error() {
     let td = start(TestDirector::builder());
-    let mut director = Director::connect(default_console(&td).json(true))
-        .await
-        .unwrap();
+    let mut director = login(default_console(&td).json(true)).await;
     let result = director.call_json("whoami").await.unwrap();
     assert_eq!(result["whoami"], "root");
     let pools = director.call_json("list pools").await.unwrap();
@@ -279,18 +267,14 @@ async fn json_result_and_error() {
     );
 
     // `.api 2` is sent once per connection, not before every command.
-    let api_commands = td
-        .received_commands()
-        .iter()
-        .filter(|frame| frame.data().is_some_and(|d| d.starts_with(b".api")))
-        .count();
+    let api_commands = received_count(&td, |d| d.starts_with(b".api"));
     assert_eq!(api_commands, 1);
 }
 
 #[tokio::test]
 async fn selection_prompt_answer_and_cancel() {
     let td = start(TestDirector::builder());
-    let mut director = Director::connect(default_console(&td)).await.unwrap();
+    let mut director = login(default_console(&td)).await;
     let reply = director.call("status client").await.unwrap();
     let prompt = reply.prompt().expect("prompt");
     assert_eq!(prompt.kind, PromptKind::Selection);
@@ -334,9 +318,7 @@ async fn reconnect_never_replays() {
             .once(),
         ),
     );
-    let mut director = Director::connect(default_console(&td).json(true))
-        .await
-        .unwrap();
+    let mut director = login(default_console(&td).json(true)).await;
     let error = director.call_json("status director").await.unwrap_err();
     assert!(error.is_connection_lost(), "{error}");
     let error = director.call_json("whoami").await.unwrap_err();
@@ -347,11 +329,7 @@ async fn reconnect_never_replays() {
         director.call_json("whoami").await.unwrap()["whoami"],
         "root"
     );
-    let status_commands = td
-        .received_commands()
-        .iter()
-        .filter(|frame| frame.data() == Some(b"status director".as_slice()))
-        .count();
+    let status_commands = received_count(&td, |d| d == b"status director");
     assert_eq!(
         status_commands, 1,
         "the failed command must not be replayed"
@@ -376,9 +354,7 @@ async fn secrets_never_in_debug_or_errors() {
 #[tokio::test]
 async fn buffered_results_are_capped() {
     let td = TestDirector::builder().start().unwrap();
-    let mut client = Director::connect(default_console(&td).max_result_size(1024 * 1024))
-        .await
-        .unwrap();
+    let mut client = login(default_console(&td).max_result_size(1024 * 1024)).await;
     let error = client
         .call(".testkit output size=3000000")
         .await
@@ -386,7 +362,7 @@ async fn buffered_results_are_capped() {
     assert!(error.is_too_large(), "{error}");
     assert!(error.to_string().contains("max_result_size"), "{error}");
 
-    let mut client = Director::connect(default_console(&td)).await.unwrap();
+    let mut client = login(default_console(&td)).await;
     let reply = client.call(".testkit output size=3000000").await.unwrap();
     assert_eq!(reply.bytes().len(), 3_000_000);
     let json = client
@@ -404,17 +380,15 @@ async fn protocol_fallback_only_from_a_refused_cleartext_hello() {
     let td = start(
         TestDirector::builder()
             .console(ConsoleSpec::new("tlsopt", "secret").tls(TlsPolicy::Enabled))
-            .console(ConsoleSpec::new("notls", "secret").tls(TlsPolicy::None))
+            .console(notls())
             .fault(FaultSpec::login(Fault::TlsHandshakeFailure)),
     );
     // Cleartext protocol 2 to a console with TLS enabled (not required): refused before
     // authentication; with the fallback, protocol 1 in cleartext gets in.
     let cleartext = named(&td, "tlsopt", "secret").tls(TlsMode::Disabled);
-    let error = Director::connect(cleartext.clone()).await.unwrap_err();
+    let error = login_error(cleartext.clone()).await;
     assert!(error.is_refused_before_auth(), "{error}");
-    let mut director = Director::connect(cleartext.protocol_fallback(true))
-        .await
-        .unwrap();
+    let mut director = login(cleartext.protocol_fallback(true)).await;
     assert_eq!(director.protocol_version(), ProtocolVersion::V1);
     assert!(!director.is_encrypted());
     assert_eq!(director.call_text("whoami").await.unwrap(), "tlsopt\n");
@@ -424,23 +398,22 @@ async fn protocol_fallback_only_from_a_refused_cleartext_hello() {
     director.close().await;
 
     // Prefer: the TLS handshake fails, cleartext protocol 2 is refused, protocol 1 works.
-    let prefer = named(&td, "tlsopt", "secret")
-        .tls(TlsMode::Prefer)
-        .protocol_fallback(true);
-    let director = Director::connect(prefer).await.unwrap();
+    let fallback = |tls| {
+        named(&td, "tlsopt", "secret")
+            .tls(tls)
+            .protocol_fallback(true)
+    };
+    let director = login(fallback(TlsMode::Prefer)).await;
     assert_eq!(director.protocol_version(), ProtocolVersion::V1);
     director.close().await;
 
     // Never with TLS required, never after a wrong password.
-    let required = named(&td, "tlsopt", "secret")
-        .tls(TlsMode::Required)
-        .protocol_fallback(true);
-    let error = Director::connect(required).await.unwrap_err();
+    let error = login_error(fallback(TlsMode::Required)).await;
     assert!(error.is_tls(), "{error}");
     let wrong = named(&td, "notls", "wrong")
         .tls(TlsMode::Disabled)
         .protocol_fallback(true);
-    let error = Director::connect(wrong).await.unwrap_err();
+    let error = login_error(wrong).await;
     assert!(
         error.is_auth() && !error.is_refused_before_auth(),
         "{error}"
@@ -450,20 +423,16 @@ async fn protocol_fallback_only_from_a_refused_cleartext_hello() {
 #[tokio::test]
 async fn commands_may_run_longer_than_any_default_deadline() {
     // No read timeout by default: the director may think for as long as it needs.
-    let td = start(
-        TestDirector::builder()
-            .console(ConsoleSpec::new("notls", "secret").tls(TlsPolicy::None))
-            .fault(FaultSpec::on_command(
-                "wait",
-                Fault::Delay(Duration::from_secs(3)),
-            )),
-    );
+    let td = notls_with_fault(FaultSpec::on_command(
+        "wait",
+        Fault::Delay(Duration::from_secs(3)),
+    ));
     let config = Config::new("127.0.0.1")
         .port(td.port())
         .name("notls")
         .password(Password::new("secret"))
         .tls(TlsMode::Disabled);
-    let mut director = Director::connect(config).await.unwrap();
+    let mut director = login(config).await;
     let started = Instant::now();
     director.call("wait").await.unwrap();
     assert!(started.elapsed() >= Duration::from_secs(3));
@@ -477,7 +446,7 @@ async fn commands_may_run_longer_than_any_default_deadline() {
 async fn abbreviated_commands_act_as_the_director_runs_them() {
     let td = start(TestDirector::builder());
     for quit in ["q", "qu", "QUIT", "ex", ".q"] {
-        let mut director = Director::connect(default_console(&td)).await.unwrap();
+        let mut director = login(default_console(&td)).await;
         let reply = director.call(quit).await;
         assert!(reply.is_ok(), "{quit}: {reply:?}");
         let after = director.call("version").await.unwrap_err();
@@ -487,7 +456,7 @@ async fn abbreviated_commands_act_as_the_director_runs_them() {
         );
     }
 
-    let mut director = Director::connect(default_console(&td)).await.unwrap();
+    let mut director = login(default_console(&td)).await;
     // `que` is `query`, not `quit`: the session goes on.
     director.call("que").await.unwrap();
     director.cancel_prompt().await.ok();
@@ -506,9 +475,7 @@ async fn abbreviated_commands_act_as_the_director_runs_them() {
 async fn error_kinds_tell_the_cases_apart() {
     use bareos::ErrorKind;
     let td = start(TestDirector::builder());
-    let mut director = Director::connect(default_console(&td).json(true))
-        .await
-        .unwrap();
+    let mut director = login(default_console(&td).json(true)).await;
     let error = director
         .call_json("run job=backup-bareos-fd")
         .await
@@ -518,15 +485,11 @@ async fn error_kinds_tell_the_cases_apart() {
     let error = director.call_json("frobnicate").await;
     assert!(error.is_err());
 
-    let error = Director::connect(named(&td, "admin", "wrong"))
-        .await
-        .unwrap_err();
+    let error = login_error(named(&td, "admin", "wrong")).await;
     assert!(
         matches!(error.kind(), ErrorKind::Auth | ErrorKind::TlsAuth),
         "{error:?}"
     );
-    let error = Director::connect(default_console(&td).port(1))
-        .await
-        .unwrap_err();
+    let error = login_error(default_console(&td).port(1)).await;
     assert_eq!(error.kind(), ErrorKind::Connect, "{error:?}");
 }

@@ -2,35 +2,24 @@
 //! TLS-PSK director: the handshake is refused before the hello is sent.
 
 use bareos::{Config, Director, Password, TlsMode, TlsVersion};
-use openssl::asn1::Asn1Time;
-use openssl::hash::MessageDigest;
+use bareos_testkit::certs::TestCa;
 use openssl::pkey::PKey;
-use openssl::rsa::Rsa;
 use openssl::ssl::{SslAcceptor, SslMethod, SslVersion};
-use openssl::x509::{X509NameBuilder, X509};
+use openssl::x509::X509;
 use std::io::Read;
 use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-/// Starts a TLS server with a self-signed certificate; returns its port and what clients
+/// Starts a TLS server with a certificate (no TLS-PSK); returns its port and what clients
 /// sent it after their handshakes.
 fn certificate_server(max: SslVersion) -> (u16, Arc<Mutex<Vec<u8>>>) {
-    let key = PKey::from_rsa(Rsa::generate(2048).unwrap()).unwrap();
-    let mut name = X509NameBuilder::new().unwrap();
-    name.append_entry_by_text("CN", "impostor").unwrap();
-    let name = name.build();
-    let mut cert = X509::builder().unwrap();
-    cert.set_version(2).unwrap();
-    cert.set_subject_name(&name).unwrap();
-    cert.set_issuer_name(&name).unwrap();
-    cert.set_pubkey(&key).unwrap();
-    cert.set_not_before(&Asn1Time::days_from_now(0).unwrap())
+    let issued = TestCa::new("impostor CA")
+        .unwrap()
+        .issue("impostor", &[])
         .unwrap();
-    cert.set_not_after(&Asn1Time::days_from_now(1).unwrap())
-        .unwrap();
-    cert.sign(&key, MessageDigest::sha256()).unwrap();
-    let cert = cert.build();
+    let key = PKey::private_key_from_pem(&issued.key_pem).unwrap();
+    let cert = X509::from_pem(&issued.cert_pem).unwrap();
 
     let mut acceptor = SslAcceptor::mozilla_intermediate_v5(SslMethod::tls()).unwrap();
     acceptor.set_private_key(&key).unwrap();

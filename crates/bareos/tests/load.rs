@@ -4,15 +4,14 @@
 //! Runs 10 s by default (enough for some 100,000 commands on two cores, and bounded for
 //! CI); `BAREOS_LOAD_SECS=30` runs the full 30 s.
 
-use bareos::{Config, Director, Password};
+mod common;
+
+use bareos::Director;
 use bareos_testkit::TestDirector;
+use common::{default_console, open_fds, settles};
 use std::time::{Duration, Instant};
 
 const SESSIONS: usize = 200;
-
-fn open_fds() -> usize {
-    std::fs::read_dir("/proc/self/fd").map_or(0, |d| d.count())
-}
 
 /// Resident set size in bytes (from /proc/self/statm).
 fn rss() -> usize {
@@ -29,9 +28,7 @@ fn rss() -> usize {
 async fn load(port: u16, until: Instant) -> usize {
     let mut tasks = Vec::new();
     for i in 0..SESSIONS {
-        let config = Config::new("127.0.0.1")
-            .port(port)
-            .password(Password::new("dir_password"))
+        let config = default_console(port)
             .login_timeout(Duration::from_secs(60))
             .read_timeout(Duration::from_secs(30))
             .json(i % 2 == 1);
@@ -60,17 +57,6 @@ async fn load(port: u16, until: Instant) -> usize {
     total
 }
 
-fn settles(baseline: usize) -> usize {
-    let until = Instant::now() + Duration::from_secs(5);
-    loop {
-        let now = open_fds();
-        if now <= baseline || Instant::now() > until {
-            return now;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_hundred_sessions_without_errors_or_growth() {
     let seconds: u64 = std::env::var("BAREOS_LOAD_SECS")
@@ -87,14 +73,14 @@ async fn two_hundred_sessions_without_errors_or_growth() {
             break;
         }
     }
-    let fds = settles(usize::MAX);
-    let fds = settles(fds);
+    let fds = settles(open_fds, usize::MAX);
+    let fds = settles(open_fds, fds);
     let memory = rss();
 
     let commands = load(td.port(), Instant::now() + Duration::from_secs(seconds)).await;
     assert!(commands >= SESSIONS, "{commands} commands");
 
-    let after = settles(fds);
+    let after = settles(open_fds, fds);
     assert!(after <= fds, "{fds} file descriptors before, {after} after");
     let grown = rss().saturating_sub(memory);
     assert!(

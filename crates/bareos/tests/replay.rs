@@ -7,8 +7,8 @@ use bareos::{Config, Director, FileDaemon, Password, ProtocolVersion, TlsMode};
 use bareos_proto::hello::{Hello, ResourceType};
 use bareos_proto::{Frame, Signal};
 use bareos_testkit::{
-    ConsoleSpec, Direction, Replay, TestDirector, TestFileDaemon, TlsPolicy, Transcript,
-    TranscriptFrame,
+    ConsoleSpec, Direction, RecordedFrame, Replay, TestDirector, TestFileDaemon, TlsPolicy,
+    Transcript, TranscriptFrame,
 };
 use std::path::PathBuf;
 use std::time::Duration;
@@ -73,6 +73,15 @@ fn shape(frame: &Frame) -> String {
 
 fn shapes<'a>(frames: impl IntoIterator<Item = &'a Frame>) -> Vec<String> {
     frames.into_iter().map(shape).collect()
+}
+
+/// The frames the server side sent, in order.
+fn served(recorded: Vec<RecordedFrame>) -> Vec<Frame> {
+    recorded
+        .into_iter()
+        .filter(|r| r.direction == Direction::ServerToClient)
+        .map(|r| r.frame)
+        .collect()
 }
 
 fn password_for(name: &str) -> &'static str {
@@ -239,12 +248,7 @@ async fn every_director_transcript_replays() {
 
             // The server side of the login matches the recording frame by frame.
             let expected_login = login_len(conn, successful);
-            let served: Vec<Frame> = director
-                .recorded()
-                .into_iter()
-                .filter(|r| r.direction == Direction::ServerToClient)
-                .map(|r| r.frame)
-                .collect();
+            let served = served(director.recorded());
             assert_eq!(
                 shapes(served.iter().take(expected_login)),
                 shapes(conn.s2c().into_iter().take(expected_login)),
@@ -346,12 +350,7 @@ async fn file_daemon_transcripts() {
                     TlsMode::Disabled
                 });
             let result = FileDaemon::connect(config).await;
-            let served: Vec<Frame> = fd
-                .recorded()
-                .into_iter()
-                .filter(|r| r.direction == Direction::ServerToClient)
-                .map(|r| r.frame)
-                .collect();
+            let served = served(fd.recorded());
             let successful = conn.logged_in();
             let login = if successful {
                 conn.s2c()

@@ -3,29 +3,12 @@
 //! deadline, no panic, no leaked socket or thread, and the next connection works.
 //! (faults.rs checks the error messages in detail; this file checks what is left behind.)
 
+mod common;
+
 use bareos::{Config, Director, Error, Password, TlsMode};
 use bareos_testkit::{ConsoleSpec, Fault, FaultPoint, FaultSpec, TestDirector, TlsPolicy};
+use common::{open_fds, settles, threads};
 use std::time::{Duration, Instant};
-
-fn open_fds() -> usize {
-    std::fs::read_dir("/proc/self/fd").map_or(0, |d| d.count())
-}
-
-fn threads() -> usize {
-    std::fs::read_dir("/proc/self/task").map_or(0, |d| d.count())
-}
-
-/// Waits (up to 5 s) for the count to come back to `baseline`; returns the last count.
-fn settles(count: fn() -> usize, baseline: usize) -> usize {
-    let until = Instant::now() + Duration::from_secs(5);
-    loop {
-        let now = count();
-        if now <= baseline || Instant::now() > until {
-            return now;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
 
 fn config(td: &TestDirector, tls: TlsMode) -> Config {
     Config::new("127.0.0.1")
@@ -39,6 +22,7 @@ fn config(td: &TestDirector, tls: TlsMode) -> Config {
 }
 
 /// What a case expects.
+#[derive(Clone, Copy)]
 enum Expect {
     Kind(fn(&Error) -> bool, &'static str),
     /// The call succeeds with this text (the fault is invisible or harmless).
@@ -73,6 +57,16 @@ fn case(name: &'static str, fault: FaultSpec, expect: Expect) -> Case {
     }
 }
 
+impl Case {
+    /// The case fails during login rather than in the call.
+    fn at_login(self) -> Self {
+        Case {
+            at_login: true,
+            ..self
+        }
+    }
+}
+
 fn cases() -> Vec<Case> {
     let lost = Expect::Kind(Error::is_connection_lost, "connection lost");
     let protocol = Expect::Kind(Error::is_protocol, "protocol");
@@ -89,22 +83,18 @@ fn cases() -> Vec<Case> {
             ),
             lost,
         ),
-        Case {
-            at_login: true,
-            ..case(
-                "close mid-login",
-                FaultSpec::login(Fault::CloseMidLogin),
-                Expect::Kind(Error::is_connection_lost, "connection lost"),
-            )
-        },
-        Case {
-            at_login: true,
-            ..case(
-                "stall before the challenge",
-                FaultSpec::new(FaultPoint::BeforeChallenge, Fault::Stall),
-                Expect::Kind(Error::is_timeout, "timeout"),
-            )
-        },
+        case(
+            "close mid-login",
+            FaultSpec::login(Fault::CloseMidLogin),
+            lost,
+        )
+        .at_login(),
+        case(
+            "stall before the challenge",
+            FaultSpec::new(FaultPoint::BeforeChallenge, Fault::Stall),
+            timeout,
+        )
+        .at_login(),
         case(
             "stall mid-result",
             FaultSpec::on_command("version", Fault::Stall),
@@ -113,7 +103,7 @@ fn cases() -> Vec<Case> {
         case(
             "oversized header",
             FaultSpec::on_command("version", Fault::OversizedHeader),
-            Expect::Kind(Error::is_protocol, "protocol"),
+            protocol,
         ),
         // A signal code no daemon knows, inside a response: skipped.
         Case {
@@ -130,28 +120,26 @@ fn cases() -> Vec<Case> {
             protocol,
         ),
         Case {
-            at_login: true,
             tls: TlsMode::Disabled,
             ..case(
                 "impostor director",
                 FaultSpec::login(Fault::WrongCramAnswer),
                 Expect::Kind(Error::is_auth, "auth"),
             )
+            .at_login()
         },
-        Case {
-            at_login: true,
-            ..case(
-                "TLS handshake failure",
-                FaultSpec::login(Fault::TlsHandshakeFailure),
-                Expect::Kind(Error::is_tls, "tls"),
-            )
-        },
+        case(
+            "TLS handshake failure",
+            FaultSpec::login(Fault::TlsHandshakeFailure),
+            Expect::Kind(Error::is_tls, "tls"),
+        )
+        .at_login(),
         Case {
             call_timeout: Some(Duration::from_millis(300)),
             ..case(
                 "trickle of 1 byte per 50 ms",
                 FaultSpec::on_command("version", Fault::SlowTrickle(Duration::from_millis(50))),
-                Expect::Kind(Error::is_timeout, "timeout"),
+                timeout,
             )
         },
         // Another command's output in text mode cannot be told apart from the right
@@ -169,7 +157,7 @@ fn cases() -> Vec<Case> {
             ..case(
                 "other command's output (text where JSON is expected)",
                 FaultSpec::on_command("list jobs", Fault::WrongOutput(".api 1".into())),
-                Expect::Kind(Error::is_protocol, "protocol"),
+                protocol,
             )
         },
     ]

@@ -35,9 +35,9 @@ fn field<'a>(job: &'a Value, name: &str) -> &'a str {
     job.get(name).and_then(Value::as_str).unwrap_or("")
 }
 
-/// Human-readable bytes.
+/// Human-readable bytes in decimal units, as the director prints sizes: `139.9 KB`.
 pub fn bytes(n: u64) -> String {
-    const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
+    const UNITS: [&str; 6] = ["B", "KB", "MB", "GB", "TB", "PB"];
     let mut value = n as f64;
     let mut unit = 0;
     while value >= 1000.0 && unit < UNITS.len() - 1 {

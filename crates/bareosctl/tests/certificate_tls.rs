@@ -5,7 +5,7 @@ mod common;
 
 use bareos_testkit::certs::{TestCertificates, CLIENT_CN};
 use bareos_testkit::{ConsoleSpec, TestDirector, TestDirectorBuilder};
-use common::{bareosctl, DIR_PASSWORD};
+use common::{bareosctl, configured, connected, DIR_PASSWORD};
 use predicates::prelude::*;
 
 fn certificates(home: &std::path::Path) -> TestCertificates {
@@ -43,23 +43,26 @@ fn bconsole_conf_with_certificates() {
         )
         .unwrap();
     };
-    write_conf(&format!(
-        "  TLS Enable = yes\n  TLS CA Certificate File = {}\n  TLS Certificate = {}\n  TLS Key = {}\n  TLS Verify Peer = yes\n  TLS Allowed CN = localhost\n",
-        certs.ca.display(),
-        certs.client_cert.display(),
-        certs.client_key.display()
+    // The console's certificate and key and the CA, then `more` directives.
+    let certified = |more: &str| {
+        format!(
+            "  TLS CA Certificate File = {}\n  TLS Certificate = {}\n  TLS Key = {}\n{more}",
+            certs.ca.display(),
+            certs.client_cert.display(),
+            certs.client_key.display()
+        )
+    };
+    let call = || {
+        let mut cmd = configured(home.path(), &conf);
+        cmd.args(["call", "whoami"]);
+        cmd
+    };
+    write_conf(&certified(
+        "  TLS Enable = yes\n  TLS Verify Peer = yes\n  TLS Allowed CN = localhost\n",
     ));
-    bareosctl(home.path())
-        .args(["-c"])
-        .arg(&conf)
-        .args(["call", "whoami"])
-        .assert()
-        .success()
-        .stdout("admin\n");
+    call().assert().success().stdout("admin\n");
     // The piped console prints bconsole's banner: no "(certificate ...)" note.
-    bareosctl(home.path())
-        .arg("-c")
-        .arg(&conf)
+    configured(home.path(), &conf)
         .write_stdin("whoami\nquit\n")
         .assert()
         .success()
@@ -73,26 +76,15 @@ fn bconsole_conf_with_certificates() {
         "  TLS CA Certificate File = {}\n",
         certs.ca.display()
     ));
-    bareosctl(home.path())
-        .arg("-c")
-        .arg(&conf)
-        .args(["call", "whoami"])
+    call()
         .assert()
         .code(3)
         .stderr(predicate::str::contains("client certificate"))
         .stderr(predicate::str::contains("admin secret").not());
 
     // An allowed CN the director's certificate does not have.
-    write_conf(&format!(
-        "  TLS CA Certificate File = {}\n  TLS Certificate = {}\n  TLS Key = {}\n  TLS Allowed CN = bareos-dir.example.com\n",
-        certs.ca.display(),
-        certs.client_cert.display(),
-        certs.client_key.display()
-    ));
-    bareosctl(home.path())
-        .arg("-c")
-        .arg(&conf)
-        .args(["call", "whoami"])
+    write_conf(&certified("  TLS Allowed CN = bareos-dir.example.com\n"));
+    call()
         .assert()
         .code(3)
         .stderr(predicate::str::contains("not an allowed CN"));
@@ -104,12 +96,8 @@ fn command_line_options() {
     let certs = certificates(home.path());
     let dir = director(TestDirector::builder(), &certs);
     let run = |extra: &[&str]| {
-        let mut cmd = bareosctl(home.path());
-        cmd.args(["--address", "127.0.0.1", "--port"])
-            .arg(dir.port().to_string())
-            .env("BAREOS_PASSWORD", DIR_PASSWORD)
-            .args(extra)
-            .args(["call", "whoami"]);
+        let mut cmd = connected(home.path(), &dir);
+        cmd.args(extra).args(["call", "whoami"]);
         cmd
     };
     let ca = certs.ca.to_string_lossy().into_owned();
@@ -123,26 +111,20 @@ fn command_line_options() {
         .code(3)
         .stderr(predicate::str::contains("cannot be verified"));
     // By address is fine (the certificate names 127.0.0.1); an allowed CN it lacks is not.
-    run(&[
+    let unknown_cn = [
         "--tls-ca-file",
         &ca,
         "--tls-allowed-cn",
         "nobody.example.com",
-    ])
-    .assert()
-    .code(3)
-    .stderr(predicate::str::contains("not an allowed CN"));
-    run(&[
-        "--tls-ca-file",
-        &ca,
-        "--tls-allowed-cn",
-        "nobody.example.com",
-        "--tls-verify-peer",
-        "no",
-    ])
-    .assert()
-    .success()
-    .stdout("root\n");
+    ];
+    run(&unknown_cn)
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("not an allowed CN"));
+    run(&[&unknown_cn[..], &["--tls-verify-peer", "no"]].concat())
+        .assert()
+        .success()
+        .stdout("root\n");
     // No certificate option: TLS-PSK, as before.
     run(&["--tls-psk-require"])
         .assert()

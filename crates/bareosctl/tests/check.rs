@@ -7,7 +7,7 @@ use bareos_testkit::{
     CatalogSeed, ClientSpec, ConsoleSpec, Fault, FaultSpec, StorageSpec, TestDirector,
     TestDirectorBuilder, TlsPolicy,
 };
-use common::{bareosctl, ADMIN, DIR_PASSWORD};
+use common::{bareosctl, configured, restricted_console, ADMIN, DIR_PASSWORD};
 use std::path::Path;
 use std::time::Duration;
 
@@ -531,11 +531,11 @@ fn storage_and_client_reachability() {
 fn a_console_acl_that_denies_the_command_is_unknown() {
     let h = tempfile::tempdir().unwrap();
     let dir = builder()
-        .console(
-            ConsoleSpec::new("watcher", "watcher secret")
-                .tls(TlsPolicy::None)
-                .allow_commands([".api", "version"]),
-        )
+        .console(restricted_console(
+            "watcher",
+            "watcher secret",
+            &[".api", "version"],
+        ))
         .start()
         .unwrap();
     let run = |args: &[&str]| {
@@ -572,17 +572,12 @@ fn bconsole_conf_as_for_every_subcommand() {
     let h = tempfile::tempdir().unwrap();
     let dir = seeded();
     let conf = h.path().join("bconsole.conf");
-    std::fs::write(
-        &conf,
-        format!(
-            "Director {{\n  Name = bareos-dir\n  Address = 127.0.0.1\n  DirPort = {}\n  Password = \"{DIR_PASSWORD}\"\n}}\n",
-            dir.port()
-        ),
-    )
-    .unwrap();
-    let output = bareosctl(h.path())
-        .arg("-c")
-        .arg(&conf)
+    let director = format!(
+        "Director {{\n  Name = bareos-dir\n  Address = 127.0.0.1\n  DirPort = {}\n  Password = \"{DIR_PASSWORD}\"\n}}\n",
+        dir.port()
+    );
+    std::fs::write(&conf, director).unwrap();
+    let output = configured(h.path(), &conf)
         .args(["check", "job", "fresh", "--warning-age", "2h"])
         .output()
         .unwrap();

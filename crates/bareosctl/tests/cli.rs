@@ -193,11 +193,7 @@ fn unreachable_host_is_exit_3() {
 
 #[test]
 fn stalling_director_times_out_with_exit_4() {
-    let dir = TestDirector::builder()
-        .password(DIR_PASSWORD)
-        .fault(FaultSpec::on_command("version", Fault::Stall))
-        .start()
-        .unwrap();
+    let dir = director_with_fault(FaultSpec::on_command("version", Fault::Stall));
     let h = home();
     let start = Instant::now();
     connected(h.path(), &dir)
@@ -256,39 +252,26 @@ fn config_file_several_directors_quoting_include() {
     let h = home();
     fixtures(h.path(), dir.port());
     let conf = h.path().join("two-directors.conf");
-    bareosctl(h.path())
-        .arg("-c")
-        .arg(&conf)
+    configured(h.path(), &conf)
         .arg("-l")
         .assert()
         .success()
         .stdout("first-dir\nsecond dir\n");
-    bareosctl(h.path())
-        .arg("-c")
-        .arg(&conf)
-        .arg("-t")
-        .assert()
-        .success();
+    configured(h.path(), &conf).arg("-t").assert().success();
     // The console bound to first-dir (from the included file) is used.
-    bareosctl(h.path())
-        .arg("-c")
-        .arg(&conf)
+    configured(h.path(), &conf)
         .args(["-D", "first-dir", "--tls-psk-disable", "call", "whoami"])
         .assert()
         .success()
         .stdout(contains("admin"));
     // Several directors and no terminal: the choice is required.
-    bareosctl(h.path())
-        .arg("-c")
-        .arg(&conf)
+    configured(h.path(), &conf)
         .args(["call", "whoami"])
         .write_stdin("")
         .assert()
         .code(2)
         .stderr(contains("-D"));
-    bareosctl(h.path())
-        .arg("-c")
-        .arg(&conf)
+    configured(h.path(), &conf)
         .args(["-D", "nope", "call", "whoami"])
         .assert()
         .code(2)
@@ -299,9 +282,7 @@ fn config_file_several_directors_quoting_include() {
 fn config_file_errors() {
     let h = home();
     fixtures(h.path(), 1);
-    let assert = bareosctl(h.path())
-        .arg("-c")
-        .arg(h.path().join("malformed.conf"))
+    let assert = configured(h.path(), h.path().join("malformed.conf"))
         .arg("-t")
         .assert()
         .code(2);
@@ -320,9 +301,7 @@ fn config_directory_form() {
     let dir = director();
     let h = home();
     fixtures(h.path(), dir.port());
-    bareosctl(h.path())
-        .arg("-c")
-        .arg(h.path().join("dirform"))
+    configured(h.path(), h.path().join("dirform"))
         .args(["call", "version"])
         .assert()
         .success()

@@ -1,6 +1,7 @@
 //! The interactive console driven through a pseudo-terminal: completion, history file,
 //! selection prompts, Ctrl-C at a prompt, @output/@tee, the root refusal, and the
-//! dialogues of run, restore and cancel with the test director.
+//! dialogues of run, restore, cancel, label, update, delete, wait and messages with the
+//! test director and the demo director.
 
 mod common;
 
@@ -21,9 +22,16 @@ extern "C" {
 }
 
 fn spawn(home: &Path, port: u16, extra: &[&str]) -> Session {
+    let port = port.to_string();
+    let mut args = vec!["--address", "127.0.0.1", "--port", &port];
+    args.extend_from_slice(extra);
+    spawn_with(home, &args)
+}
+
+/// `bareosctl ARGS` in a pseudo-terminal, at its first main prompt.
+fn spawn_with(home: &Path, args: &[&str]) -> Session {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_bareosctl"));
-    cmd.args(["--address", "127.0.0.1", "--port", &port.to_string()])
-        .args(extra)
+    cmd.args(args)
         .env("HOME", home)
         .env("BAREOS_PASSWORD", DIR_PASSWORD)
         .env("TERM", "xterm")
@@ -302,6 +310,73 @@ fn cancel_of_a_running_job_from_its_selection_list() {
     s.expect("*").unwrap();
     s.send_line("cancel").unwrap();
     s.expect("No Jobs running.").unwrap();
+    s.expect("*").unwrap();
+    s.send_line("quit").unwrap();
+    s.expect(Eof).unwrap();
+}
+
+/// `label`, `update`, `wait`, `messages` and `delete` on the demo director, each prompt
+/// answered, and cancelled with a period or Ctrl-C.
+#[test]
+fn catalog_dialogues_and_job_messages_on_the_demo_director() {
+    let home = tempfile::tempdir().unwrap();
+    let mut s = spawn_with(home.path(), &["console", "--demo"]);
+    // label: Ctrl-C at the name, a period at the pool list, then answered.
+    s.send_line("label").unwrap();
+    s.expect("Automatically selected Storage: File").unwrap();
+    s.expect("Enter new Volume name: ").unwrap();
+    s.send("\x03").unwrap();
+    s.expect("*").unwrap();
+    s.send_line("label volume=Demo-1").unwrap();
+    s.expect("Select the Pool (1-4): ").unwrap();
+    s.send_line(".").unwrap();
+    s.expect("Selection aborted, nothing done.").unwrap();
+    s.expect("*").unwrap();
+    s.send_line("label volume=Demo-1").unwrap();
+    s.expect("Select the Pool (1-4): ").unwrap();
+    s.send_line("3").unwrap();
+    s.expect("Catalog record for Volume \"Demo-1\", Slot 0 successfully created.")
+        .unwrap();
+    s.expect("*").unwrap();
+    // update: the parameter menu, a yes/no answer, Done.
+    s.send_line("update volume=Demo-1").unwrap();
+    s.expect("Select parameter to modify (1-19): ").unwrap();
+    s.send_line("7").unwrap();
+    s.expect("Current recycle flag is: yes").unwrap();
+    s.expect("Enter new Recycle status: ").unwrap();
+    s.send_line("no").unwrap();
+    s.expect("New Recycle flag is: no").unwrap();
+    s.expect("Select parameter to modify (1-19): ").unwrap();
+    s.send_line("19").unwrap();
+    s.expect("Selection terminated.").unwrap();
+    s.expect("*").unwrap();
+    s.send_line("llist volume=Demo-1").unwrap();
+    s.expect("recycle: 0").unwrap();
+    s.expect("*").unwrap();
+    // A job, waited for; its report is announced and read.
+    s.send_line("run job=backup-bareos-fd level=Full yes")
+        .unwrap();
+    s.expect("Job queued. JobId=5").unwrap();
+    s.expect("*").unwrap();
+    s.send_line("wait jobid=5").unwrap();
+    s.expect("JobStatus=OK (T)").unwrap();
+    s.expect("You have messages.").unwrap();
+    s.expect("*").unwrap();
+    s.send_line("messages").unwrap();
+    s.expect("Termination:            Backup OK").unwrap();
+    s.expect("*").unwrap();
+    // delete: Ctrl-C at the question keeps the volume, yes deletes it.
+    s.send_line("delete volume=Demo-1").unwrap();
+    s.expect("(yes/no): ").unwrap();
+    s.send("\x03").unwrap();
+    s.expect("*").unwrap();
+    s.send_line("delete volume=Demo-1").unwrap();
+    s.expect("(yes/no): ").unwrap();
+    s.send_line("yes").unwrap();
+    s.expect("Volume Demo-1 deleted.").unwrap();
+    s.expect("*").unwrap();
+    s.send_line("list volumes pool=Full").unwrap();
+    s.expect("Full-0001").unwrap();
     s.expect("*").unwrap();
     s.send_line("quit").unwrap();
     s.expect(Eof).unwrap();

@@ -4,7 +4,7 @@
 
 mod common;
 
-use bareos_testkit::{ConsoleSpec, Fault, FaultSpec, TestDirector, TlsPolicy};
+use bareos_testkit::{Fault, FaultSpec, TestDirector, TestDirectorBuilder};
 use common::*;
 use expectrl::Session;
 use std::path::Path;
@@ -132,10 +132,15 @@ fn run_job(home: &Path, dir: &TestDirector, job: &str) {
         .success();
 }
 
-fn director_with_long_jobs() -> TestDirector {
+/// A test director whose simulated jobs run for ten minutes.
+fn long_jobs() -> TestDirectorBuilder {
     TestDirector::builder()
         .password(DIR_PASSWORD)
         .job_duration(Duration::from_secs(600))
+}
+
+fn director_with_long_jobs() -> TestDirector {
+    long_jobs()
         .auth_failure_delay(Duration::from_millis(10))
         .start()
         .unwrap()
@@ -227,11 +232,7 @@ fn director_gone_is_shown_and_top_reconnects() {
 
 #[test]
 fn a_stalled_director_does_not_freeze_the_keys() {
-    let dir = TestDirector::builder()
-        .password(DIR_PASSWORD)
-        .fault(FaultSpec::on_command("status", Fault::Stall))
-        .start()
-        .unwrap();
+    let dir = director_with_fault(FaultSpec::on_command("status", Fault::Stall));
     let home = tempfile::tempdir().unwrap();
     let mut screen = Screen::spawn(home.path(), dir.port(), &["--timeout", "600"]);
     screen.wait("the empty view", |t| {
@@ -247,14 +248,8 @@ fn a_stalled_director_does_not_freeze_the_keys() {
 #[test]
 fn a_console_with_acls_gets_notes_and_text_mode() {
     // No `.api`: text mode; no `list`: no pools, no clients.
-    let dir = TestDirector::builder()
-        .password(DIR_PASSWORD)
-        .console(
-            ConsoleSpec::new("watcher", "watch")
-                .tls(TlsPolicy::None)
-                .allow_commands(["status", "run"]),
-        )
-        .job_duration(Duration::from_secs(600))
+    let dir = long_jobs()
+        .console(restricted_console("watcher", "watch", &["status", "run"]))
         .start()
         .unwrap();
     let home = tempfile::tempdir().unwrap();
@@ -310,9 +305,7 @@ fn eta_from_the_last_successful_job_of_the_same_name_and_level() {
 
 #[test]
 fn rerun_asks_and_messages_show() {
-    let dir = TestDirector::builder()
-        .password(DIR_PASSWORD)
-        .job_duration(Duration::from_secs(600))
+    let dir = long_jobs()
         .message("02-Dec 01:00 bareos-dir JobId 3: Backup OK -- simulated message")
         .start()
         .unwrap();
@@ -339,12 +332,7 @@ fn rerun_asks_and_messages_show() {
 
 #[test]
 fn waiting_jobs_show_why() {
-    let dir = TestDirector::builder()
-        .password(DIR_PASSWORD)
-        .job_duration(Duration::from_secs(600))
-        .max_running_jobs(1)
-        .start()
-        .unwrap();
+    let dir = long_jobs().max_running_jobs(1).start().unwrap();
     let home = tempfile::tempdir().unwrap();
     run_job(home.path(), &dir, "backup-bareos-fd");
     run_job(home.path(), &dir, "backup-test2-fd");

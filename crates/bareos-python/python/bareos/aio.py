@@ -39,6 +39,12 @@ from typing import (
 
 import bareos.exceptions
 from bareos import _bareos
+from bareos.bsock.directorconsolejson import (
+    _is_empty_answer,
+    _parse_answer,
+    _prompt_error,
+    _result_of,
+)
 from bareos.bsock.lowlevel import (
     _NamesArg,
     _PathArg,
@@ -326,18 +332,11 @@ class DirectorConsoleJson(DirectorConsole):
 
     async def _init_connection(self) -> None:
         for command in (".api json", ".api json compact=yes"):
-            _logger.debug(_parse(await self._raw_call(command)))
+            _logger.debug(_parse_answer(await self._raw_call(command)))
 
     async def call(self, command: Command) -> Any:
         """Runs a command and returns the ``result`` member of the answer."""
-        data = await self.call_fullresult(command)
-        if data is None:
-            return None
-        if "result" in data:
-            return data["result"]
-        if "error" in data:
-            raise bareos.exceptions.JsonRpcErrorReceivedException(data)
-        raise bareos.exceptions.JsonRpcInvalidJsonReceivedException(data)
+        return _result_of(await self.call_fullresult(command))
 
     async def jobs(
         self,
@@ -365,30 +364,15 @@ class DirectorConsoleJson(DirectorConsole):
             text: bytes
             envelope, text = await self._native_call("call_json", command)
         except bareos.exceptions.JsonRpcInvalidJsonReceivedException as error:
-            raw = error.jsondata.get("error", {}).get("data")
-            if raw is not None and len(raw) == 0:
+            if _is_empty_answer(error):
                 return None
             raise
         if envelope is None:
-            _parse(text)
-            raise bareos.exceptions.JsonRpcInvalidJsonReceivedException(
-                {"error": {"code": 2, "message": "the director stopped at a prompt", "data": bytearray(text)}}
-            )
+            _parse_answer(text)
+            raise _prompt_error(text)
         if text:
             _logger.debug("text before the JSON result: %s", text.decode("utf-8", "replace").rstrip())
         return json.loads(envelope)
-
-
-def _parse(resultstring: Union[bytes, bytearray, None]) -> Any:
-    """python-bareos's reading of a raw answer as JSON (invalid JSON raises)."""
-    if not resultstring:
-        return None
-    try:
-        return json.loads(bytes(resultstring).decode("utf-8"))
-    except ValueError as error:
-        raise bareos.exceptions.JsonRpcInvalidJsonReceivedException(
-            {"error": {"code": 2, "message": str(error), "data": bytearray(resultstring)}}
-        ) from None
 
 
 class FileDaemon(_Connection):

@@ -228,8 +228,8 @@ impl Session {
         self.text("Using Catalog \"MyCatalog\"\n").await
     }
 
-    pub(super) async fn send_table(&mut self, key: &str, table: Table, long: bool) -> Reply {
-        self.announce_catalog().await?;
+    /// The table's text: the `llist` blocks, or the rows (with borders in API 0).
+    pub(super) async fn send_rows(&mut self, table: &Table, long: bool) -> io::Result<()> {
         let frames = if long {
             table.long()
         } else {
@@ -238,6 +238,12 @@ impl Session {
         for frame in frames {
             self.text(frame).await?;
         }
+        Ok(())
+    }
+
+    pub(super) async fn send_table(&mut self, key: &str, table: Table, long: bool) -> Reply {
+        self.announce_catalog().await?;
+        self.send_rows(&table, long).await?;
         let json = if table.rows.is_empty() {
             Json::obj()
         } else {
@@ -363,6 +369,10 @@ pub(super) async fn list(s: &mut Session, long: bool, args: &[String]) -> Reply 
             super::listing::jobs(s, long, args).await
         }
         "volumes" | "media" => super::listing::volumes(s, long, args).await,
+        _ if what.starts_with("volume=") => {
+            let name = super::args::value(args, "volume").unwrap_or_default();
+            super::listing::volume(s, long, name).await
+        }
         "clients" => {
             let table = Table {
                 headers: vec!["clientid", "name", "fileretention", "jobretention"],
@@ -404,6 +414,7 @@ pub(super) async fn dot_list(s: &mut Session, command: &str) -> Reply {
             "pools",
             s.config
                 .catalog
+                .snapshot()
                 .pools
                 .iter()
                 .map(|p| p.name.clone())

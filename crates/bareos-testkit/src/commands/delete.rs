@@ -1,19 +1,14 @@
 //! `delete` as the director runs it (`DeleteCmd` in `ua_cmds.cc`): `volume`, `pool` or
 //! `jobid` from the command line or the `Choose catalog item to delete` list, the pool
 //! list, the volume question, the JobId prompt, lists and ranges of JobIds, and the
-//! confirmations. The fixed catalog itself stays as it is.
+//! confirmations. What is deleted leaves the director's catalog.
 
-use super::args::{has_keyword, value};
+use super::args::has_keyword;
 use super::select::{Answer, Choice};
+use super::volumes::{choose_pool, choose_volume, Picked};
 use super::{Outcome, Session};
 use crate::json::Json;
 use std::io;
-
-/// The pools of the fixed catalog in PoolId order.
-const POOLS: [&str; 4] = ["Scratch", "Incremental", "Full", "Differential"];
-
-/// The volumes of the fixed catalog: `(mediaid, name, pool, jobids on it)`.
-const VOLUMES: [(u32, &str, &str, &str); 1] = [(1, "Full-0001", "Full", "1,3,4")];
 
 /// Runs `delete` with its own brackets; the API 2 result lists what was deleted.
 pub(super) async fn run(s: &mut Session, args: &[String]) -> io::Result<Outcome> {
@@ -66,78 +61,38 @@ pub(super) async fn run(s: &mut Session, args: &[String]) -> io::Result<Outcome>
     Ok(Outcome::Done)
 }
 
-/// `GetPoolDbr`: `pool=` or the `Defined Pools:` list; `Ok(None)` when gone,
-/// `Ok(Some(None))` when nothing was chosen.
-async fn choose_pool(s: &mut Session, args: &[String]) -> io::Result<Option<Option<String>>> {
-    if let Some(name) = value(args, "pool") {
-        if POOLS.contains(&name) {
-            return Ok(Some(Some(name.to_string())));
-        }
-        s.error_msg(format!(
-            "Could not find Pool \"{name}\": ERR=Pool record not found in Catalog.\n"
-        ))
-        .await?;
-    }
-    let items: Vec<String> = POOLS.iter().map(|p| p.to_string()).collect();
-    match s
-        .choose("Defined Pools:\n", &items, "Pool", "Select the Pool")
-        .await?
-    {
-        Choice::Item(i) => Ok(Some(Some(items[i].clone()))),
-        Choice::Gone => Ok(None),
-        Choice::Aborted | Choice::Empty => Ok(Some(None)),
-    }
-}
-
-/// `DeletePool`: the pool and `Are you sure you want to delete Pool "P"? (yes/no):`.
+/// `DeletePool`: the pool and `Are you sure you want to delete Pool "P"? (yes/no):`;
+/// `yes` removes it from the catalog, its volumes with it.
 async fn pool(s: &mut Session, args: &[String]) -> io::Result<Option<Json>> {
-    let Some(chosen) = choose_pool(s, args).await? else {
-        return Ok(None);
+    let pool = match choose_pool(s, args).await? {
+        Picked::One(pool) => pool,
+        Picked::Nothing => return Ok(Some(Json::obj())),
+        Picked::Gone => return Ok(None),
     };
-    if let Some(name) = chosen {
-        let prompt = format!("Are you sure you want to delete Pool \"{name}\"? (yes/no): ");
-        if s.ask_yes_no(&prompt).await?.is_none() {
-            return Ok(None);
-        }
+    let prompt = format!(
+        "Are you sure you want to delete Pool \"{}\"? (yes/no): ",
+        pool.name
+    );
+    match s.ask_yes_no(&prompt).await? {
+        None => return Ok(None),
+        Some(false) => {}
+        Some(true) => s
+            .config
+            .catalog
+            .change(|c| c.pools.retain(|p| p.id != pool.id)),
     }
     Ok(Some(Json::obj()))
 }
 
 /// `DeleteVolume`: `volume=`, or a pool and the volume name or `*MediaId`; the warning,
-/// the question unless `yes`, the jobs on it and the volume.
+/// the question unless `yes`, then the jobs on it and the volume leave the catalog.
 async fn volume(s: &mut Session, args: &[String]) -> io::Result<Option<Json>> {
-    let typed = match value(args, "volume") {
-        Some(v) => v.to_string(),
-        None => {
-            let Some(chosen) = choose_pool(s, args).await? else {
-                return Ok(None);
-            };
-            if chosen.is_none() {
-                return Ok(Some(Json::obj()));
-            }
-            s.text(
-                "Enter the volume name or MediaId of the volume prefixed with an asterisk (*).\n",
-            )
-            .await?;
-            match s.ask("E.g. \"full-0001\" or \"*42\": ").await? {
-                Answer::Text(t) => t,
-                Answer::Cancel => return Ok(Some(Json::obj())),
-                Answer::Gone => return Ok(None),
-            }
-        }
+    let (pool, volume) = match choose_volume(s, args).await? {
+        Picked::One(found) => found,
+        Picked::Nothing => return Ok(Some(Json::obj())),
+        Picked::Gone => return Ok(None),
     };
-    let by_id = typed.strip_prefix('*').and_then(|n| n.parse::<u32>().ok());
-    let found = VOLUMES
-        .iter()
-        .find(|v| by_id.map_or(v.1 == typed, |id| v.0 == id));
-    let Some(&(_, name, _, jobids)) = found else {
-        let error = match by_id {
-            Some(id) => format!("Media record MediaId={id} not found.\n"),
-            None => format!("Media record for Volume \"{typed}\" not found.\n"),
-        };
-        s.error_msg(error).await?;
-        return Ok(Some(Json::obj()));
-    };
+    let name = volume.name.clone();
     s.warning_msg(format!(
         "\nThis command will delete volume {name}\nand all Jobs saved on that volume from the Catalog\n"
     ))
@@ -150,21 +105,34 @@ async fn volume(s: &mut Session, args: &[String]) -> io::Result<Option<Json>> {
             Some(true) => {}
         }
     }
-    let ids: Vec<&str> = jobids.split(',').collect();
-    s.info_msg(format!(
-        "Deleted {} jobs and associated records deleted from the catalog (jobids: {jobids}).\n",
-        ids.len()
-    ))
-    .await?;
+    let ids = super::listing::volume_jobids(s, &pool, &volume);
+    let mut result = Json::obj();
+    if !ids.is_empty() {
+        forget_jobs(s, &ids);
+        let list: Vec<String> = ids.iter().map(u32::to_string).collect();
+        s.info_msg(format!(
+            "Deleted {} jobs and associated records deleted from the catalog (jobids: {}).\n",
+            ids.len(),
+            list.join(",")
+        ))
+        .await?;
+        result = result.with("jobids", Json::Arr(list.into_iter().map(Json::s).collect()));
+    }
+    s.config.catalog.change(|c| {
+        for p in &mut c.pools {
+            p.volumes.retain(|v| v.id != volume.id);
+        }
+    });
     s.text(format!("Volume {name} deleted.\n")).await?;
-    Ok(Some(
-        Json::obj()
-            .with(
-                "jobids",
-                Json::Arr(ids.iter().map(|i| Json::s(*i)).collect()),
-            )
-            .with("volumes", Json::Arr(vec![Json::s(name)])),
-    ))
+    Ok(Some(result.with("volumes", Json::Arr(vec![Json::s(name)]))))
+}
+
+/// Removes jobs from the catalog: the recorded ones and the director's runs.
+fn forget_jobs(s: &Session, ids: &[u32]) {
+    s.config.catalog.change(|c| {
+        c.jobs.retain(|j| !ids.contains(&j.id));
+        c.deleted_runs.extend_from_slice(ids);
+    });
 }
 
 /// `DeleteJob`: every `jobid=` (lists and ranges; more than 25 in a range are asked
@@ -233,6 +201,11 @@ async fn jobs(s: &mut Session, args: &[String]) -> io::Result<Option<Json>> {
             }
         }
     }
+    let ids: Vec<u32> = deleted
+        .iter()
+        .filter_map(|i| u32::try_from(*i).ok())
+        .collect();
+    forget_jobs(s, &ids);
     for id in &deleted {
         s.text(format!(
             "Jobid {id} and associated records deleted from the catalog.\n"

@@ -32,6 +32,8 @@ struct Run {
     canceled_at: Option<Instant>,
     /// The final status letter (`T`, or the configured outcome of the job).
     outcome: String,
+    /// Whether its job report went to the console messages.
+    reported: bool,
 }
 
 /// The runs of one director, shared by all its connections.
@@ -40,6 +42,10 @@ pub(crate) struct Runs {
     list: Arc<Mutex<Vec<Run>>>,
     running_for: Duration,
     max_running: Option<usize>,
+    /// The director's console messages (the job reports), read by any console.
+    console: Arc<Mutex<Vec<String>>>,
+    /// When the director started (seconds since the epoch): the volume session time.
+    pub(super) started: u64,
 }
 
 impl Default for Runs {
@@ -61,6 +67,8 @@ pub(super) struct RunRow {
     pub started: UtcTime,
     /// Created, but waiting for a free slot (see `TestDirectorBuilder::max_running_jobs`).
     pub waits: bool,
+    /// When it began to run, if it did.
+    pub began: Option<UtcTime>,
     /// When it ended (canceled or terminated), if it did.
     pub ended: Option<UtcTime>,
     /// The final status letter.
@@ -74,6 +82,8 @@ impl Runs {
             list: Arc::default(),
             running_for,
             max_running: None,
+            console: Arc::default(),
+            started: UtcTime::now().unix,
         }
     }
 
@@ -144,6 +154,10 @@ impl Runs {
                     status,
                     waits,
                     started: run.started_at,
+                    began: (at > start).then(|| {
+                        let waited = start.saturating_duration_since(run.started);
+                        UtcTime::from_unix(run.started_at.unix + waited.as_secs())
+                    }),
                     ended: matches!(status, "T" | "A").then(|| {
                         let ran = end.saturating_duration_since(run.started);
                         UtcTime::from_unix(run.started_at.unix + ran.as_secs())
@@ -214,17 +228,45 @@ impl UtcTime {
 
     /// `dd-Mon-yy hh:mm`, as `status` shows times (`bstrftime_nc`).
     pub(super) fn status(&self) -> String {
-        const MONTHS: [&str; 12] = [
-            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-        ];
         format!(
             "{:02}-{}-{:02} {:02}:{:02}",
             self.day,
-            MONTHS[(self.month - 1).clamp(0, 11) as usize],
+            self.month_name(),
             self.year % 100,
             self.hour,
             self.minute
         )
+    }
+
+    /// `dd-Mon-YYYY hh:mm:ss`, as job reports show times (`bstrftimes`).
+    pub(super) fn report(&self) -> String {
+        format!(
+            "{:02}-{}-{:04} {:02}:{:02}:{:02}",
+            self.day,
+            self.month_name(),
+            self.year,
+            self.hour,
+            self.minute,
+            self.second
+        )
+    }
+
+    /// `dd-Mon hh:mm`, the time before each console message.
+    pub(super) fn message(&self) -> String {
+        format!(
+            "{:02}-{} {:02}:{:02}",
+            self.day,
+            self.month_name(),
+            self.hour,
+            self.minute
+        )
+    }
+
+    fn month_name(&self) -> &'static str {
+        const MONTHS: [&str; 12] = [
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+        ];
+        MONTHS[(self.month - 1).clamp(0, 11) as usize]
     }
 
     /// `YYYY-MM-DD_hh.mm.ss`, as in unique job names.
@@ -340,6 +382,7 @@ impl Runs {
             started_at: UtcTime::now(),
             canceled_at: None,
             outcome,
+            reported: false,
         });
         id
     }
@@ -363,6 +406,45 @@ impl Runs {
             }
             _ => false,
         }
+    }
+}
+
+impl Runs {
+    /// The runs that ended since the last call (each one once, whichever console asks).
+    pub(super) fn take_ended(&self) -> Vec<RunRow> {
+        let ended: Vec<RunRow> = self
+            .rows()
+            .into_iter()
+            .filter(|r| matches!(r.status, "T" | "A"))
+            .collect();
+        let mut runs = self.lock();
+        ended
+            .into_iter()
+            .filter(|row| {
+                runs.iter_mut()
+                    .find(|r| r.id == row.id)
+                    .is_some_and(|r| !std::mem::replace(&mut r.reported, true))
+            })
+            .collect()
+    }
+
+    fn console(&self) -> std::sync::MutexGuard<'_, Vec<String>> {
+        self.console.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Adds lines to the director's console messages.
+    pub(super) fn queue_messages(&self, lines: Vec<String>) {
+        self.console().extend(lines);
+    }
+
+    /// Whether console messages wait to be read.
+    pub(super) fn has_messages(&self) -> bool {
+        !self.console().is_empty()
+    }
+
+    /// Takes the console messages (`messages` reads them for every console).
+    pub(super) fn take_messages(&self) -> Vec<String> {
+        std::mem::take(&mut *self.console())
     }
 }
 
@@ -390,7 +472,7 @@ impl Runs {
 }
 
 /// The unique job name (`NAME.YYYY-MM-DD_hh.mm.ss_NN`) of a run.
-fn unique_name(row: &RunRow) -> String {
+pub(super) fn unique_name(row: &RunRow) -> String {
     format!(
         "{}.{}_{:02}",
         row.name,
@@ -508,6 +590,8 @@ mod tests {
         assert_eq!(t.catalog(), "2026-11-26 17:44:05");
         assert_eq!(t.status(), "26-Nov-26 17:44");
         assert_eq!(t.job_name_part(), "2026-11-26_17.44.05");
+        assert_eq!(t.report(), "26-Nov-2026 17:44:05");
+        assert_eq!(t.message(), "26-Nov 17:44");
         assert_eq!(UtcTime::from_unix(0).catalog(), "1970-01-01 00:00:00");
         assert_eq!(
             UtcTime::from_unix(951_782_400).catalog(),

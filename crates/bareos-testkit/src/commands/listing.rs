@@ -6,7 +6,7 @@
 
 use super::args::{has, value};
 use super::catalog::Table;
-use super::records::{duration_text, utc_text, JobRecord};
+use super::records::{duration_text, utc_text, JobRecord, PoolRecord, VolumeRecord};
 use super::Session;
 use crate::json::Json;
 use std::io;
@@ -15,8 +15,11 @@ type Reply = io::Result<(bool, Json)>;
 
 /// Every job: the catalog's, then the runs of this director.
 pub(super) fn all_jobs(s: &Session) -> Vec<JobRecord> {
-    let mut jobs = s.config.catalog.jobs.clone();
-    jobs.extend(s.config.runs.rows().into_iter().map(|r| JobRecord {
+    let records = s.config.catalog.snapshot();
+    let mut jobs = records.jobs;
+    let runs = s.config.runs.rows().into_iter();
+    let runs = runs.filter(|r| !records.deleted_runs.contains(&r.id));
+    jobs.extend(runs.map(|r| JobRecord {
         id: r.id,
         name: r.name,
         client: r.client,
@@ -215,10 +218,11 @@ fn long_jobs(jobs: &[JobRecord], now: i64) -> Table {
         .iter()
         .map(|j| {
             let end = j.end.map(utc_text).unwrap_or_default();
-            let (poolid, pool) = match j.level.as_str() {
-                "I" => ("2", "Incremental"),
-                "D" => ("4", "Differential"),
-                _ => ("3", "Full"),
+            let pool = super::records::pool_of_level(&j.level);
+            let poolid = match pool {
+                "Incremental" => "2",
+                "Differential" => "4",
+                _ => "3",
             };
             vec![
                 j.id.to_string(),
@@ -257,6 +261,12 @@ fn long_jobs(jobs: &[JobRecord], now: i64) -> Table {
 
 /// `list pools` / `llist pools`.
 pub(super) async fn pools(s: &mut Session, long: bool) -> Reply {
+    let pools = s.config.catalog.snapshot().pools;
+    send_pools(s, &pools, long).await
+}
+
+/// Sends a table of these pools.
+pub(super) async fn send_pools(s: &mut Session, pools: &[PoolRecord], long: bool) -> Reply {
     let table = Table {
         headers: vec![
             "poolid",
@@ -266,10 +276,7 @@ pub(super) async fn pools(s: &mut Session, long: bool) -> Reply {
             "pooltype",
             "labelformat",
         ],
-        rows: s
-            .config
-            .catalog
-            .pools
+        rows: pools
             .iter()
             .map(|p| {
                 vec![
@@ -287,7 +294,7 @@ pub(super) async fn pools(s: &mut Session, long: bool) -> Reply {
     s.send_table("pools", table, long).await
 }
 
-fn volume_table(pool: &super::records::PoolRecord, long: bool) -> Table {
+fn volume_table(pool: &PoolRecord, volumes: &[VolumeRecord], long: bool) -> Table {
     let headers = if long {
         vec![
             "mediaid",
@@ -301,6 +308,9 @@ fn volume_table(pool: &super::records::PoolRecord, long: bool) -> Table {
             "enabled",
             "recycle",
             "volretention",
+            "voluseduration",
+            "maxvoljobs",
+            "maxvolfiles",
             "maxvolbytes",
             "inchanger",
             "storage",
@@ -321,26 +331,29 @@ fn volume_table(pool: &super::records::PoolRecord, long: bool) -> Table {
             "storage",
         ]
     };
-    let rows = pool
-        .volumes
+    let flag = |on: bool| if on { "1" } else { "0" }.to_string();
+    let rows = volumes
         .iter()
         .map(|v| {
-            let enabled = if v.enabled { "1" } else { "0" }.to_string();
+            let enabled = v.enabled.to_string();
             if long {
                 vec![
                     v.id.to_string(),
                     v.name.clone(),
-                    "0".into(),
+                    v.slot.to_string(),
                     pool.id.to_string(),
                     pool.name.clone(),
                     "File".into(),
                     v.bytes.to_string(),
                     v.status.clone(),
                     enabled,
-                    "1".into(),
-                    "31536000".into(),
+                    flag(v.recycle),
+                    v.volretention.to_string(),
+                    v.voluseduration.to_string(),
+                    v.maxvoljobs.to_string(),
+                    v.maxvolfiles.to_string(),
                     v.maxvolbytes.to_string(),
-                    "0".into(),
+                    flag(v.inchanger),
                     "File".into(),
                 ]
             } else {
@@ -351,10 +364,10 @@ fn volume_table(pool: &super::records::PoolRecord, long: bool) -> Table {
                     enabled,
                     v.bytes.to_string(),
                     "0".into(),
-                    "31536000".into(),
-                    "1".into(),
-                    "0".into(),
-                    "0".into(),
+                    v.volretention.to_string(),
+                    flag(v.recycle),
+                    v.slot.to_string(),
+                    flag(v.inchanger),
                     "File".into(),
                     "File".into(),
                 ]
@@ -380,10 +393,10 @@ fn volume_table(pool: &super::records::PoolRecord, long: bool) -> Table {
 /// `list volumes [pool=NAME]` / `llist volumes` / `list media`: volumes keyed by the
 /// lower-cased pool name (empty pools as `[]`), or a plain array with `pool=`.
 pub(super) async fn volumes(s: &mut Session, long: bool, args: &[String]) -> Reply {
-    let config = s.config.clone();
+    let records = s.config.catalog.snapshot();
     s.announce_catalog().await?;
     if let Some(name) = value(args, "pool") {
-        let Some(pool) = config.catalog.pools.iter().find(|p| p.name == name) else {
+        let Some(pool) = records.pools.iter().find(|p| p.name == name) else {
             s.error_msg(format!("Pool {name} doesn't exist.\n")).await?;
             return Ok((false, Json::obj()));
         };
@@ -391,7 +404,7 @@ pub(super) async fn volumes(s: &mut Session, long: bool, args: &[String]) -> Rep
         return Ok((true, Json::obj().with("volumes", json)));
     }
     let mut by_pool = Vec::new();
-    for pool in &config.catalog.pools {
+    for pool in &records.pools {
         s.text(format!("Pool: {}\n", pool.name)).await?;
         let json = send_volumes(s, pool, long).await?;
         by_pool.push((pool.name.to_lowercase(), json));
@@ -400,19 +413,50 @@ pub(super) async fn volumes(s: &mut Session, long: bool, args: &[String]) -> Rep
 }
 
 /// Sends a pool's volume table (API 0/1) and returns its JSON rows.
-async fn send_volumes(
+pub(super) async fn send_volumes(
     s: &mut Session,
-    pool: &super::records::PoolRecord,
+    pool: &PoolRecord,
     long: bool,
 ) -> io::Result<Json> {
-    let table = volume_table(pool, long);
-    let frames = if long {
-        table.long()
-    } else {
-        table.frames(s.api == 0)
-    };
-    for frame in frames {
-        s.text(frame).await?;
-    }
+    let table = volume_table(pool, &pool.volumes, long);
+    s.send_rows(&table, long).await?;
     Ok(table.json())
+}
+
+/// `list volume=NAME` / `llist volume=NAME`: one volume, an object in API 2.
+pub(super) async fn volume(s: &mut Session, long: bool, name: &str) -> Reply {
+    let records = s.config.catalog.snapshot();
+    s.announce_catalog().await?;
+    let found = records.pools.iter().find_map(|p| {
+        p.volumes
+            .iter()
+            .find(|v| v.name == name)
+            .map(|v| (p, v.clone()))
+    });
+    let Some((pool, volume)) = found else {
+        return Ok((true, Json::obj().with("volume", Json::obj())));
+    };
+    let table = volume_table(pool, &[volume], long);
+    s.send_rows(&table, long).await?;
+    let row = match table.json() {
+        Json::Arr(mut rows) if !rows.is_empty() => rows.remove(0),
+        _ => Json::obj(),
+    };
+    Ok((true, Json::obj().with("volume", row)))
+}
+
+/// The jobs written to a volume (its `JobMedia`): the ended jobs with files of its
+/// pool's level, on the pool's first volume; none once it is purged.
+pub(super) fn volume_jobids(s: &Session, pool: &PoolRecord, volume: &VolumeRecord) -> Vec<u32> {
+    let first = pool.volumes.first().is_some_and(|v| v.id == volume.id);
+    if !first || volume.status == "Purged" {
+        return Vec::new();
+    }
+    all_jobs(s)
+        .into_iter()
+        .filter(|j| {
+            super::records::pool_of_level(&j.level) == pool.name && j.files > 0 && j.end.is_some()
+        })
+        .map(|j| j.id)
+        .collect()
 }

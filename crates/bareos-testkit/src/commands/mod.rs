@@ -8,15 +8,20 @@ mod daemons;
 mod delete;
 mod files;
 mod jobs;
+mod label;
 mod listing;
 mod output;
 mod prompts;
 mod records;
+mod reports;
 mod restore;
 mod select;
 mod stream;
 mod table;
 mod tree;
+mod update;
+mod volumes;
+mod wait;
 
 use crate::conn::{Conn, ReadError};
 use crate::director::{ConsoleSpec, DirectorConfig};
@@ -133,12 +138,14 @@ impl Session {
     /// announced once (`You have messages.` in API 0, MSGS_PENDING in API 1/2) until
     /// they are read, and never in gui mode.
     async fn after_command(&mut self) -> io::Result<()> {
+        self.queue_job_reports();
         let allowed = self.console.as_ref().map_or(true, |c| c.allows("messages"));
-        if self.pending_messages.is_empty() || !allowed {
+        let pending = !self.pending_messages.is_empty() || self.config.runs.has_messages();
+        if !pending || !allowed {
             return Ok(());
         }
         if self.autodisplay {
-            for line in std::mem::take(&mut self.pending_messages) {
+            for line in self.take_messages() {
                 self.conn.data(line).await?;
             }
             return Ok(());
@@ -152,6 +159,23 @@ impl Session {
             }
         }
         Ok(())
+    }
+
+    /// Writes the reports of the jobs that ended since the last look into the
+    /// director's console messages.
+    fn queue_job_reports(&self) {
+        for row in self.config.runs.take_ended() {
+            let lines = reports::job_report(&self.config, &row);
+            self.config.runs.queue_messages(lines);
+        }
+    }
+
+    /// Takes the queued messages: this console's, then the director's.
+    fn take_messages(&mut self) -> Vec<String> {
+        self.queue_job_reports();
+        let mut lines = std::mem::take(&mut self.pending_messages);
+        lines.extend(self.config.runs.take_messages());
+        lines
     }
 
     /// Runs one command line: replay, script, faults, then the built-ins.
@@ -271,7 +295,7 @@ impl Session {
             "restore" => return restore::run(self, &words[1..]).await,
             "cancel" => return cancel::run(self, &words[1..]).await,
             "delete" => return delete::run(self, &words[1..]).await,
-            "status" | "label" => {
+            "status" | "label" | "update" => {
                 return prompts::run(self, command, &args).await;
             }
             _ => {}
@@ -301,6 +325,7 @@ impl Session {
             "list" | "llist" => catalog::list(self, command == "llist", args).await,
             "run" => jobs::run(self, args).await,
             "rerun" => jobs::rerun(self, args).await,
+            "wait" => wait::run(self, args).await,
             ".jobs" | ".clients" | ".pools" | ".filesets" | ".storages" | ".schedule"
             | ".catalogs" | ".levels" => catalog::dot_list(self, command).await,
             // `.messages` shows them only with autodisplay on (ua_output.cc).
@@ -317,7 +342,7 @@ impl Session {
                 Ok((true, Json::obj()))
             }
             "messages" | ".messages" => {
-                let lines = std::mem::take(&mut self.pending_messages);
+                let lines = self.take_messages();
                 self.notified = false;
                 if lines.is_empty() && command == "messages" && self.api == 0 {
                     self.conn.data("You have no messages.\n").await?;

@@ -1,5 +1,5 @@
-//! Built-ins that ask questions: `run` (yes/mod/no), `status` (client selection) and
-//! `label` (text input).
+//! Built-ins that ask questions: `run` (yes/mod/no) and `status` (client selection);
+//! the brackets of those and of `label` and `update`.
 
 use super::args::{has, value};
 use super::select::{Answer, Choice};
@@ -113,16 +113,7 @@ pub(super) async fn confirm_run(
         if "no".starts_with(&answer) {
             return Ok(RunDecision::NotRun);
         }
-        let items: Vec<String> = RUN_PARAMETERS.iter().map(|p| p.to_string()).collect();
-        match s
-            .choose(
-                "Parameters to modify:\n",
-                &items,
-                "",
-                "Select parameter to modify",
-            )
-            .await?
-        {
+        match s.choose_parameter(&RUN_PARAMETERS).await? {
             Choice::Item(0) => {
                 let levels: Vec<String> = RUN_LEVELS.iter().map(|l| l.to_string()).collect();
                 match s.choose("Levels:\n", &levels, "", "Select level").await? {
@@ -143,7 +134,8 @@ pub(super) async fn run(s: &mut Session, command: &str, args: &[String]) -> io::
     s.begin().await?;
     let outcome = match command {
         "status" => status(s, args).await?,
-        _ => label(s, args).await?,
+        "update" => super::update::run(s, args).await?,
+        _ => super::label::run(s, args).await?,
     };
     match outcome {
         Some((ok, result)) => {
@@ -211,23 +203,5 @@ async fn status(s: &mut Session, args: &[String]) -> Step {
     ) {
         s.text(line).await?;
     }
-    Ok(Some((true, Json::obj())))
-}
-
-async fn label(s: &mut Session, args: &[String]) -> Step {
-    let volume = match value(args, "volume") {
-        Some(v) => v.to_string(),
-        None if s.api == 2 => {
-            s.error_msg("Volume name not given.\n").await?;
-            return Ok(Some((false, Json::obj())));
-        }
-        None => match s.ask("Enter new Volume name: ").await? {
-            Answer::Text(v) => v,
-            Answer::Cancel => return Ok(Some((true, Json::obj()))),
-            Answer::Gone => return Ok(None),
-        },
-    };
-    s.text(format!("Volume \"{volume}\" labeled (simulated).\n"))
-        .await?;
     Ok(Some((true, Json::obj())))
 }

@@ -4,6 +4,7 @@
 
 use super::catalog::JOBS;
 use crate::seed::CatalogSeed;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 /// A finished or running job as the catalog stores it.
 #[derive(Clone, Debug)]
@@ -50,7 +51,38 @@ pub(crate) struct VolumeRecord {
     pub status: String,
     pub bytes: u64,
     pub maxvolbytes: u64,
-    pub enabled: bool,
+    /// 1 enabled, 0 disabled, 2 archived.
+    pub enabled: u8,
+    pub recycle: bool,
+    /// Seconds.
+    pub volretention: u64,
+    /// Seconds.
+    pub voluseduration: u64,
+    pub maxvoljobs: u64,
+    pub maxvolfiles: u64,
+    pub slot: u64,
+    pub inchanger: bool,
+}
+
+impl VolumeRecord {
+    /// A volume with the defaults of the pools of the fixed catalog.
+    pub fn new(id: u32, name: &str, status: &str, bytes: u64, maxvolbytes: u64) -> Self {
+        VolumeRecord {
+            id,
+            name: name.into(),
+            status: status.into(),
+            bytes,
+            maxvolbytes,
+            enabled: 1,
+            recycle: true,
+            volretention: 31_536_000,
+            voluseduration: 0,
+            maxvoljobs: 0,
+            maxvolfiles: 0,
+            slot: 0,
+            inchanger: false,
+        }
+    }
 }
 
 /// A pool and its volumes.
@@ -64,11 +96,36 @@ pub(crate) struct PoolRecord {
     pub volumes: Vec<VolumeRecord>,
 }
 
-/// Pools, volumes and past jobs.
+/// Pools, volumes and past jobs, as they are now.
 #[derive(Clone, Debug)]
-pub(crate) struct Catalog {
+pub(crate) struct Records {
     pub pools: Vec<PoolRecord>,
     pub jobs: Vec<JobRecord>,
+    /// Runs of the director deleted from the catalog.
+    pub deleted_runs: Vec<u32>,
+    /// The jobs in the long term statistics (`update stats`).
+    pub statistics: Vec<u32>,
+}
+
+impl Records {
+    /// The next free MediaId.
+    pub fn next_mediaid(&self) -> u32 {
+        self.pools
+            .iter()
+            .flat_map(|p| p.volumes.iter().map(|v| v.id))
+            .max()
+            .unwrap_or(0)
+            + 1
+    }
+}
+
+/// The catalog of one director, shared by its connections and changed by them
+/// (`delete`, `label`, `update`).
+#[derive(Clone, Debug)]
+pub(crate) struct Catalog {
+    records: Arc<Mutex<Records>>,
+    /// The id the first run of the director gets.
+    first_run: u32,
 }
 
 /// `poolid, name, maxvols, pooltype, labelformat` of the fixed catalog.
@@ -82,6 +139,50 @@ const POOLS: [(u32, &str, u64, &str, &str); 4] = [
 impl Catalog {
     /// The fixed catalog (as recorded from a real director: 4 pools, one volume, 4 jobs).
     pub fn fixed() -> Catalog {
+        Catalog::new(Records::fixed())
+    }
+
+    /// The fixed catalog with the parts of `seed` replaced; job times count back from
+    /// `started` (the director's start).
+    pub fn seeded(seed: &CatalogSeed, started: i64) -> Catalog {
+        Catalog::new(Records::seeded(seed, started))
+    }
+
+    fn new(records: Records) -> Catalog {
+        let first_run = records.jobs.iter().map(|j| j.id).max().unwrap_or(0) + 1;
+        Catalog {
+            records: Arc::new(Mutex::new(records)),
+            first_run,
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Records> {
+        self.records.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// A copy of the records as they are now.
+    pub fn snapshot(&self) -> Records {
+        self.lock().clone()
+    }
+
+    /// Changes the records.
+    pub fn change<T>(&self, f: impl FnOnce(&mut Records) -> T) -> T {
+        f(&mut self.lock())
+    }
+
+    /// The configured jobs: the fixed ones, then the other names of the job history.
+    pub fn job_names(&self) -> Vec<String> {
+        self.lock().job_names()
+    }
+
+    /// The id the first run of the director gets.
+    pub fn next_jobid(&self) -> u32 {
+        self.first_run
+    }
+}
+
+impl Records {
+    fn fixed() -> Records {
         let pools = POOLS
             .iter()
             .map(|p| PoolRecord {
@@ -91,14 +192,13 @@ impl Catalog {
                 pooltype: p.3.into(),
                 labelformat: p.4.into(),
                 volumes: if p.1 == "Full" {
-                    vec![VolumeRecord {
-                        id: 1,
-                        name: "Full-0001".into(),
-                        status: "Append".into(),
-                        bytes: 527_139,
-                        maxvolbytes: 53_687_091_200,
-                        enabled: true,
-                    }]
+                    vec![VolumeRecord::new(
+                        1,
+                        "Full-0001",
+                        "Append",
+                        527_139,
+                        53_687_091_200,
+                    )]
                 } else {
                     Vec::new()
                 },
@@ -124,13 +224,16 @@ impl Catalog {
                 }
             })
             .collect();
-        Catalog { pools, jobs }
+        Records {
+            pools,
+            jobs,
+            deleted_runs: Vec::new(),
+            statistics: Vec::new(),
+        }
     }
 
-    /// The fixed catalog with the parts of `seed` replaced; job times count back from
-    /// `started` (the director's start).
-    pub fn seeded(seed: &CatalogSeed, started: i64) -> Catalog {
-        let mut catalog = Catalog::fixed();
+    fn seeded(seed: &CatalogSeed, started: i64) -> Records {
+        let mut catalog = Records::fixed();
         if let Some(pools) = &seed.pools {
             let mut volume_id = 0;
             catalog.pools = pools
@@ -148,12 +251,14 @@ impl Catalog {
                         .map(|v| {
                             volume_id += 1;
                             VolumeRecord {
-                                id: volume_id,
-                                name: v.name.clone(),
-                                status: v.status.clone(),
-                                bytes: v.bytes,
-                                maxvolbytes: v.maxvolbytes,
-                                enabled: v.enabled,
+                                enabled: u8::from(v.enabled),
+                                ..VolumeRecord::new(
+                                    volume_id,
+                                    &v.name,
+                                    &v.status,
+                                    v.bytes,
+                                    v.maxvolbytes,
+                                )
                             }
                         })
                         .collect(),
@@ -190,8 +295,7 @@ impl Catalog {
         catalog
     }
 
-    /// The configured jobs: the fixed ones, then the other names of the job history.
-    pub fn job_names(&self) -> Vec<String> {
+    fn job_names(&self) -> Vec<String> {
         let mut names: Vec<String> = super::catalog::JOB_NAMES
             .iter()
             .map(|n| n.to_string())
@@ -203,10 +307,15 @@ impl Catalog {
         }
         names
     }
+}
 
-    /// The id the first run of the director gets.
-    pub fn next_jobid(&self) -> u32 {
-        self.jobs.iter().map(|j| j.id).max().unwrap_or(0) + 1
+/// The pool a job of this level writes to (the jobs' `FullPool`, `IncPool` and
+/// `DiffPool`).
+pub(crate) fn pool_of_level(level: &str) -> &'static str {
+    match level {
+        "I" => "Incremental",
+        "D" => "Differential",
+        _ => "Full",
     }
 }
 
@@ -263,7 +372,7 @@ mod tests {
         let fixed = Catalog::fixed();
         assert_eq!(fixed.next_jobid(), 5);
         assert_eq!(
-            fixed.jobs[0].unique(),
+            fixed.snapshot().jobs[0].unique(),
             "backup-bareos-fd.2026-11-26_17.44.06_01"
         );
     }

@@ -21,7 +21,7 @@ pub(crate) struct State {
 }
 
 /// The restore job of the simulated configuration and its settings.
-const RESTORE_JOB: &str = "RestoreFiles";
+pub(super) const RESTORE_JOB: &str = "RestoreFiles";
 const RESTORE_WHERE: &str = "/var/lib/bareos-test/tmp/bareos-restores";
 const WORKING_DIRECTORY: &str = "/var/lib/bareos-test/working";
 
@@ -1025,16 +1025,7 @@ async fn run_restore_job(s: &mut Session, mut job: RestoreRun, yes: bool) -> io:
                 s.text("Job not run.\n").await?;
                 return Ok(Step::Go(()));
             }
-            let items: Vec<String> = RESTORE_PARAMETERS.iter().map(|p| p.to_string()).collect();
-            match s
-                .choose(
-                    "Parameters to modify:\n",
-                    &items,
-                    "",
-                    "Select parameter to modify",
-                )
-                .await?
-            {
+            match s.choose_parameter(&RESTORE_PARAMETERS).await? {
                 Choice::Item(9) => {
                     match s
                         .ask("Please enter the full path prefix for restore (/ for none): ")

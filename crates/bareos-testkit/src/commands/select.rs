@@ -28,6 +28,25 @@ pub(super) enum Choice {
     Gone,
 }
 
+/// What a selection came to: a value, nothing (the user cancelled or it was not
+/// found; the director said why), or the connection is gone.
+pub(super) enum Picked<T> {
+    One(T),
+    Nothing,
+    Gone,
+}
+
+impl<T> Picked<T> {
+    /// The value changed by `f`.
+    pub(super) fn map<U>(self, f: impl FnOnce(T) -> U) -> Picked<U> {
+        match self {
+            Picked::One(value) => Picked::One(f(value)),
+            Picked::Nothing => Picked::Nothing,
+            Picked::Gone => Picked::Gone,
+        }
+    }
+}
+
 /// Formats the numbered items as `FormatPrompts` does: one per line, index right-aligned
 /// to the widest number; more than 20 short items go in columns of an 80-column window.
 fn format_items(items: &[String]) -> String {
@@ -199,6 +218,36 @@ impl Session {
             ))
             .await?;
         }
+    }
+}
+
+impl Session {
+    /// The `Parameters to modify:` menu of `run`, `restore` and `update volume`
+    /// (`ModifyJobParameters` in `ua_run.cc`, `UpdateVolume` in `ua_update.cc`).
+    pub(super) async fn choose_parameter(&mut self, parameters: &[&str]) -> io::Result<Choice> {
+        let items: Vec<String> = parameters.iter().map(|p| p.to_string()).collect();
+        self.choose(
+            "Parameters to modify:\n",
+            &items,
+            "",
+            "Select parameter to modify",
+        )
+        .await
+    }
+
+    /// [`Session::choose`] as a [`Picked`] index: cancelled and empty lists are nothing.
+    pub(super) async fn pick(
+        &mut self,
+        header: &str,
+        items: &[String],
+        automsg: &str,
+        msg: &str,
+    ) -> io::Result<Picked<usize>> {
+        Ok(match self.choose(header, items, automsg, msg).await? {
+            Choice::Item(i) => Picked::One(i),
+            Choice::Gone => Picked::Gone,
+            Choice::Aborted | Choice::Empty => Picked::Nothing,
+        })
     }
 }
 

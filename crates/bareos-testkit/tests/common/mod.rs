@@ -86,6 +86,36 @@ impl Client {
         }
     }
 
+    /// A cleartext connection to `addr` (no TLS, so no identity).
+    pub fn clear(addr: SocketAddr) -> Client {
+        Client::connect(addr, Transport::Clear, ResourceType::Console, "", "").unwrap()
+    }
+
+    /// A TLS-PSK connection to `addr` as the console `name`, at most TLS version `max`.
+    pub fn tls_console(
+        addr: SocketAddr,
+        max: SslVersion,
+        name: &str,
+        password: &str,
+    ) -> std::io::Result<Client> {
+        Client::connect(
+            addr,
+            Transport::Tls(max),
+            ResourceType::Console,
+            name,
+            password,
+        )
+    }
+
+    /// A cleartext protocol 2 connection logged in as the console `name`.
+    pub fn logged_in(addr: SocketAddr, name: &str, password: &str) -> Client {
+        let mut client = Client::clear(addr);
+        client
+            .login(console(name, password, ProtocolVersion::V2, false))
+            .unwrap();
+        client
+    }
+
     pub fn write_raw(&mut self, bytes: &[u8]) {
         self.io.write_all(bytes).unwrap();
         self.io.flush().unwrap();
@@ -141,6 +171,23 @@ impl Client {
         self.until(&[end])
     }
 
+    /// Asserts that `command` is answered with the one data frame `text`, then `Eod`.
+    #[track_caller]
+    pub fn assert_answer(&mut self, command: &str, text: &str) {
+        assert_eq!(
+            self.command(command, Signal::Eod),
+            vec![data(text), sig(Signal::Eod)]
+        );
+    }
+
+    /// Sends a wrong CRAM-MD5 answer; asserts the daemon's two verdicts on it.
+    #[track_caller]
+    pub fn answer_wrongly(&mut self) {
+        self.send("AAAAAAAAAAAAAAAAAAAAAA");
+        assert_eq!(self.expect_frame(), data("1999 Authorization failed.\n"));
+        assert_eq!(self.expect_frame(), data("1999 Authorization failed.\n"));
+    }
+
     /// Logs in with a `ClientSession`; returns the welcome frames on success.
     pub fn login(&mut self, config: SessionConfig) -> Result<Vec<Frame>, SessionError> {
         let mut session = ClientSession::new(config);
@@ -186,6 +233,25 @@ pub fn console(
     config.challenge_random = 1234;
     config.unix_time = 1_700_000_000;
     config
+}
+
+/// The data frames' bytes joined.
+pub fn bytes(frames: &[Frame]) -> Vec<u8> {
+    frames
+        .iter()
+        .filter_map(Frame::data)
+        .flatten()
+        .copied()
+        .collect()
+}
+
+/// The data frames' bytes joined, as text.
+pub fn texts(frames: &[Frame]) -> String {
+    frames
+        .iter()
+        .filter_map(|f| f.data())
+        .map(|d| String::from_utf8_lossy(d).into_owned())
+        .collect()
 }
 
 pub fn data(text: &str) -> Frame {

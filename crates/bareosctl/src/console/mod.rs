@@ -36,6 +36,22 @@ pub struct Options {
     pub console: Option<NamedConsole>,
 }
 
+impl Options {
+    /// The file the Console resource names with `setting` (`~/` expanded), else
+    /// `default` in the home directory.
+    fn file(
+        &self,
+        setting: impl Fn(&ConsoleResource) -> Option<&str>,
+        default: &str,
+    ) -> Option<PathBuf> {
+        self.console
+            .as_ref()
+            .and_then(setting)
+            .map(expand_home)
+            .or_else(|| dirs::home_dir().map(|h| h.join(default)))
+    }
+}
+
 /// Default number of history entries (bconsole's default).
 const DEFAULT_HISTORY_LENGTH: usize = 100;
 
@@ -113,11 +129,7 @@ impl Console {
             editor.set_helper(Some(ConsoleHelper::new(director)));
             let path = console
                 .options
-                .console
-                .as_ref()
-                .and_then(|c| c.history_file.as_deref())
-                .map(expand_home)
-                .or_else(|| dirs::home_dir().map(|h| h.join(".bconsole_history")));
+                .file(|c| c.history_file.as_deref(), ".bconsole_history");
             if let Some(path) = &path {
                 if path.exists() {
                     if let Err(e) = editor.load_history(path) {
@@ -139,11 +151,7 @@ impl Console {
         if !console.options.no_rc {
             let rc = console
                 .options
-                .console
-                .as_ref()
-                .and_then(|c| c.rc_file.as_deref())
-                .map(expand_home)
-                .or_else(|| dirs::home_dir().map(|h| h.join(".bconsolerc")));
+                .file(|c| c.rc_file.as_deref(), ".bconsolerc");
             if let Some(rc) = rc {
                 if let Ok(file) = std::fs::File::open(&rc) {
                     tracing::info!("running {}", rc.display());

@@ -669,21 +669,8 @@ pub fn human_rate(rate: f64) -> String {
     format!("{}/s", human_bytes(rate.max(0.0) as u64))
 }
 
-/// `139.9 KB`-style size.
-pub fn human_bytes(bytes: u64) -> String {
-    const UNITS: [&str; 6] = ["B", "KB", "MB", "GB", "TB", "PB"];
-    let mut value = bytes as f64;
-    let mut unit = 0;
-    while value >= 1000.0 && unit < UNITS.len() - 1 {
-        value /= 1000.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{bytes} B")
-    } else {
-        format!("{value:.1} {}", UNITS[unit])
-    }
-}
+/// `139.9 KB`-style size (the one the progress lines print).
+pub use crate::progress::bytes as human_bytes;
 
 /// `1h02m03s` / `2m05s` / `7s`; days as `3d04h`.
 pub fn human_duration(d: Duration) -> String {
@@ -747,6 +734,19 @@ mod tests {
         app.key(KeyEvent::new(code, KeyModifiers::NONE))
     }
 
+    /// Presses `key`, then `y` to its question; returns what the answer does.
+    fn confirmed(app: &mut App, key: char) -> Command {
+        press(app, KeyCode::Char(key));
+        press(app, KeyCode::Char('y'))
+    }
+
+    /// An app (2 s refresh) that has seen `jobs` running.
+    fn app_with(jobs: Vec<RunningJob>) -> App {
+        let mut app = App::new(Duration::from_secs(2));
+        app.update(snapshot(jobs), Instant::now());
+        app
+    }
+
     #[test]
     fn rate_from_two_readings_and_average_before() {
         let t0 = Instant::now();
@@ -792,15 +792,11 @@ mod tests {
 
     #[test]
     fn waiting_jobs_apart_filter_and_sort() {
-        let mut app = App::new(Duration::from_secs(2));
-        app.update(
-            snapshot(vec![
-                job(5, "beta", 3_000, "is running"),
-                job(6, "alpha", 9_000, "is running"),
-                job(8, "gamma", 0, "is waiting on max Client jobs"),
-            ]),
-            Instant::now(),
-        );
+        let mut app = app_with(vec![
+            job(5, "beta", 3_000, "is running"),
+            job(6, "alpha", 9_000, "is running"),
+            job(8, "gamma", 0, "is waiting on max Client jobs"),
+        ]);
         let ids = |rows: Vec<JobRow>| rows.iter().map(|r| r.job.jobid).collect::<Vec<_>>();
         assert_eq!(ids(app.jobs(false)), [5, 6]);
         assert_eq!(ids(app.jobs(true)), [8]);
@@ -835,14 +831,10 @@ mod tests {
 
     #[test]
     fn cancel_asks_first_and_rerun_works_on_terminated() {
-        let mut app = App::new(Duration::from_secs(2));
-        app.update(
-            snapshot(vec![
-                job(5, "a", 1, "is running"),
-                job(6, "b", 1, "is running"),
-            ]),
-            Instant::now(),
-        );
+        let mut app = app_with(vec![
+            job(5, "a", 1, "is running"),
+            job(6, "b", 1, "is running"),
+        ]);
         press(&mut app, KeyCode::Down);
         assert_eq!(app.selected_job(), Some(6));
         assert_eq!(press(&mut app, KeyCode::Char('c')), Command::None);
@@ -853,21 +845,13 @@ mod tests {
         // Anything but `y` declines.
         assert_eq!(press(&mut app, KeyCode::Char('n')), Command::None);
         assert_eq!(app.dialog, None);
-        press(&mut app, KeyCode::Char('c'));
-        assert_eq!(
-            press(&mut app, KeyCode::Char('y')),
-            Command::Send(Action::Cancel(6))
-        );
+        assert_eq!(confirmed(&mut app, 'c'), Command::Send(Action::Cancel(6)));
         // Terminated jobs: newest first, rerun but no cancel.
         press(&mut app, KeyCode::Tab);
         assert_eq!(app.selected_job(), Some(2));
         press(&mut app, KeyCode::Char('c'));
         assert_eq!(app.dialog, None);
-        press(&mut app, KeyCode::Char('r'));
-        assert_eq!(
-            press(&mut app, KeyCode::Char('y')),
-            Command::Send(Action::Rerun(2))
-        );
+        assert_eq!(confirmed(&mut app, 'r'), Command::Send(Action::Rerun(2)));
         // The selection stays within the table.
         press(&mut app, KeyCode::End);
         assert_eq!(app.selected_job(), Some(1));

@@ -2,7 +2,7 @@
 #![allow(dead_code)]
 
 use assert_cmd::Command;
-use bareos_testkit::{ConsoleSpec, TestDirector, TlsPolicy};
+use bareos_testkit::{ConsoleSpec, FaultSpec, TestDirector, TlsPolicy};
 use std::path::Path;
 
 /// Password of the default console of [`director`].
@@ -16,6 +16,22 @@ pub fn director() -> TestDirector {
         .password(DIR_PASSWORD)
         .console(ConsoleSpec::new(ADMIN.0, ADMIN.1).tls(TlsPolicy::None))
         .auth_failure_delay(std::time::Duration::from_millis(10))
+        .start()
+        .expect("test director starts")
+}
+
+/// A cleartext console allowed only `commands`.
+pub fn restricted_console(name: &str, password: &str, commands: &[&str]) -> ConsoleSpec {
+    ConsoleSpec::new(name, password)
+        .tls(TlsPolicy::None)
+        .allow_commands(commands.iter().copied())
+}
+
+/// A test director with only the default console, and `fault`.
+pub fn director_with_fault(fault: FaultSpec) -> TestDirector {
+    TestDirector::builder()
+        .password(DIR_PASSWORD)
+        .fault(fault)
         .start()
         .expect("test director starts")
 }
@@ -35,6 +51,13 @@ pub fn bareosctl(home: &Path) -> Command {
     }
     cmd.env("HOME", home);
     cmd.timeout(std::time::Duration::from_secs(30));
+    cmd
+}
+
+/// `bareosctl -c CONF`: the configuration file `conf`, HOME in `home`.
+pub fn configured(home: &Path, conf: impl AsRef<std::ffi::OsStr>) -> Command {
+    let mut cmd = bareosctl(home);
+    cmd.arg("-c").arg(conf);
     cmd
 }
 

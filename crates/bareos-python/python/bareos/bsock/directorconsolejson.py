@@ -58,14 +58,7 @@ class DirectorConsoleJson(DirectorConsole):
                director stopped at a prompt (the prompt is cancelled, the connection
                stays usable).
         """
-        data = self.call_fullresult(command)
-        if data is None:
-            return None
-        if "result" in data:
-            return data["result"]
-        if "error" in data:
-            raise bareos.exceptions.JsonRpcErrorReceivedException(data)
-        raise bareos.exceptions.JsonRpcInvalidJsonReceivedException(data)
+        return _result_of(self.call_fullresult(command))
 
     def call_fullresult(self, command: Union[str, List[str], Tuple[str, ...]]) -> Any:
         """Runs a command and returns the whole JSON-RPC envelope (also on errors).
@@ -86,19 +79,18 @@ class DirectorConsoleJson(DirectorConsole):
         if command.split()[:1] == [".api"]:
             # Switching modes: the answer's form depends on the old mode; parse it as
             # python-bareos does.
-            return self._parse_raw(super().call(command))
+            return _parse_answer(super().call(command))
         self._ensure_connection()
         try:
             envelope, text = self._native_call("call_json", command)
         except bareos.exceptions.JsonRpcInvalidJsonReceivedException as error:
-            raw = error.jsondata.get("error", {}).get("data")
-            if raw is not None and len(raw) == 0:
+            if _is_empty_answer(error):
                 return None
             raise
         if envelope is None:
             # The director waits at a prompt (already cancelled): what python-bareos
             # reports, the prompt's text as invalid JSON.
-            return self._parse_raw(text, prompt=True)
+            return _parse_answer(text, prompt=True)
         if text:
             self.logger.debug(
                 "text before the JSON result: {0}".format(
@@ -124,27 +116,47 @@ class DirectorConsoleJson(DirectorConsole):
         command = bareos.models.list_jobs_command(client, job, jobstatus, last, limit)
         return bareos.models.jobs(self.call(command))
 
-    @staticmethod
-    def _parse_raw(resultstring: Union[bytes, bytearray, None], prompt: bool = False) -> Any:
-        if not resultstring:
-            return None
-        try:
-            data = json.loads(bytes(resultstring).decode("utf-8"))
-        except ValueError as error:
-            raise bareos.exceptions.JsonRpcInvalidJsonReceivedException(
-                {"error": {"code": 2, "message": str(error), "data": bytearray(resultstring)}}
-            ) from None
-        if prompt:
-            raise bareos.exceptions.JsonRpcInvalidJsonReceivedException(
-                {
-                    "error": {
-                        "code": 2,
-                        "message": "the director stopped at a prompt",
-                        "data": bytearray(resultstring),
-                    }
-                }
-            )
-        return data
-
     def _show_result(self, msg: Any) -> None:
         pprint(msg)
+
+
+def _result_of(envelope: Any) -> Any:
+    """The ``result`` member of a JSON-RPC envelope (``None`` for none); an error answer
+    raises ``JsonRpcErrorReceivedException``, anything else
+    ``JsonRpcInvalidJsonReceivedException``."""
+    if envelope is None:
+        return None
+    if "result" in envelope:
+        return envelope["result"]
+    if "error" in envelope:
+        raise bareos.exceptions.JsonRpcErrorReceivedException(envelope)
+    raise bareos.exceptions.JsonRpcInvalidJsonReceivedException(envelope)
+
+
+def _is_empty_answer(error: bareos.exceptions.JsonRpcInvalidJsonReceivedException) -> bool:
+    """Whether the director answered nothing at all (python-bareos's ``None`` result)."""
+    raw = error.jsondata.get("error", {}).get("data")
+    return raw is not None and len(raw) == 0
+
+
+def _parse_answer(resultstring: Union[bytes, bytearray, None], prompt: bool = False) -> Any:
+    """python-bareos's reading of a raw answer as JSON (``None`` when empty; invalid JSON
+    raises). With ``prompt``, the answer is a prompt's text: raised as invalid JSON."""
+    if not resultstring:
+        return None
+    try:
+        data = json.loads(bytes(resultstring).decode("utf-8"))
+    except ValueError as error:
+        raise bareos.exceptions.JsonRpcInvalidJsonReceivedException(
+            {"error": {"code": 2, "message": str(error), "data": bytearray(resultstring)}}
+        ) from None
+    if prompt:
+        raise _prompt_error(resultstring)
+    return data
+
+
+def _prompt_error(text: Union[bytes, bytearray]) -> bareos.exceptions.JsonRpcInvalidJsonReceivedException:
+    """What python-bareos raises when the director stops at a prompt (its ``text``)."""
+    return bareos.exceptions.JsonRpcInvalidJsonReceivedException(
+        {"error": {"code": 2, "message": "the director stopped at a prompt", "data": bytearray(text)}}
+    )

@@ -102,16 +102,17 @@ _NamesArg = Union[str, bytes, Sequence[Union[str, bytes]], None]
 
 
 def _certificates(
-    tls_ca_file: _PathArg = None,
-    tls_ca_dir: _PathArg = None,
-    tls_cert_file: _PathArg = None,
-    tls_key_file: _PathArg = None,
-    tls_verify_peer: Optional[bool] = True,
-    tls_allowed_cn: _NamesArg = None,
-    tls_cipher_list: Optional[str] = None,
+    tls_ca_file: _PathArg,
+    tls_ca_dir: _PathArg,
+    tls_cert_file: _PathArg,
+    tls_key_file: _PathArg,
+    tls_verify_peer: Optional[bool],
+    tls_allowed_cn: _NamesArg,
+    tls_cipher_list: Optional[str],
 ) -> Optional[Dict[str, Any]]:
-    """The certificate TLS keywords as the native client takes them, ``None`` when none
-    is given (then TLS-PSK is used)."""
+    """The certificate TLS keywords of a connection class (their defaults are the
+    classes') as the native client takes them, ``None`` when none is given (then TLS-PSK
+    is used)."""
     paths = (tls_ca_file, tls_ca_dir, tls_cert_file, tls_key_file)
     if all(p is None for p in paths) and tls_cipher_list is None and not tls_allowed_cn:
         if tls_verify_peer is not True and tls_verify_peer is not None:

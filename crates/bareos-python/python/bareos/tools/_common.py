@@ -1,5 +1,6 @@
 """Parts shared by the command-line tools: options, logging, connecting, input."""
 
+import argparse as _stdlib_argparse
 import logging
 import re
 import sys
@@ -58,6 +59,14 @@ def take_positional_address(parser: argparse.ArgumentParser, args: Any) -> None:
     args.BAREOS_address = address
 
 
+def parse_with_positional_address(parser: argparse.ArgumentParser) -> _stdlib_argparse.Namespace:
+    """Parses the command line; the address may be given as the one positional argument."""
+    add_positional_address(parser)
+    args = parser.parse_args()
+    take_positional_address(parser, args)
+    return args
+
+
 def redacted(parameters: Dict[str, Any]) -> Dict[str, Any]:
     """A copy of connection keywords with every password replaced by ``****``."""
     return {
@@ -83,6 +92,42 @@ def connect(cls: Callable[..., _T], parameters: Dict[str, Any]) -> _T:
     except (bareos.exceptions.Error, ValueError, TypeError, OSError) as error:
         print(str(error))
         sys.exit(1)
+
+
+def connection_parameters(
+    cls: Any, args: Any, logger: logging.Logger, stacklevel: int = 2
+) -> Dict[str, Any]:
+    """The keywords for ``cls`` from the options; ``--debug`` turns on DEBUG logging.
+
+    The options are logged (passwords hidden) as if by the function ``stacklevel - 1``
+    calls up, by default the caller: the tool's ``main`` (``bconsole.main``), which
+    logs them in python-bareos's tools.
+    """
+    if args.debug:
+        logger.setLevel("DEBUG")
+    parameters: Dict[str, Any] = cls.argparser_get_bareos_parameter(args)
+    logger.debug("options: %s" % (redacted(parameters),), stacklevel=stacklevel)
+    return parameters
+
+
+def login(
+    cls: Callable[..., _T], parameters: Dict[str, Any], logger: logging.Logger, stacklevel: int = 2
+) -> _T:
+    """:py:func:`connect`, then logs the success as :py:func:`connection_parameters` does."""
+    connection = connect(cls, parameters)
+    logger.debug("authentication successful", stacklevel=stacklevel)
+    return connection
+
+
+def run_console(cls: Any, get_arguments: Callable[[], Any]) -> int:
+    """The ``main`` of the consoles: parses the options, logs in as ``cls`` and reads
+    commands from standard input; returns the exit status."""
+    logger = setup_logging()
+    args = get_arguments()
+    parameters = connection_parameters(cls, args, logger, stacklevel=3)
+    prepare_stdin()
+    director = login(with_line_input(cls), parameters, logger, stacklevel=3)
+    return run_interactive(director)
 
 
 class LineInput:

@@ -21,9 +21,7 @@ def get_arguments() -> argparse.Namespace:
     """Parses the command line; with ``--debug`` prints the values (passwords hidden)."""
     parser = _common.new_parser("Console to Bareos Director.")
     bareos.bsock.DirectorConsole.argparser_add_default_command_line_arguments(parser)
-    _common.add_positional_address(parser)
-    args = parser.parse_args()
-    _common.take_positional_address(parser, args)
+    args = _common.parse_with_positional_address(parser)
     if args.debug:
         print(parser.format_values())
     return args
@@ -31,18 +29,7 @@ def get_arguments() -> argparse.Namespace:
 
 def main() -> int:
     """Runs the console; returns the exit status."""
-    logger = _common.setup_logging()
-    args = get_arguments()
-    if args.debug:
-        logger.setLevel("DEBUG")
-    parameters = bareos.bsock.DirectorConsole.argparser_get_bareos_parameter(args)
-    logger.debug("options: %s" % (_common.redacted(parameters),))
-    _common.prepare_stdin()
-    director = _common.connect(
-        _common.with_line_input(bareos.bsock.DirectorConsole), parameters
-    )
-    logger.debug("authentication successful")
-    return _common.run_interactive(director)
+    return _common.run_console(bareos.bsock.DirectorConsole, get_arguments)
 
 
 def run() -> None:

@@ -35,18 +35,14 @@ def main() -> int:
     """Runs the command or the interactive loop; returns the exit status."""
     logger = _common.setup_logging()
     args = get_arguments()
-    if args.debug:
-        logger.setLevel("DEBUG")
-    parameters = bareos.bsock.FileDaemon.argparser_get_bareos_parameter(args)
-    logger.debug("options: %s" % (_common.redacted(parameters),))
+    parameters = _common.connection_parameters(FileDaemon, args, logger)
     try:
         " ".join(args.command).encode("utf-8")
     except UnicodeEncodeError:
         print("the command is not valid UTF-8", file=sys.stderr)
         return 1
     _common.prepare_stdin()
-    bsock = _common.connect(_common.with_line_input(FileDaemon), parameters)
-    logger.debug("authentication successful")
+    bsock = _common.login(_common.with_line_input(FileDaemon), parameters, logger)
     if not args.command:
         return _common.run_interactive(bsock)
     try:

@@ -346,9 +346,7 @@ class ThreadingHttpServer(socketserver.ThreadingMixIn, http.server.HTTPServer):
 def get_arguments() -> argparse.Namespace:
     """Parses the command line."""
     parser = _common.new_parser("Run Bareos Director JSON-RPC proxy.")
-    bareos.bsock.DirectorConsoleJson.argparser_add_default_command_line_arguments(
-        parser
-    )
+    bareos.bsock.DirectorConsoleJson.argparser_add_default_command_line_arguments(parser)
     group = parser.add_argument_group(title="HTTP server options")
     group.add_argument(
         "--http-address",
@@ -361,9 +359,7 @@ def get_arguments() -> argparse.Namespace:
         default=8080,
         help="TCP port to serve JSON-RPC on (0: any free port). Default: %(default)s.",
     )
-    _common.add_positional_address(parser)
-    args = parser.parse_args()
-    _common.take_positional_address(parser, args)
+    args = _common.parse_with_positional_address(parser)
     if not 0 <= args.http_port <= 65535:
         parser.error("--http-port: {0} is not a TCP port".format(args.http_port))
     return args
@@ -373,12 +369,8 @@ def main() -> int:
     """Connects, prints the methods and the last jobs, then serves; returns the status."""
     logger = _common.setup_logging()
     args = get_arguments()
-    if args.debug:
-        logger.setLevel("DEBUG")
-    parameters = bareos.bsock.DirectorConsoleJson.argparser_get_bareos_parameter(args)
-    logger.debug("options: %s" % (_common.redacted(parameters),))
-    director = _common.connect(bareos.bsock.DirectorConsoleJson, parameters)
-    logger.debug("authentication successful")
+    parameters = _common.connection_parameters(bareos.bsock.DirectorConsoleJson, args, logger)
+    director = _common.login(bareos.bsock.DirectorConsoleJson, parameters, logger)
 
     bconsole_methods = BconsoleMethods(director)
     methods: Dict[str, Callable[..., Any]] = {"add": add}
