@@ -41,7 +41,7 @@ impl Options {
     /// `default` in the home directory.
     fn file(
         &self,
-        setting: impl Fn(&ConsoleResource) -> Option<&str>,
+        setting: impl Fn(&NamedConsole) -> Option<&str>,
         default: &str,
     ) -> Option<PathBuf> {
         self.console
