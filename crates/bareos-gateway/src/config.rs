@@ -268,9 +268,11 @@ pub struct DirectorEntry {
     pub port: u16,
     /// TLS-PSK to the director: `require` (the default: never cleartext), `prefer` (fall
     /// back to cleartext when the handshake fails, for old directors) or `disable`
-    /// (cleartext only; `none` is accepted as a synonym).
-    #[serde(default = "default_tls_psk")]
-    pub tls_psk: String,
+    /// (cleartext only). Every spelling of [`bareos::TlsMode`] is accepted (`required`,
+    /// `preferred`, `disabled`, `none`, any case); anything else is an error naming
+    /// the value.
+    #[serde(default)]
+    pub tls_psk: bareos::TlsMode,
     /// Certificate TLS: the CA file that signed the director's certificate. With a CA
     /// (file or directory) the link uses certificate TLS instead of TLS-PSK; `tls_psk`
     /// still says whether cleartext is allowed.
@@ -298,23 +300,13 @@ pub struct DirectorEntry {
 }
 
 impl DirectorEntry {
-    /// The TLS-PSK mode of `tls_psk`; `None` for an unknown value.
-    pub fn tls_mode(&self) -> Option<bareos::TlsMode> {
-        match self.tls_psk.as_str() {
-            "require" => Some(bareos::TlsMode::Required),
-            "prefer" => Some(bareos::TlsMode::Prefer),
-            "disable" | "none" => Some(bareos::TlsMode::Disabled),
-            _ => None,
-        }
-    }
-
     /// A director entry with the defaults (port 9101, TLS-PSK required).
     pub fn new(name: impl Into<String>, address: impl Into<String>) -> Self {
         DirectorEntry {
             name: name.into(),
             address: address.into(),
             port: default_port(),
-            tls_psk: default_tls_psk(),
+            tls_psk: bareos::TlsMode::Required,
             tls_ca_file: None,
             tls_ca_dir: None,
             tls_cert_file: None,
@@ -467,9 +459,6 @@ fn default_command() -> u64 {
 fn default_port() -> u16 {
     bareos::DIRECTOR_PORT
 }
-fn default_tls_psk() -> String {
-    "require".into()
-}
 fn default_cache() -> u64 {
     15
 }
@@ -527,12 +516,6 @@ impl GatewayConfig {
             return Err("at least one [[directors]] entry is needed".into());
         }
         for d in &self.directors {
-            if d.tls_mode().is_none() {
-                return Err(format!(
-                    "director {}: tls_psk must be require, prefer or disable",
-                    d.name
-                ));
-            }
             if d.tls_cert_file.is_some() != d.tls_key_file.is_some() {
                 return Err(format!(
                     "director {}: tls_cert_file and tls_key_file go together",
@@ -615,17 +598,29 @@ mod tests {
         c.jwt.secret = strong;
         assert!(GatewayConfig::parse("bogus = 1").is_err());
         // TLS-PSK is required unless a director entry says otherwise.
-        assert_eq!(c.directors[0].tls_psk, "require");
-        assert_eq!(c.directors[0].tls_mode(), Some(bareos::TlsMode::Required));
-        for (value, mode) in [
-            ("prefer", Some(bareos::TlsMode::Prefer)),
-            ("disable", Some(bareos::TlsMode::Disabled)),
-            ("none", Some(bareos::TlsMode::Disabled)),
-            ("maybe", None),
-        ] {
-            c.directors[0].tls_psk = value.into();
-            assert_eq!(c.directors[0].tls_mode(), mode, "{value}");
-            assert_eq!(c.check().is_ok(), mode.is_some(), "{value}");
+        assert_eq!(c.directors[0].tls_psk, bareos::TlsMode::Required);
+    }
+
+    /// The `tls_psk` of a director entry with `value` (TOML syntax).
+    fn tls_psk(value: &str) -> Result<bareos::TlsMode, String> {
+        let text = format!("[[directors]]\nname = 'd'\naddress = 'h'\ntls_psk = {value}\n");
+        GatewayConfig::parse(&text).map(|c| c.directors[0].tls_psk)
+    }
+
+    #[test]
+    fn tls_psk_spellings() {
+        // The spellings are those of `TlsMode::from_str` (tested with it); here: that
+        // the file reads them, and refuses the others naming the key.
+        assert_eq!(tls_psk("'prefer'"), Ok(bareos::TlsMode::Prefer));
+        assert_eq!(tls_psk("'Disabled'"), Ok(bareos::TlsMode::Disabled));
+        assert_eq!(tls_psk("'none'"), Ok(bareos::TlsMode::Disabled));
+        assert_eq!(tls_psk("'require'"), Ok(bareos::TlsMode::Required));
+        for value in ["'maybe'", "''", "'yes'"] {
+            let error = tls_psk(value).unwrap_err();
+            assert!(error.contains("unknown TLS mode"), "{error}");
+            assert!(error.contains("tls_psk"), "{error}");
         }
+        assert!(tls_psk("true").is_err());
+        assert!(tls_psk("2").is_err());
     }
 }

@@ -7,7 +7,7 @@ use crate::metrics::MetricsCache;
 use crate::pool::{Pool, Pools};
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use bareos::{Config, Password, TlsMode};
+use bareos::{Config, Password};
 use std::sync::Arc;
 
 /// Everything the handlers share.
@@ -52,14 +52,12 @@ impl AppState {
 
     /// The connection configuration of a console on a director.
     pub fn connection(&self, director: &DirectorEntry, console: &str, password: &str) -> Config {
-        // An unknown value (refused by `GatewayConfig::check`) gets the safe default.
-        let tls = director.tls_mode().unwrap_or(TlsMode::Required);
         let timeout = self.config.pool.command_timeout();
         let config = Config::new(director.address.clone())
             .port(director.port)
-            .console(console)
+            .name(console)
             .password(Password::new(password))
-            .tls(tls)
+            .tls(director.tls_psk)
             .connect_timeout(timeout.min(std::time::Duration::from_secs(10)))
             .login_timeout(timeout.min(std::time::Duration::from_secs(10)))
             .json(true);

@@ -118,7 +118,7 @@ async fn tls_psk_is_required_by_default() {
     ))
     .unwrap();
     config.check().unwrap();
-    assert_eq!(config.directors[0].tls_psk, "require");
+    assert_eq!(config.directors[0].tls_psk, bareos::TlsMode::Required);
     config.pool.command_timeout_seconds = 5;
     let addr = start_gateway(config).await;
     let form = "username=admin&password=secret&grant_type=password".to_string();

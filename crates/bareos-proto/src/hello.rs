@@ -13,6 +13,19 @@ pub const DEFAULT_CONSOLE: &str = "*UserAgent*";
 /// The hello a File Daemon answers on success starts with this.
 pub const FD_HELLO_OK: &[u8] = b"2000 OK Hello";
 
+/// The whole success hello of a File Daemon: [`FD_HELLO_OK`], its protocol number
+/// (54 for Bareos 18.2 and newer), newline.
+///
+/// ```
+/// use bareos_proto::hello::fd_hello_ok;
+/// assert_eq!(fd_hello_ok(54), b"2000 OK Hello 54\n");
+/// ```
+pub fn fd_hello_ok(fd_protocol: u32) -> Vec<u8> {
+    let mut line = FD_HELLO_OK.to_vec();
+    line.extend_from_slice(format!(" {fd_protocol}\n").as_bytes());
+    line
+}
+
 /// Console protocol version, chosen by the shape of the hello.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
 pub enum ProtocolVersion {
@@ -30,6 +43,8 @@ pub enum ResourceType {
     Console,
     /// A director (or a program acting as one) talking to a file daemon.
     Director,
+    /// A file daemon: the name in its own CRAM-MD5 challenge to a director.
+    Client,
 }
 
 impl ResourceType {
@@ -38,6 +53,7 @@ impl ResourceType {
         match self {
             ResourceType::Console => "R_CONSOLE",
             ResourceType::Director => "R_DIRECTOR",
+            ResourceType::Client => "R_CLIENT",
         }
     }
 }
@@ -93,6 +109,11 @@ pub fn psk_identity(kind: ResourceType, name: &str) -> Vec<u8> {
 }
 
 /// The qualified name used in this side's own CRAM-MD5 challenge (`R_CONSOLE::<bashed>`).
+///
+/// ```
+/// use bareos_proto::hello::{qualified_name, ResourceType};
+/// assert_eq!(qualified_name(ResourceType::Client, "my fd"), "R_CLIENT::my\u{1}fd");
+/// ```
 pub fn qualified_name(kind: ResourceType, name: &str) -> String {
     format!("{}::{}", kind.code(), bash_spaces(name))
 }

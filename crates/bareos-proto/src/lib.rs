@@ -26,6 +26,7 @@ pub mod message;
 pub mod password;
 pub mod session;
 pub mod signal;
+mod tls_version;
 
 pub use error::{excerpt, ProtocolError};
 pub use frame::{Frame, FrameDecoder, Header, MAX_FRAME_PAYLOAD, MAX_MESSAGE_LEN};
@@ -36,3 +37,4 @@ pub use session::{
     SessionConfig, SessionError, SessionState,
 };
 pub use signal::Signal;
+pub use tls_version::TlsVersion;

@@ -71,6 +71,22 @@ impl ResponseMessage {
         Ok(out)
     }
 
+    /// The protocol-1 form `<id> <text>\n`, as old directors send the welcome.
+    ///
+    /// ```
+    /// use bareos_proto::message::{ids, ResponseMessage};
+    /// let line = ResponseMessage::encode_line(ids::OK, b"OK: bareos-dir Version: 17.2.7");
+    /// assert_eq!(line, b"1000 OK: bareos-dir Version: 17.2.7\n");
+    /// let parsed = ResponseMessage::parse(&line).unwrap();
+    /// assert_eq!(parsed.text(), "OK: bareos-dir Version: 17.2.7\n");
+    /// ```
+    pub fn encode_line(id: u32, text: &[u8]) -> Vec<u8> {
+        let mut out = format!("{id} ").into_bytes();
+        out.extend_from_slice(text);
+        out.push(b'\n');
+        out
+    }
+
     /// The first field as lossy text (empty if none).
     pub fn text(&self) -> String {
         self.fields
@@ -96,6 +112,21 @@ pub struct Welcome {
 }
 
 impl Welcome {
+    /// The text a director welcomes a console with, `OK: <dir> Version: <ver> (<date>)`,
+    /// which [`Welcome::parse`] reads back.
+    ///
+    /// ```
+    /// use bareos_proto::message::Welcome;
+    /// let text = Welcome::ok_text("bareos-dir", "25.0.0", "01 January 2025");
+    /// assert_eq!(text, "OK: bareos-dir Version: 25.0.0 (01 January 2025)");
+    /// let welcome = Welcome::parse(&text);
+    /// assert_eq!((welcome.director.as_str(), welcome.version.as_str()), ("bareos-dir", "25.0.0"));
+    /// assert_eq!(welcome.date, "01 January 2025");
+    /// ```
+    pub fn ok_text(director: &str, version: &str, date: &str) -> String {
+        format!("OK: {director} Version: {version} ({date})")
+    }
+
     /// Parses `OK: <dir> Version: <ver> (<date>)[ -- ...]`; unknown shapes keep the text
     /// and leave the other fields empty rather than failing (the text is free-form on old
     /// directors and Bacula).

@@ -306,7 +306,7 @@ impl Settings<'_> {
             .ok_or_else(|| PyValueError::new_err("the password's MD5 form is not 32 hex digits"))?;
         let mut config = Config::new(self.address).port(self.port).password(password);
         if let Some(name) = self.name {
-            config = config.console(name);
+            config = config.name(name);
         }
         let tls: TlsMode = self
             .tls

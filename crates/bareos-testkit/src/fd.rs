@@ -5,11 +5,12 @@ use crate::conn::Conn;
 use crate::director::{DEFAULT_DATE, DEFAULT_VERSION};
 use crate::fault::{self, Fault, FaultPoint, FaultSpec, Faults};
 use crate::login::{cram_both_ways, read_auth_frame, terminate, Cram};
-use crate::policy::{TlsPolicy, TlsVersion};
+use crate::policy::TlsPolicy;
 use crate::record::{RecordedFrame, Recorder};
 use crate::server::Server;
 use crate::tls::{PskKeys, ServerCertificates, TlsSettings};
-use bareos_proto::hello::{bash_spaces, psk_identity, Hello, ResourceType};
+use bareos_proto::hello::{fd_hello_ok, psk_identity, qualified_name, Hello, ResourceType};
+use bareos_proto::TlsVersion;
 use bareos_proto::{Frame, Password, Signal};
 use std::collections::HashMap;
 use std::io;
@@ -219,7 +220,7 @@ async fn serve(mut conn: Conn, transport: Transport, config: &FdConfig) {
             return;
         }
     }
-    let own = format!("R_CLIENT::{}", bash_spaces(&config.name));
+    let own = qualified_name(ResourceType::Client, &config.name);
     let impostor = config.faults.login(&Fault::WrongCramAnswer);
     let close_mid = config.faults.login(&Fault::CloseMidLogin);
     let mut conn =
@@ -233,7 +234,7 @@ async fn serve(mut conn: Conn, transport: Transport, config: &FdConfig) {
             }
             Cram::Gone => return,
         };
-    if conn.data("2000 OK Hello 54\n").await.is_err() {
+    if conn.data(fd_hello_ok(54)).await.is_err() {
         return;
     }
     conn.command_phase = true;

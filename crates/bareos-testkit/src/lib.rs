@@ -41,6 +41,7 @@ mod server;
 mod tls;
 mod transcript;
 
+pub use bareos_proto::TlsVersion;
 pub use director::{
     ClientSpec, ConsoleSpec, StorageSpec, TestDirector, TestDirectorBuilder, DEFAULT_DATE,
     DEFAULT_SERVICES, DEFAULT_VERSION,
@@ -48,7 +49,7 @@ pub use director::{
 pub use error::Error;
 pub use fault::{Fault, FaultPoint, FaultSpec};
 pub use fd::{TestFileDaemon, TestFileDaemonBuilder};
-pub use policy::{TlsPolicy, TlsVersion};
+pub use policy::TlsPolicy;
 pub use record::{Direction, RecordedFrame};
 pub use script::{signal_by_name, Replay, ScriptTable, ScriptedReply};
 pub use seed::{CatalogSeed, SeedJob, SeedPool, SeedVolume};

@@ -6,9 +6,10 @@ use crate::conn::Conn;
 use crate::director::{ConsoleSpec, DirectorConfig};
 use crate::fault::{self, Fault, FaultPoint};
 use crate::policy::TlsPolicy;
+use bareos_proto::base64::Base64Variant;
 use bareos_proto::cram::{self, Challenge, AUTH_FAILED, AUTH_OK, NOT_AUTHORIZED};
-use bareos_proto::hello::{bash_spaces, psk_identity, Hello, ResourceType, DEFAULT_CONSOLE};
-use bareos_proto::message::{ids, ResponseMessage, RS};
+use bareos_proto::hello::{psk_identity, qualified_name, Hello, ResourceType, DEFAULT_CONSOLE};
+use bareos_proto::message::{ids, ResponseMessage, Welcome};
 use bareos_proto::{Frame, Password, ProtocolVersion, Signal};
 use std::time::Duration;
 
@@ -60,8 +61,12 @@ pub(crate) async fn cram_both_ways(
         .map(|d| d.as_secs())
         .unwrap_or(0);
     let token = cram::make_token(random, now, own_qualified_name);
-    let line = format!("auth cram-md5 {token} ssl={}\n", policy.code());
-    if conn.data(line).await.is_err() {
+    let challenge = Challenge {
+        token: token.clone(),
+        tls_policy: Some(policy.code()),
+        answer_variant: Base64Variant::Legacy,
+    };
+    if conn.data(challenge.to_line()).await.is_err() {
         return Cram::Gone;
     }
     let Some(Frame::Data(answer)) = read_auth_frame(&mut conn).await else {
@@ -167,7 +172,7 @@ pub(crate) async fn login(
     if let Some(fault) = config.faults.at(&FaultPoint::BeforeChallenge) {
         conn = apply_or_trickle(conn, &fault).await?;
     }
-    let own = format!("R_DIRECTOR::{}", bash_spaces(&config.name));
+    let own = qualified_name(ResourceType::Director, &config.name);
     let impostor = config.faults.login(&Fault::WrongCramAnswer);
     let close_mid = config.faults.login(&Fault::CloseMidLogin);
     conn = match cram_both_ways(conn, &own, &password, policy, delay, impostor, close_mid).await {
@@ -181,10 +186,7 @@ pub(crate) async fn login(
         }
         Cram::Gone => return None,
     };
-    let ok_text = format!(
-        "OK: {} Version: {} ({})",
-        config.name, config.version, config.date
-    );
+    let ok_text = Welcome::ok_text(&config.name, &config.version, &config.date);
     if protocol == ProtocolVersion::V1 {
         if deny_after_cram {
             let _ = conn.data(NOT_AUTHORIZED).await;
@@ -195,7 +197,8 @@ pub(crate) async fn login(
             Some(cipher) => format!(" Encryption: {cipher}"),
             None => " Encryption: None".to_string(),
         };
-        conn.data(format!("1000 {ok_text} -- {encryption}\n"))
+        let text = format!("{ok_text} -- {encryption}");
+        conn.data(ResponseMessage::encode_line(ids::OK, text.as_bytes()))
             .await
             .ok()?;
         if console.as_ref().is_some_and(|c| c.pam) {
@@ -216,19 +219,18 @@ pub(crate) async fn login(
         };
         whoami = user;
     }
-    let mut welcome = ids::OK.to_string().into_bytes();
-    welcome.push(RS);
-    welcome.extend_from_slice(ok_text.as_bytes());
-    conn.data(welcome).await.ok()?;
+    conn.data(ResponseMessage::encode(ids::OK, &[ok_text.as_bytes()]).ok()?)
+        .await
+        .ok()?;
     let who = if console.is_none() {
         "You are connected using the default console".to_string()
     } else {
         format!("You are logged in as: {whoami}")
     };
-    let mut info = ids::INFO_MESSAGE.to_string().into_bytes();
-    info.push(RS);
-    info.extend_from_slice(format!("{}\n{who}", config.services).as_bytes());
-    conn.data(info).await.ok()?;
+    let info = format!("{}\n{who}", config.services);
+    conn.data(ResponseMessage::encode(ids::INFO_MESSAGE, &[info.as_bytes()]).ok()?)
+        .await
+        .ok()?;
     Some((conn, LoggedIn { console, whoami }))
 }
 

@@ -6,10 +6,9 @@
 //! The client's offer decides: a known PSK identity gives TLS-PSK, a client without PSK
 //! gets the certificate.
 
-use crate::policy::TlsVersion;
-use bareos_proto::Password;
+use bareos_proto::{Password, TlsVersion};
 use openssl::nid::Nid;
-use openssl::ssl::{Ssl, SslContext, SslMethod, SslOptions};
+use openssl::ssl::{Ssl, SslContext, SslMethod, SslOptions, SslVersion};
 use openssl::ssl::{SslFiletype, SslVerifyMode};
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -107,6 +106,14 @@ pub(crate) struct Accepted {
     pub cipher: String,
 }
 
+/// The OpenSSL form of a version bound.
+fn ssl_version(version: TlsVersion) -> SslVersion {
+    match version {
+        TlsVersion::Tls12 => SslVersion::TLS1_2,
+        TlsVersion::Tls13 => SslVersion::TLS1_3,
+    }
+}
+
 fn ssl_for(
     keys: PskKeys,
     settings: TlsSettings,
@@ -115,8 +122,8 @@ fn ssl_for(
 ) -> Result<Ssl, openssl::error::ErrorStack> {
     let mut builder = SslContext::builder(SslMethod::tls())?;
     builder.set_options(SslOptions::ALL | SslOptions::NO_SSLV2 | SslOptions::NO_SSLV3);
-    builder.set_min_proto_version(Some(settings.min.to_openssl()))?;
-    builder.set_max_proto_version(Some(settings.max.to_openssl()))?;
+    builder.set_min_proto_version(Some(ssl_version(settings.min)))?;
+    builder.set_max_proto_version(Some(ssl_version(settings.max)))?;
     builder.set_cipher_list(CIPHER_LIST)?;
     certificates.apply(&mut builder)?;
     builder.set_psk_server_callback(move |_ssl, identity, psk| {

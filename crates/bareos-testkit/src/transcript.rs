@@ -3,6 +3,7 @@
 
 use crate::error::Error;
 use crate::script::signal_by_name;
+use bareos_proto::hello::FD_HELLO_OK;
 use bareos_proto::message::Welcome as ParsedWelcome;
 use bareos_proto::{Frame, Signal};
 use base64::Engine;
@@ -196,9 +197,7 @@ fn is_welcome_end(frame: &TranscriptFrame) -> bool {
     }
     match frame.frame.data() {
         Some(d) => {
-            d.starts_with(b"1002\x1e")
-                || d.starts_with(b"1000 OK: ")
-                || d.starts_with(b"2000 OK Hello")
+            d.starts_with(b"1002\x1e") || d.starts_with(b"1000 OK: ") || d.starts_with(FD_HELLO_OK)
         }
         None => false,
     }

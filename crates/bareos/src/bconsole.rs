@@ -131,9 +131,11 @@ pub struct DirectorResource {
     pub tls: TlsDirectives,
 }
 
-/// A `Console` resource. `Debug` redacts the password.
+/// A `Console` resource of bconsole.conf: a named console to log in as instead of the
+/// default console. `Debug` redacts the password. (What the director itself reports about
+/// its Console resources is [`crate::models::ConsoleResource`].)
 #[derive(Clone, Default, PartialEq, Eq)]
-pub struct ConsoleResource {
+pub struct NamedConsole {
     /// `Name`: the console name used to log in.
     pub name: String,
     /// `Password`. Never printed.
@@ -169,9 +171,9 @@ impl fmt::Debug for DirectorResource {
     }
 }
 
-impl fmt::Debug for ConsoleResource {
+impl fmt::Debug for NamedConsole {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ConsoleResource")
+        f.debug_struct("NamedConsole")
             .field("name", &self.name)
             .field("password", &redacted(&self.password))
             .field("director", &self.director)
@@ -191,7 +193,7 @@ pub struct ConsoleConfig {
     /// Director resources in file order.
     pub directors: Vec<DirectorResource>,
     /// Console resources in file order.
-    pub consoles: Vec<ConsoleResource>,
+    pub consoles: Vec<NamedConsole>,
 }
 
 /// A configuration error: where and what.
@@ -291,7 +293,7 @@ impl ConsoleConfig {
 
     /// The console for `director`, chosen as bconsole does: the first console bound to that
     /// director, else the first console bound to no director, else none (default console).
-    pub fn console_for(&self, director: &str) -> Option<&ConsoleResource> {
+    pub fn console_for(&self, director: &str) -> Option<&NamedConsole> {
         self.consoles
             .iter()
             .find(|c| c.director.as_deref() == Some(director))
@@ -692,8 +694,8 @@ fn director_from(items: &[(String, Value)], at: &Pos) -> Result<DirectorResource
     Ok(d)
 }
 
-fn console_from(items: &[(String, Value)], at: &Pos) -> Result<ConsoleResource, ConfigError> {
-    let mut c = ConsoleResource::default();
+fn console_from(items: &[(String, Value)], at: &Pos) -> Result<NamedConsole, ConfigError> {
+    let mut c = NamedConsole::default();
     for (key, value) in items {
         if c.tls.take(key, value)? {
             continue;

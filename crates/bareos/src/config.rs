@@ -1,7 +1,7 @@
 //! Connection settings, built with chained setters.
 
 use bareos_proto::hello::{validate_name, DEFAULT_CONSOLE};
-use bareos_proto::{PamCredentials, Password, ProtocolVersion};
+use bareos_proto::{PamCredentials, Password, ProtocolVersion, TlsVersion};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -47,19 +47,22 @@ impl std::str::FromStr for TlsMode {
             "prefer" | "preferred" => Ok(TlsMode::Prefer),
             "disabled" | "disable" | "none" => Ok(TlsMode::Disabled),
             _ => Err(crate::Error::config(format!(
-                "unknown TLS mode '{text}' (required, prefer or disabled)"
+                "unknown TLS mode '{text}': expected required, prefer or disabled \
+                 (or require, preferred, disable, none)"
             ))),
         }
     }
 }
 
-/// A TLS protocol version bound.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum TlsVersion {
-    /// TLS 1.2.
-    Tls12,
-    /// TLS 1.3.
-    Tls13,
+/// Reads a TLS mode from a string in any spelling [`TlsMode::from_str`] accepts (for
+/// configuration files such as the gateway's `tls_psk = "require"`).
+///
+/// [`TlsMode::from_str`]: std::str::FromStr::from_str
+impl<'de> serde::Deserialize<'de> for TlsMode {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = std::borrow::Cow::<str>::deserialize(deserializer)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
 }
 
 /// Certificate TLS settings (bconsole's `TLS CA Certificate File`, `TLS Certificate`,
@@ -77,15 +80,19 @@ pub(crate) struct CertificateSettings {
 
 /// Everything needed to reach and log in to a Director or File Daemon.
 ///
+/// Each setting has one name: the setter takes it plain (`port(9102)`), the getter with
+/// `get_` (`get_port()`), as the setters are what a caller mostly writes.
+///
 /// ```
 /// use bareos::{Config, Password, TlsMode};
 /// use std::time::Duration;
 /// let config = Config::new("backup.example.com")
-///     .console("admin")
+///     .name("admin")
 ///     .password(Password::new("secret"))
 ///     .tls(TlsMode::Required)
 ///     .read_timeout(Duration::from_secs(60));
-/// assert_eq!(config.port_number(), 9101);
+/// assert_eq!(config.get_port(), 9101);
+/// assert_eq!(config.get_name(), "admin");
 /// ```
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -154,16 +161,11 @@ impl Config {
         self
     }
 
-    /// The named console to log in as (default: the default console `*UserAgent*`).
-    /// For a file daemon connection: the director name to act as.
-    pub fn console(mut self, name: impl Into<String>) -> Self {
+    /// The name to log in as: for a director the named console (default: the default
+    /// console `*UserAgent*`), for a file daemon the director name to act as.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
         self
-    }
-
-    /// Same as [`Config::console`]; reads better for file daemon connections.
-    pub fn name(self, name: impl Into<String>) -> Self {
-        self.console(name)
     }
 
     /// The password (clear text with `Password::new`, or MD5 with `Password::from_md5`).
@@ -363,33 +365,33 @@ impl Config {
     }
 
     /// The address.
-    pub fn address(&self) -> &str {
+    pub fn get_address(&self) -> &str {
         &self.address
     }
 
     /// The port.
-    pub fn port_number(&self) -> u16 {
+    pub fn get_port(&self) -> u16 {
         self.port
     }
 
-    /// The name used to log in (`*UserAgent*` when no console is set).
-    pub fn login_name(&self) -> &str {
+    /// The name used to log in (`*UserAgent*` when no name is set).
+    pub fn get_name(&self) -> &str {
         self.name.as_deref().unwrap_or(DEFAULT_CONSOLE)
     }
 
     /// The TLS mode.
-    pub fn tls_mode(&self) -> TlsMode {
+    pub fn get_tls(&self) -> TlsMode {
         self.tls
     }
 
     /// The console protocol version asked for.
-    pub fn protocol_version(&self) -> ProtocolVersion {
+    pub fn get_protocol(&self) -> ProtocolVersion {
         self.protocol
     }
 
     pub(crate) fn validate(&self) -> crate::Result<&Password> {
-        validate_name(self.login_name())
-            .map_err(|e| crate::Error::config(format!("{e} (name '{}')", self.login_name())))?;
+        validate_name(self.get_name())
+            .map_err(|e| crate::Error::config(format!("{e} (name '{}')", self.get_name())))?;
         if self.address.is_empty() {
             return Err(crate::Error::config("no address given"));
         }
@@ -455,10 +457,40 @@ mod tests {
     }
 
     #[test]
+    fn tls_mode_spellings() {
+        for (text, mode) in [
+            ("required", TlsMode::Required),
+            ("require", TlsMode::Required),
+            ("REQUIRED", TlsMode::Required),
+            ("prefer", TlsMode::Prefer),
+            ("preferred", TlsMode::Prefer),
+            (" Prefer ", TlsMode::Prefer),
+            ("disabled", TlsMode::Disabled),
+            ("disable", TlsMode::Disabled),
+            ("none", TlsMode::Disabled),
+        ] {
+            assert_eq!(text.parse::<TlsMode>().unwrap(), mode, "{text}");
+            let quoted = serde_json::to_string(text).unwrap();
+            assert_eq!(serde_json::from_str::<TlsMode>(&quoted).unwrap(), mode);
+        }
+        for bad in ["", "yes", "requires", "tls"] {
+            let error = bad.parse::<TlsMode>().unwrap_err();
+            assert!(error.is_config(), "{bad}");
+            assert!(error.to_string().contains(&format!("'{bad}'")), "{error}");
+        }
+        let error = serde_json::from_str::<TlsMode>("\"maybe\"").unwrap_err();
+        assert!(
+            error.to_string().contains("unknown TLS mode 'maybe'"),
+            "{error}"
+        );
+        assert!(serde_json::from_str::<TlsMode>("1").is_err());
+    }
+
+    #[test]
     fn validation() {
         assert!(Config::new("h").validate().unwrap_err().is_config());
         let bad = Config::new("h")
-            .console("a\u{1e}b")
+            .name("a\u{1e}b")
             .password(Password::new("x"));
         assert!(bad.validate().unwrap_err().is_config());
         assert!(Config::new("h")

@@ -71,7 +71,7 @@ impl Connection {
             "bareos.connection",
             address = %config.address,
             port = config.port,
-            name = %config.login_name(),
+            name = %config.get_name(),
         );
         async {
             match Connection::open_once(config, peer, &password).await {
@@ -145,7 +145,7 @@ impl Connection {
             .map_or(0, |d| d.as_secs());
         let session = ClientSession::new(SessionConfig {
             peer,
-            name: config.login_name().to_string(),
+            name: config.get_name().to_string(),
             password: password.clone(),
             protocol: config.protocol,
             pam: config.pam.clone(),

@@ -17,7 +17,7 @@ use serde_json::Value;
 /// ```no_run
 /// # async fn example() -> bareos::Result<()> {
 /// use bareos::{Config, Director, Password};
-/// let config = Config::new("localhost").console("admin").password(Password::new("secret"));
+/// let config = Config::new("localhost").name("admin").password(Password::new("secret"));
 /// let mut director = Director::connect(config).await?;
 /// println!("{}", director.call("status director").await?.text());
 /// let pools = director.call_json("list pools").await?;

@@ -37,8 +37,10 @@ mod transport;
 
 pub use bareos_proto::jsonrpc::{JsonReply, JsonRpcError};
 pub use bareos_proto::message::Welcome;
-pub use bareos_proto::{ApiMode, Password, Prompt, PromptKind, ProtocolVersion, Signal};
-pub use config::{Config, TlsMode, TlsVersion, DIRECTOR_PORT, FILE_DAEMON_PORT};
+pub use bareos_proto::{
+    ApiMode, Password, Prompt, PromptKind, ProtocolVersion, Signal, TlsVersion,
+};
+pub use config::{Config, TlsMode, DIRECTOR_PORT, FILE_DAEMON_PORT};
 pub use connection::ResponseEnd;
 pub use director::Director;
 pub use error::{Error, ErrorKind, Result};

@@ -62,8 +62,8 @@ pub struct Session<P: PeerKind> {
 impl<P: PeerKind> std::fmt::Debug for Session<P> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct(P::TYPE_NAME)
-            .field("address", &self.conn.config().address())
-            .field(P::LOGIN_FIELD, &self.conn.config().login_name())
+            .field("address", &self.conn.config().get_address())
+            .field(P::LOGIN_FIELD, &self.conn.config().get_name())
             .field("encrypted", &self.is_encrypted())
             .finish_non_exhaustive()
     }

@@ -1,9 +1,10 @@
 //! The byte stream under a session: TCP, optionally wrapped in TLS (OpenSSL): TLS-PSK,
 //! or certificate TLS (see `tls_cert`).
 
-use crate::config::{Config, TlsVersion};
+use crate::config::Config;
 use crate::error::{Error, Kind, Result};
 use bareos_proto::hello::{psk_identity, ResourceType};
+use bareos_proto::TlsVersion;
 use openssl::ssl::{
     Ssl, SslContext, SslContextBuilder, SslMethod, SslMode, SslOptions, SslVerifyMode, SslVersion,
 };
@@ -284,7 +285,7 @@ pub(crate) async fn handshake_tls(
 
 fn peer_name(kind: ResourceType) -> &'static str {
     match kind {
-        ResourceType::Console => "director",
+        ResourceType::Console | ResourceType::Client => "director",
         ResourceType::Director => "file daemon",
     }
 }
@@ -383,7 +384,7 @@ async fn handshake_tls_psk(
         .set_ciphersuites(TLS13_SUITES)
         .map_err(|e| tls_error(&e))?;
     builder.set_verify(SslVerifyMode::NONE);
-    let identity = psk_identity(kind, config.login_name());
+    let identity = psk_identity(kind, config.get_name());
     let key = key.to_vec();
     builder.set_psk_client_callback(move |_ssl, _hint, identity_out, psk_out| {
         if identity.len() + 1 > identity_out.len() || key.len() > psk_out.len() {
@@ -436,7 +437,7 @@ fn check_psk_authenticated(ssl: &openssl::ssl::SslRef, config: &Config, what: &s
             "the TLS peer at {}:{} did not authenticate with the pre-shared key (it used a certificate or no PSK): it is not the {what} for '{}' or not a Bareos daemon",
             config.address,
             config.port,
-            config.login_name()
+            config.get_name()
         ),
     ))
 }
@@ -446,7 +447,7 @@ fn check_psk_authenticated(ssl: &openssl::ssl::SslRef, config: &Config, what: &s
 fn handshake_error(config: &Config, what: &str, error: &openssl::ssl::Error) -> Error {
     let reason = describe_ssl_error(error);
     let target = format!("the {what} at {}:{}", config.address, config.port);
-    let name = config.login_name();
+    let name = config.get_name();
     let (kind, meaning) = if reason.contains("illegal parameter")
         || reason.contains("bad record mac")
     {

@@ -21,7 +21,7 @@ fn console(name: Option<&str>, password: &str) -> Option<Config> {
         .tls(TlsMode::Disabled)
         .read_timeout(Duration::from_secs(30));
     if let Some(name) = name {
-        config = config.console(name);
+        config = config.name(name);
     }
     Some(config)
 }

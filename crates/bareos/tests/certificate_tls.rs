@@ -36,7 +36,7 @@ fn director(builder: TestDirectorBuilder, certs: &TestCertificates) -> TestDirec
 fn config(director: &TestDirector, address: &str, certs: &TestCertificates) -> Config {
     Config::new(address)
         .port(director.port())
-        .console("admin")
+        .name("admin")
         .password(Password::new("secret"))
         .tls_ca_file(&certs.ca)
         .login_timeout(Duration::from_secs(10))
@@ -166,7 +166,7 @@ async fn client_certificate_when_the_director_requires_one() {
     // A TLS-PSK console presents no certificate: refused like the real director does.
     let psk = Config::new("127.0.0.1")
         .port(dir.port())
-        .console("admin")
+        .name("admin")
         .password(Password::new("secret"));
     assert!(Director::connect(psk).await.is_err());
 }
@@ -177,7 +177,7 @@ async fn psk_without_certificate_settings() {
     let dir = director(TestDirector::builder(), &f.certs);
     let config = Config::new("127.0.0.1")
         .port(dir.port())
-        .console("admin")
+        .name("admin")
         .password(Password::new("secret"));
     let mut console = Director::connect(config).await.unwrap();
     let info = console.cipher().unwrap().clone();

@@ -24,7 +24,7 @@ async fn login_error(config: Config) -> bareos::Error {
 
 fn named(director: &TestDirector, name: &str, password: &str) -> Config {
     default_console(director)
-        .console(name)
+        .name(name)
         .password(Password::new(password))
 }
 
@@ -429,7 +429,7 @@ async fn commands_may_run_longer_than_any_default_deadline() {
     ));
     let config = Config::new("127.0.0.1")
         .port(td.port())
-        .console("notls")
+        .name("notls")
         .password(Password::new("secret"))
         .tls(TlsMode::Disabled);
     let mut director = login(config).await;

@@ -58,7 +58,7 @@ async fn certificate_servers_are_refused() {
         for mode in [TlsMode::Required, TlsMode::Prefer] {
             let config = Config::new("127.0.0.1")
                 .port(port)
-                .console("admin")
+                .name("admin")
                 .password(Password::new("secret"))
                 .tls(mode)
                 .tls_max_version(client_max)

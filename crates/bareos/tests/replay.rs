@@ -162,7 +162,7 @@ fn conns(transcript: &Transcript) -> Vec<Conn<'_>> {
 fn client_config(port: u16, hello: &Hello, encrypted: bool, password: &str) -> Config {
     Config::new("127.0.0.1")
         .port(port)
-        .console(hello.name.clone())
+        .name(hello.name.clone())
         .password(Password::new(password))
         .protocol(hello.protocol())
         .tls(if encrypted {

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 fn config(td: &TestDirector, tls: TlsMode) -> Config {
     Config::new("127.0.0.1")
         .port(td.port())
-        .console("admin")
+        .name("admin")
         .password(Password::new("secret"))
         .tls(tls)
         .connect_timeout(Duration::from_secs(2))

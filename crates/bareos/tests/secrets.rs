@@ -57,7 +57,7 @@ fn no_secret_in_logs_errors_or_debug_output() {
     let config = |console_password: &str, pam_password: &str| {
         Config::new("127.0.0.1")
             .port(td.port())
-            .console("pamcon")
+            .name("pamcon")
             .password(Password::new(console_password))
             .pam("alice", pam_password)
             .login_timeout(Duration::from_secs(5))

@@ -1,9 +1,9 @@
 //! From options, environment and configuration file to a logged-in connection: password
 //! sources, director and console selection, protocol auto-detection, warnings.
 
-use crate::cli::GlobalOptions;
+use crate::cli::ConnectionArgs;
 use crate::exit::{CliError, CliResult};
-use bareos::bconsole::{ConsoleConfig, ConsoleResource, DirectorResource, TlsDirectives};
+use bareos::bconsole::{ConsoleConfig, DirectorResource, NamedConsole, TlsDirectives};
 use bareos::{blocking, Config, Password, ProtocolVersion, TlsMode};
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -19,16 +19,16 @@ pub struct Plan {
     /// The library configuration.
     pub config: Config,
     /// The Console resource in use, if any (history file, rc file).
-    pub console: Option<ConsoleResource>,
+    pub console: Option<NamedConsole>,
 }
 
 impl std::fmt::Debug for Plan {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Plan")
-            .field("address", &self.config.address())
-            .field("port", &self.config.port_number())
-            .field("login_name", &self.config.login_name())
-            .field("tls", &self.config.tls_mode())
+            .field("address", &self.config.get_address())
+            .field("port", &self.config.get_port())
+            .field("name", &self.config.get_name())
+            .field("tls", &self.config.get_tls())
             .field("console", &self.console)
             .finish_non_exhaustive()
     }
@@ -47,7 +47,7 @@ pub enum PasswordOrigin {
 
 /// Reads the configuration named by `-c`, or the default one when it exists and nothing
 /// else says where to connect.
-pub fn load_config(opts: &GlobalOptions) -> CliResult<Option<(ConsoleConfig, PathBuf)>> {
+pub fn load_config(opts: &ConnectionArgs) -> CliResult<Option<(ConsoleConfig, PathBuf)>> {
     let path = match &opts.config {
         Some(path) => path.clone(),
         None => {
@@ -134,12 +134,12 @@ pub fn select_director<'a>(
 }
 
 /// The timeout from `--timeout` or `-u`.
-pub fn timeout(opts: &GlobalOptions) -> Option<Duration> {
+pub fn timeout(opts: &ConnectionArgs) -> Option<Duration> {
     opts.timeout.or(opts.timeout_u).map(Duration::from_secs)
 }
 
 /// Applies `--timeout` to every deadline of a config.
-pub fn apply_timeout(config: Config, opts: &GlobalOptions) -> Config {
+pub fn apply_timeout(config: Config, opts: &ConnectionArgs) -> Config {
     match timeout(opts) {
         Some(t) => config.timeout(t),
         None => config,
@@ -213,7 +213,7 @@ fn prompt_password(what: &str) -> CliResult<String> {
 }
 
 /// Builds the plan for a director connection.
-pub fn director_plan(opts: &GlobalOptions, origin: PasswordOrigin) -> CliResult<Plan> {
+pub fn director_plan(opts: &ConnectionArgs, origin: PasswordOrigin) -> CliResult<Plan> {
     let loaded = load_config(opts)?;
     let mut director = None;
     let mut console = None;
@@ -245,7 +245,7 @@ pub fn director_plan(opts: &GlobalOptions, origin: PasswordOrigin) -> CliResult<
         .clone()
         .or_else(|| console.as_ref().map(|c| c.name.clone()));
     if let Some(name) = &name {
-        config = config.console(name.clone());
+        config = config.name(name.clone());
     }
 
     let password = if let Some(p) = &opts.password {
@@ -265,7 +265,7 @@ pub fn director_plan(opts: &GlobalOptions, origin: PasswordOrigin) -> CliResult<
     {
         p
     } else {
-        prompt_password(&format!("console '{}'", config.login_name()))?
+        prompt_password(&format!("console '{}'", config.get_name()))?
     };
     config = config.password(Password::from_config_value(&password));
 
@@ -336,7 +336,7 @@ pub fn director_plan(opts: &GlobalOptions, origin: PasswordOrigin) -> CliResult<
 fn with_certificates(
     mut config: Config,
     directives: &TlsDirectives,
-    opts: &GlobalOptions,
+    opts: &ConnectionArgs,
 ) -> Config {
     let path = |option: &Option<PathBuf>, directive: &Option<String>| {
         option
@@ -377,7 +377,7 @@ fn with_certificates(
 }
 
 /// Builds the config for a file daemon connection (`fd`).
-pub fn fd_config(opts: &GlobalOptions, origin: PasswordOrigin) -> CliResult<Config> {
+pub fn fd_config(opts: &ConnectionArgs, origin: PasswordOrigin) -> CliResult<Config> {
     let address = opts
         .address
         .clone()
@@ -422,9 +422,9 @@ pub fn fd_config(opts: &GlobalOptions, origin: PasswordOrigin) -> CliResult<Conf
 /// cleartext protocol-2 login once with protocol 1).
 pub fn connect(plan: &Plan) -> CliResult<blocking::Director> {
     tracing::info!(
-        address = plan.config.address(),
-        port = plan.config.port_number(),
-        console = plan.config.login_name(),
+        address = plan.config.get_address(),
+        port = plan.config.get_port(),
+        console = plan.config.get_name(),
         "connecting"
     );
     Ok(blocking::Director::connect(plan.config.clone())?)
@@ -440,8 +440,8 @@ pub fn banner(director: &blocking::Director, out: &mut dyn Write) -> std::io::Re
     writeln!(
         out,
         "Connecting to Director {}:{}",
-        config.address(),
-        config.port_number()
+        config.get_address(),
+        config.get_port()
     )?;
     match director.cipher() {
         Some(info) if std::io::stdout().is_terminal() => match &info.peer_certificate {
@@ -485,18 +485,18 @@ mod tests {
 
     #[test]
     fn plan_debug_shows_no_secret() {
-        let opts = GlobalOptions {
+        let opts = ConnectionArgs {
             address: Some("127.0.0.1".into()),
             password: Some("plan-secret-1".into()),
             pam_username: Some("u".into()),
             pam_password: Some("plan-secret-2".into()),
-            ..GlobalOptions::default()
+            ..ConnectionArgs::default()
         };
         let mut plan = director_plan(&opts, PasswordOrigin::Elsewhere).unwrap();
-        plan.console = Some(ConsoleResource {
+        plan.console = Some(NamedConsole {
             name: "c".into(),
             password: Some("plan-secret-3".into()),
-            ..ConsoleResource::default()
+            ..NamedConsole::default()
         });
         let text = format!("{plan:?} {plan:#?}");
         assert!(!text.contains("plan-secret"), "{text}");

@@ -44,7 +44,7 @@ impl Demo {
     }
 
     /// The connection plan for the demo director (`--timeout` still applies).
-    pub fn plan(&self, opts: &crate::cli::GlobalOptions) -> Plan {
+    pub fn plan(&self, opts: &crate::cli::ConnectionArgs) -> Plan {
         let config = Config::new("127.0.0.1")
             .port(self.port)
             .password(Password::new(DEMO_PASSWORD))

@@ -17,15 +17,17 @@ mod progress;
 mod serve;
 mod top;
 
-use clap::{CommandFactory, FromArgMatches};
-use cli::{Cli, Command, ConsoleArgs, GlobalOptions};
+use cli::{Cli, Command, ConnectionArgs, ConsoleArgs};
 use connect::PasswordOrigin;
 use exit::{CliError, CliResult};
 use std::io::Write;
 
 fn main() {
-    let matches = match Cli::command().try_get_matches() {
-        Ok(m) => m,
+    let cli = match cli::command()
+        .try_get_matches()
+        .and_then(|matches| cli::parse(&matches))
+    {
+        Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
             std::process::exit(if !e.use_stderr() {
@@ -38,32 +40,12 @@ fn main() {
             });
         }
     };
-    let origin = match matches.value_source("password") {
-        Some(clap::parser::ValueSource::CommandLine) => PasswordOrigin::CommandLine,
-        _ => PasswordOrigin::Elsewhere,
+    let origin = if cli.connection().password_on_command_line {
+        PasswordOrigin::CommandLine
+    } else {
+        PasswordOrigin::Elsewhere
     };
-    let cli = match Cli::from_arg_matches(&matches) {
-        Ok(mut cli) => {
-            cli.global.pam_password_on_command_line = matches!(
-                matches.value_source("pam_password"),
-                Some(clap::parser::ValueSource::CommandLine)
-            );
-            cli
-        }
-        Err(e) => {
-            let _ = e.print();
-            std::process::exit(exit::USAGE);
-        }
-    };
-    if let Some(Command::Serve(_)) = &cli.command {
-        if let Some(option) = serve_ignored_option(&matches) {
-            eprintln!(
-                "bareosctl: {option} does not apply to serve: the directors, their addresses and credentials are in the server's configuration file (bareosctl serve --config FILE)"
-            );
-            std::process::exit(exit::USAGE);
-        }
-    }
-    init_logging(cli.global.debug);
+    init_logging(cli.debug);
     let code = match run(cli, origin) {
         Ok(code) => code,
         Err(error) => {
@@ -84,34 +66,10 @@ fn check_usage(error: &clap::Error) -> bool {
         .get(clap::error::ContextKind::Usage)
         .is_some_and(|usage| usage.to_string().contains("bareosctl check"));
     named
-        || Cli::command()
+        || cli::command()
             .ignore_errors(true)
             .try_get_matches()
             .is_ok_and(|m| m.subcommand_name() == Some("check"))
-}
-
-/// The first director-connection option given on the command line: `serve` takes its
-/// directors from its configuration file instead.
-fn serve_ignored_option(matches: &clap::ArgMatches) -> Option<&'static str> {
-    const OPTIONS: [(&str, &str); 10] = [
-        ("address", "--address"),
-        ("port", "--port"),
-        ("name", "--name"),
-        ("password", "-p/--password"),
-        ("password_file", "--password-file"),
-        ("pam_username", "--pam-username"),
-        ("pam_password", "--pam-password"),
-        ("director", "-D/--director"),
-        ("protocolversion", "--protocolversion"),
-        ("timeout", "--timeout"),
-    ];
-    OPTIONS.iter().find_map(|(id, option)| {
-        matches!(
-            matches.value_source(id),
-            Some(clap::parser::ValueSource::CommandLine)
-        )
-        .then_some(*option)
-    })
 }
 
 /// `-d LEVEL` and `RUST_LOG` (which wins) select what is logged, on stderr.
@@ -133,13 +91,13 @@ fn init_logging(debug: Option<u32>) {
 }
 
 fn run(cli: Cli, origin: PasswordOrigin) -> CliResult<i32> {
-    let global = cli.global;
-    if global.list_directors || global.test_config {
-        return config_only(&global);
+    let connection = cli.connection();
+    if connection.list_directors || connection.test_config {
+        return config_only(connection);
     }
     match cli.command {
         Some(Command::Completions { shell }) => {
-            let mut command = Cli::command();
+            let mut command = cli::command();
             let shell = match shell {
                 cli::Shell::Bash => clap_complete::Shell::Bash,
                 cli::Shell::Zsh => clap_complete::Shell::Zsh,
@@ -149,16 +107,18 @@ fn run(cli: Cli, origin: PasswordOrigin) -> CliResult<i32> {
             Ok(exit::OK)
         }
         Some(Command::Man) => {
-            clap_mangen::Man::new(Cli::command()).render(&mut std::io::stdout())?;
+            clap_mangen::Man::new(cli::command()).render(&mut std::io::stdout())?;
             Ok(exit::OK)
         }
-        Some(Command::Fd(args)) => fd::run(connect::fd_config(&global, origin)?, &args.command),
+        Some(Command::Fd(args)) => {
+            fd::run(connect::fd_config(&args.connection, origin)?, &args.command)
+        }
         Some(Command::Call(args)) => {
             let command = args.command.join(" ");
             if command.trim().is_empty() {
                 return Err(CliError::usage("call needs a command"));
             }
-            let (_demo, plan) = plan(&global, origin, args.demo)?;
+            let (_demo, plan) = plan(&args.connection, origin, args.demo)?;
             let mut director = connect::connect(&plan)?;
             let format = if args.raw {
                 call::Format::Raw
@@ -175,31 +135,38 @@ fn run(cli: Cli, origin: PasswordOrigin) -> CliResult<i32> {
             director.close();
             Ok(code)
         }
-        Some(Command::Check(args)) => Ok(check::run(&global, origin, &args)),
+        Some(Command::Check(args)) => Ok(check::run(&args.connection, origin, &args)),
         Some(Command::Top(args)) => {
-            let (_demo, plan) = plan(&global, origin, args.demo)?;
-            let call_timeout = connect::timeout(&global).unwrap_or(top::DEFAULT_CALL_TIMEOUT);
+            let (_demo, plan) = plan(&args.connection, origin, args.demo)?;
+            let call_timeout =
+                connect::timeout(&args.connection).unwrap_or(top::DEFAULT_CALL_TIMEOUT);
             top::run(
                 &plan,
                 std::time::Duration::from_secs(args.interval),
                 call_timeout,
             )
         }
-        Some(Command::Console(args)) => console(&global, origin, args),
-        Some(Command::Serve(args)) => serve::run(global.config.as_deref(), &args),
-        None => console(&global, origin, ConsoleArgs::default()),
+        Some(Command::Console(args)) => console(origin, args),
+        Some(Command::Serve(args)) => serve::run(cli.config.as_deref(), &args),
+        None => console(
+            origin,
+            ConsoleArgs {
+                connection: cli.connection,
+                ..ConsoleArgs::default()
+            },
+        ),
     }
 }
 
 /// `-l` and `-t`.
-fn config_only(global: &GlobalOptions) -> CliResult<i32> {
-    let (config, path) = connect::load_config(global)?
+fn config_only(connection: &ConnectionArgs) -> CliResult<i32> {
+    let (config, path) = connect::load_config(connection)?
         .ok_or_else(|| CliError::usage("no configuration to read: give one with -c FILE|DIR"))?;
-    if global.list_directors {
+    if connection.list_directors {
         for director in &config.directors {
             println!("{}", director.name);
         }
-    } else if let Some(name) = &global.director {
+    } else if let Some(name) = &connection.director {
         connect::select_director(&config, &path, Some(name))?;
     } else if config.directors.is_empty() {
         return Err(CliError::usage(format!(
@@ -211,21 +178,21 @@ fn config_only(global: &GlobalOptions) -> CliResult<i32> {
 }
 
 fn plan(
-    global: &GlobalOptions,
+    connection: &ConnectionArgs,
     origin: PasswordOrigin,
     demo: bool,
 ) -> CliResult<(Option<demo::Demo>, connect::Plan)> {
     if demo {
         let demo = demo::Demo::start()?;
-        let plan = demo.plan(global);
+        let plan = demo.plan(connection);
         Ok((Some(demo), plan))
     } else {
-        Ok((None, connect::director_plan(global, origin)?))
+        Ok((None, connect::director_plan(connection, origin)?))
     }
 }
 
-fn console(global: &GlobalOptions, origin: PasswordOrigin, args: ConsoleArgs) -> CliResult<i32> {
-    let (_demo, plan) = plan(global, origin, args.demo)?;
+fn console(origin: PasswordOrigin, args: ConsoleArgs) -> CliResult<i32> {
+    let (_demo, plan) = plan(&args.connection, origin, args.demo)?;
     let mut director = connect::connect(&plan)?;
     if args.json {
         director.enable_json()?;
@@ -235,7 +202,7 @@ fn console(global: &GlobalOptions, origin: PasswordOrigin, args: ConsoleArgs) ->
         json: args.json,
         allow_root_at_commands: args.allow_root_at_commands,
         no_rc: args.no_rc,
-        no_signals: global.no_signals,
+        no_signals: args.connection.no_signals,
         console: plan.console.clone(),
     };
     let console = console::Console::new(director, options)?;

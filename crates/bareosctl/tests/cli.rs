@@ -906,6 +906,14 @@ fn too_long_console_line_is_an_error_of_that_line_only() {
     assert_eq!(stderr.matches("error:").count(), 1, "{stderr}");
 }
 
+/// How the refusal names an option: with its short form when it has one.
+fn option_name(option: &str) -> &str {
+    match option {
+        "-p" => "-p/--password",
+        other => other,
+    }
+}
+
 #[test]
 fn serve_refuses_director_connection_options() {
     let h = home();
@@ -914,6 +922,7 @@ fn serve_refuses_director_connection_options() {
         &["--port", "9101"],
         &["-p", "secret"],
     ] {
+        // After `serve`: not one of its options, a usage error from the parser.
         let assert = bareosctl(h.path())
             .arg("serve")
             .args(args)
@@ -921,11 +930,33 @@ fn serve_refuses_director_connection_options() {
             .timeout(Duration::from_secs(10))
             .assert()
             .code(2)
-            .stderr(contains("does not apply to serve"))
+            .stderr(contains(format!("unexpected argument '{}'", args[0])))
+            .stderr(contains("Usage: bareosctl serve"));
+        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+        assert!(!stderr.contains("secret"), "{stderr}");
+        // Before `serve`: refused too, saying where the directors are configured.
+        let assert = bareosctl(h.path())
+            .args(args)
+            .args(["serve", "--listen", "127.0.0.1:0", "--demo"])
+            .timeout(Duration::from_secs(10))
+            .assert()
+            .code(2)
+            .stderr(contains(format!(
+                "{} does not apply to serve",
+                option_name(args[0])
+            )))
             .stderr(contains("--config FILE"));
         let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
-        assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+        assert!(!stderr.contains("secret"), "{stderr}");
     }
+    // The connection options of the other commands are not in serve's help.
+    bareosctl(h.path())
+        .args(["serve", "--help"])
+        .assert()
+        .success()
+        .stdout(contains("--listen"))
+        .stdout(contains("--address").not())
+        .stdout(contains("--password").not());
 }
 
 #[test]

@@ -25,7 +25,7 @@ pub fn director() -> Target {
                 std::env::var("BAREOS_PASSWORD").unwrap_or_default(),
             ));
         if let Ok(name) = std::env::var("BAREOS_NAME") {
-            config = config.console(name);
+            config = config.name(name);
         }
         return Target {
             config,

@@ -90,7 +90,9 @@ pub struct ProfileResource {
     pub extra: Map<String, Value>,
 }
 
-/// A Console resource (the password arrives as `[md5]...`).
+/// A Console resource of the director, as `show consoles` reports it (the password
+/// arrives as `[md5]...`). The named console of a bconsole.conf is
+/// [`crate::bconsole::NamedConsole`].
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ConsoleResource {
     /// Console name.

@@ -14,6 +14,10 @@ pub struct CheckArgs {
     /// What to check.
     #[command(subcommand)]
     pub what: Check,
+
+    /// Connection options (last: their help heading applies from here on).
+    #[command(flatten)]
+    pub connection: crate::cli::ConnectionArgs,
 }
 
 /// Response-time thresholds in seconds (`--warning-time 1 --critical-time 5`).

@@ -15,7 +15,7 @@ mod volumes;
 pub use args::{Check, CheckArgs};
 pub use report::{Report, Status};
 
-use crate::cli::GlobalOptions;
+use crate::cli::ConnectionArgs;
 use crate::connect::{self, PasswordOrigin};
 use crate::exit::{CliError, CliResult};
 use bareos::blocking;
@@ -26,10 +26,10 @@ use std::time::Duration;
 pub const DEFAULT_WAIT: Duration = Duration::from_secs(60);
 
 /// Runs the check, prints its result and returns the exit code.
-pub fn run(global: &GlobalOptions, origin: PasswordOrigin, args: &CheckArgs) -> i32 {
+pub fn run(connection: &ConnectionArgs, origin: PasswordOrigin, args: &CheckArgs) -> i32 {
     let name = args.what.name();
     let report =
-        execute(global, origin, &args.what).unwrap_or_else(|e| Report::unknown(reason(&e)));
+        execute(connection, origin, &args.what).unwrap_or_else(|e| Report::unknown(reason(&e)));
     if args.json {
         println!(
             "{}",
@@ -53,9 +53,13 @@ fn reason(error: &CliError) -> String {
     format!("{kind}: {}", error.message)
 }
 
-fn execute(global: &GlobalOptions, origin: PasswordOrigin, check: &Check) -> CliResult<Report> {
-    let mut plan = connect::director_plan(global, origin)?;
-    if connect::timeout(global).is_none() {
+fn execute(
+    connection: &ConnectionArgs,
+    origin: PasswordOrigin,
+    check: &Check,
+) -> CliResult<Report> {
+    let mut plan = connect::director_plan(connection, origin)?;
+    if connect::timeout(connection).is_none() {
         plan.config = plan.config.clone().read_timeout(DEFAULT_WAIT);
     }
     let started = std::time::Instant::now();

@@ -8,7 +8,7 @@ pub mod output;
 use crate::exit::{self, CliError, CliResult};
 use crate::input::{Line, LineReader};
 use at_commands::{AtCommand, HELP};
-use bareos::bconsole::ConsoleResource;
+use bareos::bconsole::NamedConsole;
 use bareos::{blocking, redact_command};
 use completion::{ConsoleHelper, Shared};
 use output::Output;
@@ -33,7 +33,7 @@ pub struct Options {
     /// `-s`: Ctrl-C ends the console instead of cancelling.
     pub no_signals: bool,
     /// The Console resource (history and rc file settings).
-    pub console: Option<ConsoleResource>,
+    pub console: Option<NamedConsole>,
 }
 
 impl Options {
@@ -41,7 +41,7 @@ impl Options {
     /// `default` in the home directory.
     fn file(
         &self,
-        setting: impl Fn(&ConsoleResource) -> Option<&str>,
+        setting: impl Fn(&NamedConsole) -> Option<&str>,
         default: &str,
     ) -> Option<PathBuf> {
         self.console
