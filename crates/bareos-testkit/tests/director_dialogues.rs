@@ -330,6 +330,252 @@ fn restore_prompts_cancelled_leave_the_session_usable() {
     assert_eq!(text(&c.command("whoami", Signal::Eod)), "admin notls\n");
 }
 
+const DATA: &str = "/var/lib/bareos-test/tmp/data/";
+
+/// The file names of `file=` and of items 7 and 8 are looked up in the catalog's jobs
+/// of the client: the last backup up to the date that saved each of them.
+#[test]
+fn restore_files_by_name_from_the_command_line_and_items_7_and_8() {
+    let d = director();
+    let mut c = logged_in(&d);
+    let normal = format!("{DATA}weird-files/normalfile");
+    let line = format!("restore client=test2-fd file={normal} file=/nowhere/x yes");
+    let all = text(&c.command(&line, Signal::Eod));
+    assert!(
+        all.contains("Using Catalog \"MyCatalog\"\nNo database record found for: /nowhere/x\nBootstrap records written to "),
+        "{all}"
+    );
+    assert!(!all.contains("Building directory tree"), "{all}");
+    assert!(
+        all.contains("\n1 file selected to be restored.\n\n"),
+        "{all}"
+    );
+    assert!(all.ends_with("Job queued. JobId=5\n"), "{all}");
+
+    // Item 7: a name, a list of names in a file, a file that cannot be opened, a table.
+    let list = std::env::temp_dir().join(format!("restore-names-{}.txt", std::process::id()));
+    std::fs::write(
+        &list,
+        format!("{DATA}weird-files/abc'def\n{DATA}weird-files/missing\r\n{DATA}weird-files/\n"),
+    )
+    .unwrap();
+    c.command("restore", Signal::SubPrompt);
+    assert_eq!(
+        text(&c.command("7", Signal::SubPrompt)),
+        "Defined Clients:\n1: bareos-fd\n2: test2-fd\nSelect the Client (1-2): "
+    );
+    assert_eq!(
+        text(&c.command("2", Signal::SubPrompt)),
+        "Enter file names with paths, or < to enter a filename\ncontaining a list of file names with paths, and Terminate\nthem with a blank line.\nEnter full filename: "
+    );
+    assert_eq!(
+        text(&c.command(&normal, Signal::SubPrompt)),
+        "Enter full filename: "
+    );
+    assert_eq!(
+        text(&c.command(&format!("<{}", list.display()), Signal::SubPrompt)),
+        format!("No database record found for: {DATA}weird-files/missing\nEnter full filename: ")
+    );
+    std::fs::remove_file(&list).unwrap();
+    assert_eq!(
+        text(&c.command(&format!("<{}", list.display()), Signal::SubPrompt)),
+        format!(
+            "Cannot open file {}: ERR=No such file or directory\nEnter full filename: ",
+            list.display()
+        )
+    );
+    assert_eq!(
+        text(&c.command("?restore_list", Signal::SubPrompt)),
+        "Query failed: SELECT JobId, FileIndex\n  FROM restore_list\n ORDER BY JobId, FileIndex ASC\n. ERR=the test director has no SQL engine\nNo table found: restore_list\nEnter full filename: "
+    );
+    let summary = text(&c.command("", Signal::SubPrompt));
+    assert!(
+        summary.starts_with("Bootstrap records written to "),
+        "{summary}"
+    );
+    assert!(summary.contains("    Full-0001 "), "{summary}");
+    // The file, the one of the list and the directory of the list.
+    assert!(
+        summary.contains("\n3 files selected to be restored.\n\n"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("Backup Client:   test2-fd\n")
+            && summary.ends_with("OK to run? (yes/mod/no): "),
+        "{summary}"
+    );
+    assert_eq!(text(&c.command("no", Signal::Eod)), "Job not run.\n");
+
+    // Item 8: the date first; job 3 (17:44:14) is after it, job 1 (17:44:08) is not.
+    c.command("restore", Signal::SubPrompt);
+    assert_eq!(
+        text(&c.command("8", Signal::SubPrompt)),
+        "The restored files will the most current backup\nBEFORE the date you specify below.\n\nEnter date as YYYY-MM-DD HH:MM:SS :"
+    );
+    c.command("2026-11-26 17:44:10", Signal::SubPrompt);
+    c.command("1", Signal::SubPrompt);
+    let numbered = "/var/lib/bareos-test/tmp/backup-data-numbered-files/1500.txt";
+    assert_eq!(
+        text(&c.command(numbered, Signal::SubPrompt)),
+        format!("No database record found for: {numbered}\nEnter full filename: ")
+    );
+    c.command(&normal, Signal::SubPrompt);
+    let summary = text(&c.command("", Signal::SubPrompt));
+    assert!(
+        summary.contains("\n1 file selected to be restored.\n\n")
+            && summary.contains("Backup Client:   bareos-fd\n"),
+        "{summary}"
+    );
+    assert_eq!(text(&c.command(".", Signal::Eod)), "Job not run.\n");
+
+    // As with the director, names after the first found one are looked up only in the
+    // jobs found so far: job 1 holds no numbered file.
+    c.command("restore client=bareos-fd", Signal::SubPrompt);
+    c.command("7", Signal::SubPrompt);
+    c.command(&normal, Signal::SubPrompt);
+    assert_eq!(
+        text(&c.command(numbered, Signal::SubPrompt)),
+        format!("No database record found for: {numbered}\nEnter full filename: ")
+    );
+    // Nothing found: no restore.
+    c.command("", Signal::SubPrompt);
+    c.command("no", Signal::Eod);
+    c.command("restore client=bareos-fd", Signal::SubPrompt);
+    c.command("7", Signal::SubPrompt);
+    c.command("/nowhere", Signal::SubPrompt);
+    assert_eq!(
+        text(&c.command("", Signal::Eod)),
+        "No files selected to be restored.\n"
+    );
+    assert_eq!(text(&c.command("whoami", Signal::Eod)), "admin notls\n");
+}
+
+/// `directory=` and item 11: the directory and the entries directly in it, of the
+/// chosen jobs of the client.
+#[test]
+fn restore_directories_of_chosen_jobs_from_the_command_line_and_item_11() {
+    let d = director();
+    let mut c = logged_in(&d);
+    let tests = format!("{DATA}build/src/tests");
+    // Job 4 is of another client; job 1 holds the directory and its 17 files.
+    let line =
+        format!("restore jobid=1,4 client=bareos-fd directory={tests}/ directory=/nowhere/ yes");
+    let all = text(&c.command(&line, Signal::Eod));
+    assert!(
+        all.contains("No database record found for: /nowhere/\nBootstrap records written to "),
+        "{all}"
+    );
+    assert!(
+        all.contains("\n18 files selected to be restored.\n\n"),
+        "{all}"
+    );
+    assert!(all.ends_with("Job queued. JobId=5\n"), "{all}");
+    let none = text(&c.command(
+        &format!("restore client=bareos-fd directory={tests}/"),
+        Signal::Eod,
+    ));
+    assert_eq!(
+        none,
+        "No JobId specified cannot continue.\nNo files selected to be restored.\n"
+    );
+
+    // Item 11 after item 9 chose the JobIds; the slash is added to the names.
+    c.command("restore", Signal::SubPrompt);
+    c.command("9", Signal::SubPrompt);
+    let jobs = text(&c.command("2", Signal::SubPrompt));
+    assert!(jobs.ends_with("Select item:  (1-13): "), "{jobs}");
+    assert_eq!(
+        text(&c.command("11", Signal::SubPrompt)),
+        "You have already selected the following JobIds: 4\nEnter full directory names or start the name\nwith a < to indicate it is a filename containing a list\nof directories and Terminate them with a blank line.\nEnter directory name: "
+    );
+    assert_eq!(
+        text(&c.command("/nowhere", Signal::SubPrompt)),
+        "No database record found for: /nowhere/\nEnter directory name: "
+    );
+    // The lines of a list of directories keep their newline, as with the director.
+    let list = std::env::temp_dir().join(format!("restore-dirs-{}.txt", std::process::id()));
+    std::fs::write(&list, format!("{tests}/\n")).unwrap();
+    let listed = text(&c.command(&format!("<{}", list.display()), Signal::SubPrompt));
+    std::fs::remove_file(&list).unwrap();
+    assert_eq!(
+        listed,
+        format!("No database record found for: {tests}/\n\nEnter directory name: ")
+    );
+    c.command(&tests, Signal::SubPrompt);
+    // A directory once is enough.
+    c.command(&format!("{tests}/"), Signal::SubPrompt);
+    let summary = text(&c.command("", Signal::SubPrompt));
+    assert!(
+        summary.contains("\n18 files selected to be restored.\n\n")
+            && summary.contains("Backup Client:   test2-fd\n"),
+        "{summary}"
+    );
+    assert_eq!(text(&c.command("no", Signal::Eod)), "Job not run.\n");
+
+    // Item 11 asks for the JobIds first; `.` ends the restore.
+    c.command("restore", Signal::SubPrompt);
+    assert_eq!(
+        text(&c.command("11", Signal::SubPrompt)),
+        "Enter JobId(s), comma separated, to restore: "
+    );
+    assert_eq!(c.command(".", Signal::Eod), vec![sig(Signal::Eod)]);
+    c.command("restore", Signal::SubPrompt);
+    c.command("11", Signal::SubPrompt);
+    assert_eq!(
+        text(&c.command("3", Signal::SubPrompt)),
+        "Defined Clients:\n1: bareos-fd\n2: test2-fd\nSelect the Client (1-2): "
+    );
+    c.command("1", Signal::SubPrompt);
+    c.command(
+        "/var/lib/bareos-test/tmp/backup-data-numbered-files",
+        Signal::SubPrompt,
+    );
+    let summary = text(&c.command("", Signal::SubPrompt));
+    assert!(
+        summary.contains("\n1,002 files selected to be restored.\n\n"),
+        "{summary}"
+    );
+    assert_eq!(text(&c.command("no", Signal::Eod)), "Job not run.\n");
+}
+
+/// Item 4: the test director has no SQL engine, so the query fails and the menu comes
+/// again; a console without `sqlquery` may not ask.
+#[test]
+fn restore_sql_list_command_fails_and_needs_sqlquery() {
+    let d = TestDirector::builder()
+        .console(ConsoleSpec::new("admin notls", "secret").tls(TlsPolicy::None))
+        .console(
+            ConsoleSpec::new("restorer", "secret")
+                .tls(TlsPolicy::None)
+                .allow_commands(["restore"]),
+        )
+        .start()
+        .unwrap();
+    let mut c = logged_in(&d);
+    c.command("restore", Signal::SubPrompt);
+    assert_eq!(
+        text(&c.command("4", Signal::SubPrompt)),
+        "Enter SQL list command: "
+    );
+    let again = text(&c.command("SELECT JobId FROM Job", Signal::SubPrompt));
+    assert!(
+        again.starts_with("Query failed: the test director has no SQL engine\nTo select the JobIds, you have the following choices:\n"),
+        "{again}"
+    );
+    assert!(again.ends_with("Select item:  (1-13): "), "{again}");
+    c.command("4", Signal::SubPrompt);
+    assert_eq!(c.command(".", Signal::Eod), vec![sig(Signal::Eod)]);
+
+    let mut r = Client::connect(d.addr(), Transport::Clear, ResourceType::Console, "", "").unwrap();
+    r.login(console("restorer", "secret", ProtocolVersion::V2, false))
+        .unwrap();
+    r.command("restore", Signal::SubPrompt);
+    assert_eq!(
+        text(&r.command("4", Signal::Eod)),
+        "SQL query not authorized.\n"
+    );
+}
+
 /// Each dialogue starts its jobs right before it: a simulated job runs for about two
 /// seconds.
 #[test]

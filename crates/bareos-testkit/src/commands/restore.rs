@@ -1,6 +1,9 @@
 //! `restore` as the director runs it (`ua_restore.cc`): the keywords of the command
-//! line, the 13-item menu for selecting JobIds, the client and FileSet lists, the file
-//! tree, the bootstrap summary and the restore job's `OK to run? (yes/mod/no):`.
+//! line, the 13-item menu for selecting JobIds or files and directories by name, the
+//! client and FileSet lists, the file tree, the bootstrap summary and the restore job's
+//! `OK to run? (yes/mod/no):`.
+
+mod by_name;
 
 use super::catalog::{grouped, Table, JOBS};
 use super::files::saved_files;
@@ -167,9 +170,21 @@ impl Args {
 #[derive(Default)]
 struct Rx {
     jobids: String,
+    /// The JobId added last to `jobids` (`rx->last_jobid`).
+    last_jobid: String,
     client: Option<String>,
     all: bool,
     pool: Option<String>,
+    /// The entries chosen by name.
+    findex: by_name::Findex,
+}
+
+/// How `UserSelectJobidsOrFiles` chose what to restore.
+enum Chosen {
+    /// A list of JobIds: the file tree follows.
+    JobIds,
+    /// Files or directories by name: they are in the bootstrap already.
+    Names,
 }
 
 /// A step that may fail (the command ends, CMD_FAILED) or lose the connection.
@@ -250,8 +265,6 @@ async fn restore(s: &mut Session, args: &Args) -> io::Result<Step<()>> {
         }
     }
     for key in [
-        "file",
-        "directory",
         "fileregex",
         "regexwhere",
         "strip_prefix",
@@ -279,10 +292,14 @@ async fn restore(s: &mut Session, args: &Args) -> io::Result<Step<()>> {
         }
         rx.pool = Some(pool.to_string());
     }
-    step!(select_jobids(s, args, &mut rx).await?);
-    let jobs = step!(check_jobids(s, &mut rx).await?);
-    let tree = step!(build_tree(s, args, &rx, &jobs).await?);
-    let selected = tree.as_ref().map_or(0, Tree::selected);
+    let (jobs, selected) = match step!(select_jobids(s, args, &mut rx).await?) {
+        Chosen::JobIds => {
+            let jobs = step!(check_jobids(s, &mut rx).await?);
+            let tree = step!(build_tree(s, args, &rx, &jobs).await?);
+            (jobs, tree.as_ref().map_or(0, Tree::selected))
+        }
+        Chosen::Names => (rx.findex.jobs(), rx.findex.count()),
+    };
     if selected == 0 {
         s.warning_msg("No files selected to be restored.\n").await?;
         return Ok(Step::Fail);
@@ -304,10 +321,7 @@ async fn restore(s: &mut Session, args: &Args) -> io::Result<Step<()>> {
         ))
         .await?;
     }
-    let client = match rx.client.clone() {
-        Some(c) => c,
-        None => step!(backup_client(s, args).await?),
-    };
+    let client = step!(client_name(s, args, &mut rx).await?);
     let restore_client = match args.value("restoreclient") {
         Some(name) => {
             if !s.config.clients.iter().any(|c| c.name == name) {
@@ -359,14 +373,30 @@ async fn open_catalog(s: &mut Session, args: &Args) -> io::Result<()> {
     s.text("Using Catalog \"MyCatalog\"\n").await
 }
 
-/// `UserSelectJobidsOrFiles` up to a list of JobIds.
-async fn select_jobids(s: &mut Session, args: &Args, rx: &mut Rx) -> io::Result<Step<()>> {
+/// `UserSelectJobidsOrFiles`: a list of JobIds, or files and directories by name.
+async fn select_jobids(s: &mut Session, args: &Args, rx: &mut Rx) -> io::Result<Step<Chosen>> {
     let now = super::prompts::now_text();
     let mut date = now.clone();
     let mut done = false;
     let mut explicit = Vec::new();
+    let mut files = Vec::new();
+    let mut dirs = Vec::new();
     for (key, value) in &args.0 {
-        if key.eq_ignore_ascii_case("jobid") {
+        let named = if key.eq_ignore_ascii_case("file") {
+            Some(&mut files)
+        } else if key.eq_ignore_ascii_case("directory") {
+            Some(&mut dirs)
+        } else {
+            None
+        };
+        if let Some(list) = named {
+            let Some(value) = value else {
+                s.error_msg(format!("Missing value for keyword: {key}\n"))
+                    .await?;
+                return Ok(Step::Fail);
+            };
+            list.push(value.clone());
+        } else if key.eq_ignore_ascii_case("jobid") {
             let Some(value) = value else {
                 s.error_msg("Missing value for keyword: jobid\n").await?;
                 return Ok(Step::Fail);
@@ -389,6 +419,17 @@ async fn select_jobids(s: &mut Session, args: &Args, rx: &mut Rx) -> io::Result<
         }
     }
     rx.jobids = explicit.join(",");
+    rx.last_jobid = explicit.last().cloned().unwrap_or_default();
+    if !files.is_empty() || !dirs.is_empty() {
+        step!(client_name(s, args, rx).await?);
+        for file in &files {
+            by_name::insert(s, rx, file, &date, false).await?;
+        }
+        for dir in &dirs {
+            by_name::insert(s, rx, dir, &date, true).await?;
+        }
+        return Ok(Step::Go(Chosen::Names));
+    }
     if args.has("select") {
         if done {
             let list = rx.jobids.clone();
@@ -399,7 +440,7 @@ async fn select_jobids(s: &mut Session, args: &Args, rx: &mut Rx) -> io::Result<
         done = true;
     }
     if done {
-        return Ok(Step::Go(()));
+        return Ok(Step::Go(Chosen::JobIds));
     }
     s.text("\nFirst you select one or more JobIds that contain files\nto be restored. You will be presented several methods\nof specifying the JobIds. Then you will be allowed to\nselect which files from those JobIds are to be restored.\n\n")
         .await?;
@@ -421,11 +462,7 @@ async fn select_jobids(s: &mut Session, args: &Args, rx: &mut Rx) -> io::Result<
         match item {
             0 => last_jobs(s).await?,
             1 => {
-                let client = match rx.client.clone() {
-                    Some(c) => c,
-                    None => step!(backup_client(s, args).await?),
-                };
-                rx.client = Some(client.clone());
+                let client = step!(client_name(s, args, rx).await?);
                 let name = match s.ask("Enter Filename (no path):").await? {
                     Answer::Text(t) => t,
                     Answer::Cancel => return Ok(Step::Fail),
@@ -442,21 +479,28 @@ async fn select_jobids(s: &mut Session, args: &Args, rx: &mut Rx) -> io::Result<
                     Answer::Cancel => return Ok(Step::Fail),
                     Answer::Gone => return Ok(Step::Gone),
                 }
-                return Ok(Step::Go(()));
+                return Ok(Step::Go(Chosen::JobIds));
             }
+            3 => step!(sql_list(s).await?),
             4 | 8 => {
                 step!(backups_before(s, args, rx, &now).await?);
                 if item == 4 {
-                    return Ok(Step::Go(()));
+                    return Ok(Step::Go(Chosen::JobIds));
                 }
             }
             5 | 9 => {
                 let date = step!(ask_date(s).await?);
                 step!(backups_before(s, args, rx, &date).await?);
                 if item == 5 {
-                    return Ok(Step::Go(()));
+                    return Ok(Step::Go(Chosen::JobIds));
                 }
             }
+            6 => return enter_names(s, args, rx, &date, false).await,
+            7 => {
+                let date = step!(ask_date(s).await?);
+                return enter_names(s, args, rx, &date, false).await;
+            }
+            10 => return enter_directories(s, args, rx, &date).await,
             11 => {
                 let id = match s.ask("Enter JobId to get the state to restore: ").await? {
                     Answer::Text(t) if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) => t,
@@ -464,17 +508,93 @@ async fn select_jobids(s: &mut Session, args: &Args, rx: &mut Rx) -> io::Result<
                     Answer::Gone => return Ok(Step::Gone),
                 };
                 rx.jobids = step!(job_dependencies(s, &id).await?);
-                return Ok(Step::Go(()));
+                return Ok(Step::Go(Chosen::JobIds));
             }
-            12 => return Ok(Step::Fail),
-            other => {
-                s.error_msg(format!(
-                    "\"{}\" is not simulated by the test director.\n",
-                    MENU[other]
-                ))
-                .await?;
-            }
+            _ => return Ok(Step::Fail),
         }
+    }
+}
+
+/// Item 4: the console's query, which needs the `sqlquery` command; the test director
+/// answers it as a failed query and shows the menu again.
+async fn sql_list(s: &mut Session) -> io::Result<Step<()>> {
+    if !s.console.as_ref().map_or(true, |c| c.allows("sqlquery")) {
+        s.error_msg("SQL query not authorized.\n").await?;
+        return Ok(Step::Fail);
+    }
+    match s.ask("Enter SQL list command: ").await? {
+        Answer::Text(_) => {
+            s.text(format!("Query failed: {}\n", by_name::NO_SQL_ENGINE))
+                .await?;
+            Ok(Step::Go(()))
+        }
+        Answer::Cancel => Ok(Step::Fail),
+        Answer::Gone => Ok(Step::Gone),
+    }
+}
+
+/// Item 11: the JobIds (unless chosen before in the menu), the client, then full
+/// directory names (or `<FILE`) up to a blank line.
+async fn enter_directories(
+    s: &mut Session,
+    args: &Args,
+    rx: &mut Rx,
+    date: &str,
+) -> io::Result<Step<Chosen>> {
+    if !rx.jobids.is_empty() {
+        s.text(format!(
+            "You have already selected the following JobIds: {}\n",
+            rx.jobids
+        ))
+        .await?;
+    } else {
+        match s
+            .ask("Enter JobId(s), comma separated, to restore: ")
+            .await?
+        {
+            Answer::Text(t) => {
+                rx.last_jobid = t.clone();
+                rx.jobids = t;
+            }
+            Answer::Cancel => {}
+            Answer::Gone => return Ok(Step::Gone),
+        }
+    }
+    if rx.jobids.is_empty() || rx.jobids.starts_with('.') {
+        rx.jobids.clear();
+        return Ok(Step::Fail);
+    }
+    enter_names(s, args, rx, date, true).await
+}
+
+/// Items 7 and 8 (files) and the end of 11 (directories): the client, then full names
+/// (or `<FILE`) up to a blank line; a file is the version the last backup up to `date`
+/// saved, a directory name gets its trailing `/`.
+async fn enter_names(
+    s: &mut Session,
+    args: &Args,
+    rx: &mut Rx,
+    date: &str,
+    dir: bool,
+) -> io::Result<Step<Chosen>> {
+    step!(client_name(s, args, rx).await?);
+    let (intro, prompt) = if dir {
+        ("Enter full directory names or start the name\nwith a < to indicate it is a filename containing a list\nof directories and Terminate them with a blank line.\n", "Enter directory name: ")
+    } else {
+        ("Enter file names with paths, or < to enter a filename\ncontaining a list of file names with paths, and Terminate\nthem with a blank line.\n", "Enter full filename: ")
+    };
+    s.text(intro).await?;
+    loop {
+        let mut name = match s.ask(prompt).await? {
+            Answer::Text(t) if t.is_empty() => return Ok(Step::Go(Chosen::Names)),
+            Answer::Text(t) => t,
+            Answer::Cancel => return Ok(Step::Fail),
+            Answer::Gone => return Ok(Step::Gone),
+        };
+        if dir && !name.starts_with('<') && !name.ends_with('/') {
+            name.push('/');
+        }
+        by_name::insert(s, rx, &name, date, dir).await?;
     }
 }
 
@@ -599,6 +719,16 @@ async fn catalog_client(s: &mut Session, args: &Args) -> io::Result<Step<String>
         Choice::Gone => Ok(Step::Gone),
         Choice::Aborted | Choice::Empty => Ok(Step::Fail),
     }
+}
+
+/// `GetClientName` once per restore: the client chosen before, or asked now.
+async fn client_name(s: &mut Session, args: &Args, rx: &mut Rx) -> io::Result<Step<String>> {
+    if let Some(client) = &rx.client {
+        return Ok(Step::Go(client.clone()));
+    }
+    let client = step!(backup_client(s, args).await?);
+    rx.client = Some(client.clone());
+    Ok(Step::Go(client))
 }
 
 /// `GetClientName`: the client the backup was made of, from `client=` /
