@@ -227,8 +227,18 @@ impl ClientSession {
                 if !self.config.encrypted && !self.config.allow_cleartext_pam {
                     return self.fail(SessionError::PamOverCleartext);
                 }
-                match self.config.pam.clone() {
+                // An empty user or password would make the director start the
+                // conversation anyway; only ask for it when the caller can answer.
+                let direct = self.config.pam.clone().filter(|pam| pam.is_complete());
+                match direct {
                     Some(pam) => self.send_pam_credentials(&pam),
+                    None if !self.config.pam_interactive => self.fail(
+                        ProtocolError::InvalidInput {
+                            what: "PAM credentials",
+                            reason: "the user name and the password must not be empty",
+                        }
+                        .into(),
+                    ),
                     None => {
                         let request = ResponseMessage::encode(ids::PAM_INTERACTIVE, &[])
                             .expect("no fields to check");

@@ -63,6 +63,13 @@ impl PamCredentials {
     }
 }
 
+impl PamCredentials {
+    /// Whether both the user name and the password are given (not empty).
+    pub fn is_complete(&self) -> bool {
+        !self.username.is_empty() && !self.password.is_empty()
+    }
+}
+
 impl fmt::Debug for PamCredentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("PamCredentials(<redacted>)")

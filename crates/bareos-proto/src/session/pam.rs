@@ -367,6 +367,20 @@ mod tests {
     }
 
     #[test]
+    fn empty_direct_credentials_are_not_sent() {
+        let mut config = SessionConfig::console("pamcon", Password::new("p"));
+        config.pam = Some(PamCredentials::new("alice", ""));
+        let mut session = login(config.clone());
+        let err = session.handle_frame(data(b"1001\x1e")).unwrap_err();
+        assert!(err.to_string().contains("must not be empty"), "{err}");
+        assert!(!session.has_output());
+        config.pam_interactive = true;
+        let mut session = login(config);
+        session.handle_frame(data(b"1001\x1e")).unwrap();
+        assert_eq!(frames(&session.take_output()), [data(b"4001\x1e")]);
+    }
+
+    #[test]
     fn endless_prompts_are_cut_off() {
         let mut session = interactive(true);
         session.handle_frame(data(b"1001\x1e")).unwrap();
