@@ -1,6 +1,6 @@
 //! Connection settings, built with chained setters.
 
-use bareos_proto::hello::{validate_name, DEFAULT_CONSOLE};
+use crate::pam::{PamConversation, SharedConversation};
 use crate::pam::{PamConversation, SharedConversation};
 use bareos_proto::{PamCredentials, Password, ProtocolVersion, TlsVersion};
 use std::path::PathBuf;

@@ -217,7 +217,10 @@ impl Connection {
     /// conversation to answer. Returns whether an answer was sent.
     async fn pam_exchange(&mut self, prompt: PamPrompt, deadline: Instant) -> Result<bool> {
         let Some(conversation) = self.config.pam_conversation.clone() else {
-            return Err(Error::new(Kind::Usage, "a PAM prompt without a PAM conversation"));
+            return Err(Error::new(
+                Kind::Usage,
+                "a PAM prompt without a PAM conversation",
+            ));
         };
         if prompt.may_be_message() {
             let quiet = self

@@ -3,7 +3,9 @@
 //! prompts, cleartext and failing conversations are errors with the PAM kinds.
 
 use bareos::blocking::Director;
-use bareos::{Config, ErrorKind, PamAnswer, PamConversation, PamPrompt, PamStyle, Password, TlsMode};
+use bareos::{
+    Config, ErrorKind, PamAnswer, PamConversation, PamPrompt, PamStyle, Password, TlsMode,
+};
 use bareos_testkit::{ConsoleSpec, Fault, FaultSpec, TestDirector, TestDirectorBuilder, TlsPolicy};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -109,8 +111,8 @@ fn wrong_answers_fail_with_the_pam_kind() {
     let td = builder().start().unwrap();
     for (user, password) in [("alice", "wrong"), ("mallory", PAM_PASSWORD)] {
         let script = Script::new(user, password);
-        let error = Director::connect(config(&td, "pamcon").pam_conversation(script.clone()))
-            .unwrap_err();
+        let error =
+            Director::connect(config(&td, "pamcon").pam_conversation(script.clone())).unwrap_err();
         assert_eq!(error.kind(), ErrorKind::Pam, "{error}");
         assert!(error.is_pam() && error.is_auth());
         assert!(

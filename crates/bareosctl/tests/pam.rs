@@ -46,8 +46,14 @@ fn prompts_are_answered_at_the_terminal_without_echoing_the_password() {
     s.send_line(PAM_PASSWORD).unwrap();
     let shown = s.expect("You are logged in as: alice").unwrap();
     let shown = String::from_utf8_lossy(shown.before()).into_owned();
-    assert!(!shown.contains(PAM_PASSWORD), "the password was echoed: {shown}");
-    assert!(shown.contains("Your password will expire in 3 days"), "{shown}");
+    assert!(
+        !shown.contains(PAM_PASSWORD),
+        "the password was echoed: {shown}"
+    );
+    assert!(
+        shown.contains("Your password will expire in 3 days"),
+        "{shown}"
+    );
     s.expect("*").unwrap();
     s.send_line("whoami").unwrap();
     s.expect("alice").unwrap();
@@ -75,7 +81,10 @@ fn the_user_from_the_option_and_the_password_at_the_terminal() {
     let out = s.expect(Eof).unwrap();
     let out = String::from_utf8_lossy(out.as_bytes()).into_owned();
     assert!(out.contains("PAM authentication failed"), "{out}");
-    assert!(!out.contains("Bad-Guess-7"), "the password was echoed: {out}");
+    assert!(
+        !out.contains("Bad-Guess-7"),
+        "the password was echoed: {out}"
+    );
 }
 
 #[test]

@@ -7,6 +7,10 @@
 //! are sent with style 2 too, but without waiting. The end is a style byte 0
 //! (`PAM_SUCCESS`) and a 1-byte empty text; on failure the director closes.
 //!
+//! Direct credentials need both fields: the director splits `4002` at each RS and drops a
+//! trailing empty field, so an empty password is refused rather than asked for; the
+//! session therefore sends `4001` instead when a field is empty and it may converse.
+//!
 //! While the director waits, [`ClientSession::state`] is
 //! `SessionState::Login(LoginStep::PamAnswer)` and [`ClientSession::pam_prompt`] shows
 //! the prompt; answer with [`ClientSession::answer_pam`]. A frame that arrives instead
@@ -216,11 +220,8 @@ impl ClientSession {
                 let text = payload.strip_suffix(&[0]).unwrap_or(payload);
                 if text.len() > MAX_PAM_TEXT {
                     return self.fail(
-                        ProtocolError::unexpected(
-                            "a PAM text of at most 4096 bytes",
-                            payload,
-                        )
-                        .into(),
+                        ProtocolError::unexpected("a PAM text of at most 4096 bytes", payload)
+                            .into(),
                     );
                 }
                 let style = self.pam.style.take().unwrap_or(PamStyle::EchoOn);
@@ -404,8 +405,16 @@ mod tests {
         for (style, text, expected) in [
             (&b"\x07"[..], &b""[..], "a PAM message style"),
             (&b"\x01\x01"[..], &b""[..], "a PAM message style"),
-            (&b"\x01"[..], &[b'x'; MAX_PAM_TEXT + 2][..], "at most 4096 bytes"),
-            (&b"\x00"[..], &b"junk"[..], "the empty PAM text after PAM_SUCCESS"),
+            (
+                &b"\x01"[..],
+                &[b'x'; MAX_PAM_TEXT + 2][..],
+                "at most 4096 bytes",
+            ),
+            (
+                &b"\x00"[..],
+                &b"junk"[..],
+                "the empty PAM text after PAM_SUCCESS",
+            ),
         ] {
             let mut session = interactive(true);
             session.handle_frame(data(b"1001\x1e")).unwrap();
@@ -422,7 +431,10 @@ mod tests {
     fn answers_need_a_prompt_and_no_nul() {
         let mut session = interactive(true);
         let err = session.answer_pam(&PamAnswer::new("x")).unwrap_err();
-        assert!(err.to_string().contains("cannot answer a PAM prompt"), "{err}");
+        assert!(
+            err.to_string().contains("cannot answer a PAM prompt"),
+            "{err}"
+        );
         session.handle_frame(data(b"1001\x1e")).unwrap();
         session.take_output();
         prompt(&mut session, 1, b"Password:");
@@ -436,7 +448,9 @@ mod tests {
         assert!(err.to_string().contains("longer than one frame"), "{err}");
         assert!(!session.has_output());
         // Non-UTF-8 answers are sent as they are.
-        session.answer_pam(&PamAnswer::new(vec![0xff, b'a'])).unwrap();
+        session
+            .answer_pam(&PamAnswer::new(vec![0xff, b'a']))
+            .unwrap();
         assert_eq!(frames(&session.take_output()), [data(b"\xffa")]);
         assert!(!format!("{:?}", PamAnswer::new("pa55")).contains("pa55"));
     }
