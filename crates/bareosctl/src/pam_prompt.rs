@@ -126,11 +126,10 @@ fn read_line(time_left: Duration) -> Result<Vec<u8>, String> {
         // SAFETY: one valid pollfd.
         let ready = unsafe { libc::poll(&mut poll, 1, wait) };
         if ready < 0 {
-            let error = std::io::Error::last_os_error();
-            if error.kind() == std::io::ErrorKind::Interrupted {
-                continue;
+            match failed() {
+                Some(why) => break Err(why),
+                None => continue,
             }
-            break Err(format!("cannot read the terminal: {error}"));
         }
         if ready == 0 {
             continue;
@@ -138,11 +137,10 @@ fn read_line(time_left: Duration) -> Result<Vec<u8>, String> {
         // SAFETY: reads at most buffer.len() bytes into the buffer.
         let n = unsafe { libc::read(libc::STDIN_FILENO, buffer.as_mut_ptr().cast(), buffer.len()) };
         if n < 0 {
-            let error = std::io::Error::last_os_error();
-            if error.kind() == std::io::ErrorKind::Interrupted {
-                continue;
+            match failed() {
+                Some(why) => break Err(why),
+                None => continue,
             }
-            break Err(format!("cannot read the terminal: {error}"));
         }
         if n == 0 {
             break Err("standard input was closed".to_string());
@@ -163,4 +161,11 @@ fn read_line(time_left: Duration) -> Result<Vec<u8>, String> {
     // A partial line may hold a secret: wipe it.
     line.fill(0);
     result
+}
+
+/// The last system call failed: why, or `None` when it was only interrupted (retry).
+fn failed() -> Option<String> {
+    let error = std::io::Error::last_os_error();
+    (error.kind() != std::io::ErrorKind::Interrupted)
+        .then(|| format!("cannot read the terminal: {error}"))
 }

@@ -9,6 +9,7 @@ use common::*;
 use expectrl::{Eof, Session};
 use predicates::prelude::*;
 use predicates::str::contains;
+use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
@@ -26,20 +27,27 @@ fn pam_director() -> TestDirector {
         .expect("test director starts")
 }
 
-#[test]
-fn prompts_are_answered_at_the_terminal_without_echoing_the_password() {
-    let dir = pam_director();
-    let home = tempfile::tempdir().unwrap();
+/// `bareosctl --name pamcon EXTRA...` in a pseudo-terminal, no PAM password given.
+fn spawn(dir: &TestDirector, home: &Path, extra: &[&str]) -> Session {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_bareosctl"));
     cmd.args(["--address", "127.0.0.1", "--port", &dir.port().to_string()])
         .args(["--name", "pamcon"])
-        .env("HOME", home.path())
+        .args(extra)
+        .env("HOME", home)
         .env("BAREOS_PASSWORD", CONSOLE_PASSWORD)
         .env("TERM", "xterm")
         .env_remove("BAREOS_PAM_PASSWORD")
         .env_remove("RUST_LOG");
-    let mut s = Session::spawn(cmd).expect("spawn in a pty");
-    s.set_expect_timeout(Some(Duration::from_secs(10)));
+    let mut session = Session::spawn(cmd).expect("spawn in a pty");
+    session.set_expect_timeout(Some(Duration::from_secs(10)));
+    session
+}
+
+#[test]
+fn prompts_are_answered_at_the_terminal_without_echoing_the_password() {
+    let dir = pam_director();
+    let home = tempfile::tempdir().unwrap();
+    let mut s = spawn(&dir, home.path(), &[]);
     s.expect("login:").unwrap();
     s.send_line("alice").unwrap();
     s.expect("Password: ").unwrap();
@@ -65,16 +73,11 @@ fn prompts_are_answered_at_the_terminal_without_echoing_the_password() {
 fn the_user_from_the_option_and_the_password_at_the_terminal() {
     let dir = pam_director();
     let home = tempfile::tempdir().unwrap();
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_bareosctl"));
-    cmd.args(["--address", "127.0.0.1", "--port", &dir.port().to_string()])
-        .args(["--name", "pamcon", "--pam-username", "alice"])
-        .args(["call", "whoami"])
-        .env("HOME", home.path())
-        .env("BAREOS_PASSWORD", CONSOLE_PASSWORD)
-        .env_remove("BAREOS_PAM_PASSWORD")
-        .env_remove("RUST_LOG");
-    let mut s = Session::spawn(cmd).expect("spawn in a pty");
-    s.set_expect_timeout(Some(Duration::from_secs(10)));
+    let mut s = spawn(
+        &dir,
+        home.path(),
+        &["--pam-username", "alice", "call", "whoami"],
+    );
     let before = s.expect("Password: ").unwrap();
     assert!(!String::from_utf8_lossy(before.before()).contains("login:"));
     s.send_line("Bad-Guess-7").unwrap();

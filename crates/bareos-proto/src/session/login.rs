@@ -288,7 +288,7 @@ impl ClientSession {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{data, frames, login};
+    use super::super::testing::{data, frames, login, welcome_alice};
     use super::super::*;
     use crate::cram::{AUTH_FAILED, AUTH_OK};
 
@@ -421,13 +421,7 @@ mod tests {
 
         let mut session = login(config.clone());
         session.handle_frame(data(b"1001\x1e")).unwrap();
-        session
-            .handle_frame(data(b"1000\x1eOK: d Version: 1 (x)"))
-            .unwrap();
-        assert_eq!(
-            session.handle_frame(data(b"1002\x1eYou are logged in as: alice")),
-            Ok(Event::LoggedIn)
-        );
+        welcome_alice(&mut session);
 
         let mut session = login(config);
         let err = session

@@ -252,7 +252,7 @@ impl ClientSession {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{data, frames, login};
+    use super::super::testing::{data, frames, login, welcome_alice};
     use super::super::*;
     use super::*;
 
@@ -298,13 +298,7 @@ mod tests {
         assert_eq!(session.state(), SessionState::Login(LoginStep::PamSuccess));
         assert_eq!(session.handle_frame(data(&[0])), Ok(Event::Continue));
         assert_eq!(session.state(), SessionState::Login(LoginStep::PamResult));
-        session
-            .handle_frame(data(b"1000\x1eOK: d Version: 1 (x)"))
-            .unwrap();
-        assert_eq!(
-            session.handle_frame(data(b"1002\x1eYou are logged in as: alice")),
-            Ok(Event::LoggedIn)
-        );
+        welcome_alice(&mut session);
         assert!(!session.has_output());
     }
 
