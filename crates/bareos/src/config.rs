@@ -1,7 +1,7 @@
 //! Connection settings, built with chained setters.
 
 use crate::pam::{PamConversation, SharedConversation};
-use crate::pam::{PamConversation, SharedConversation};
+use bareos_proto::hello::{validate_name, DEFAULT_CONSOLE};
 use bareos_proto::{PamCredentials, Password, ProtocolVersion, TlsVersion};
 use std::path::PathBuf;
 use std::sync::Arc;

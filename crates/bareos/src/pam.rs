@@ -23,7 +23,7 @@
 //! }
 //!
 //! let config = Config::new("bareos-dir.example.com")
-//!     .console("pamcon")
+//!     .name("pamcon")
 //!     .password(Password::new("secret"))
 //!     .pam_conversation(Vault);
 //! # let _ = config;

@@ -78,7 +78,7 @@ fn builder() -> TestDirectorBuilder {
 fn config(td: &TestDirector, console: &str) -> Config {
     Config::new("127.0.0.1")
         .port(td.port())
-        .console(console)
+        .name(console)
         .password(Password::new("secret"))
         .login_timeout(Duration::from_secs(5))
         .read_timeout(Duration::from_secs(5))
