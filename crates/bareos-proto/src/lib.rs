@@ -33,8 +33,8 @@ pub use frame::{Frame, FrameDecoder, Header, MAX_FRAME_PAYLOAD, MAX_MESSAGE_LEN}
 pub use hello::ProtocolVersion;
 pub use password::Password;
 pub use session::{
-    ApiMode, ClientSession, Event, LoginStep, PamCredentials, Peer, Prompt, PromptKind,
-    SessionConfig, SessionError, SessionState,
+    ApiMode, ClientSession, Event, LoginStep, PamAnswer, PamCredentials, PamPrompt, PamStyle, Peer,
+    Prompt, PromptKind, SessionConfig, SessionError, SessionState,
 };
 pub use signal::Signal;
 pub use tls_version::TlsVersion;

@@ -154,6 +154,7 @@ pub(crate) struct DirectorConfig {
     pub default_tls: TlsPolicy,
     pub consoles: Vec<ConsoleSpec>,
     pub pam_users: Vec<(String, Password)>,
+    pub pam_messages: Vec<String>,
     pub version: String,
     pub date: String,
     pub os: String,
@@ -214,6 +215,7 @@ impl TestDirectorBuilder {
                 default_tls: TlsPolicy::Required,
                 consoles: Vec::new(),
                 pam_users: Vec::new(),
+                pam_messages: Vec::new(),
                 version: DEFAULT_VERSION.into(),
                 date: DEFAULT_DATE.into(),
                 os: "Debian GNU/Linux 12 (bookworm)".into(),
@@ -265,6 +267,14 @@ impl TestDirectorBuilder {
         self.config
             .pam_users
             .push((user.into(), Password::new(password)));
+        self
+    }
+
+    /// A PAM info text (like `pam_unix`'s password expiry warning) sent after the
+    /// password in the interactive PAM conversation; the director relays it with the
+    /// echo-on style and does not wait for an answer (repeatable).
+    pub fn pam_info(mut self, text: impl Into<String>) -> Self {
+        self.config.pam_messages.push(text.into());
         self
     }
 

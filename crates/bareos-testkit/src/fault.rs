@@ -51,6 +51,9 @@ pub enum Fault {
     /// Think this long before answering, then answer normally (a long `wait`, a tape
     /// `mount`, `status client` of an unreachable client).
     Delay(Duration),
+    /// In the interactive PAM conversation, ask for the password again after every
+    /// answer, without end (the point is ignored).
+    EndlessPamPrompts,
 }
 
 impl Fault {
@@ -157,7 +160,10 @@ impl Faults {
 fn is_login_fault(fault: &Fault) -> bool {
     matches!(
         fault,
-        Fault::WrongCramAnswer | Fault::TlsHandshakeFailure | Fault::CloseMidLogin
+        Fault::WrongCramAnswer
+            | Fault::TlsHandshakeFailure
+            | Fault::CloseMidLogin
+            | Fault::EndlessPamPrompts
     )
 }
 

@@ -234,23 +234,87 @@ pub(crate) async fn login(
     Some((conn, LoggedIn { console, whoami }))
 }
 
-/// The PAM exchange after `1001`: direct credentials only; returns the user.
+/// The PAM exchange after `1001`; returns the user. Direct credentials (`4002` with
+/// user and password) are checked at once; `4001` starts the conversation. As the
+/// director: an empty user with a password also starts it (the password is unused),
+/// an empty password is lost as a trailing empty field and refused.
 async fn pam(conn: &mut Conn, config: &DirectorConfig) -> Option<String> {
     let frame = tokio::time::timeout(Duration::from_secs(30), conn.read_frame())
         .await
         .ok()?
         .ok()??;
     let message = ResponseMessage::parse(frame.data()?).ok()?;
-    if message.id != ids::PAM_USER_CREDENTIALS || message.fields.len() != 2 {
-        tokio::time::sleep(config.auth_failure_delay).await;
-        return None;
+    let direct = match message.id {
+        ids::PAM_USER_CREDENTIALS => match message.fields.as_slice() {
+            [user, password] if !password.is_empty() => Some((user.clone(), password)),
+            _ => {
+                tokio::time::sleep(config.auth_failure_delay).await;
+                return None;
+            }
+        },
+        ids::PAM_INTERACTIVE => None,
+        _ => {
+            tokio::time::sleep(config.auth_failure_delay).await;
+            return None;
+        }
+    };
+    match direct {
+        Some((user, password)) if !user.is_empty() => {
+            let user = String::from_utf8(user).ok()?;
+            pam_verdict(config, user, &Password::new(password)).await
+        }
+        _ => pam_conversation(conn, config).await,
     }
-    let user = String::from_utf8(message.fields[0].clone()).ok()?;
-    let given = Password::new(&message.fields[1]);
+}
+
+/// `PAM_SUCCESS`, and the styles of Linux-PAM's messages.
+const PAM_SUCCESS: u8 = 0;
+const PAM_PROMPT_ECHO_OFF: u8 = 1;
+const PAM_PROMPT_ECHO_ON: u8 = 2;
+
+/// The conversation as Linux-PAM with `pam_unix` runs it: `login:` (echo on),
+/// `Password: ` (echo off); then the configured info texts, which the
+/// director relays with the echo-on style without waiting, and `PAM_SUCCESS`.
+async fn pam_conversation(conn: &mut Conn, config: &DirectorConfig) -> Option<String> {
+    let user = String::from_utf8(pam_ask(conn, PAM_PROMPT_ECHO_ON, "login:").await?).ok()?;
+    let mut password = pam_ask(conn, PAM_PROMPT_ECHO_OFF, "Password: ").await?;
+    while config.faults.login(&Fault::EndlessPamPrompts) {
+        password = pam_ask(conn, PAM_PROMPT_ECHO_OFF, "Password: ").await?;
+    }
+    let user = pam_verdict(config, user, &Password::new(&password)).await?;
+    for text in &config.pam_messages {
+        pam_send(conn, PAM_PROMPT_ECHO_ON, text).await?;
+    }
+    pam_send(conn, PAM_SUCCESS, "").await?;
+    Some(user)
+}
+
+/// Sends one PAM message: the style byte, then the text with its NUL.
+async fn pam_send(conn: &mut Conn, style: u8, text: &str) -> Option<()> {
+    conn.data(vec![style]).await.ok()?;
+    let mut bytes = text.as_bytes().to_vec();
+    bytes.push(0);
+    conn.data(bytes).await.ok()
+}
+
+/// Sends a prompt and reads the answer (up to its first NUL, as the director's C string).
+async fn pam_ask(conn: &mut Conn, style: u8, text: &str) -> Option<Vec<u8>> {
+    pam_send(conn, style, text).await?;
+    let Frame::Data(mut answer) = read_auth_frame(conn).await? else {
+        return None;
+    };
+    if let Some(end) = answer.iter().position(|&b| b == 0) {
+        answer.truncate(end);
+    }
+    Some(answer)
+}
+
+/// Checks a PAM user and password; a wrong one is answered after the failure delay.
+async fn pam_verdict(config: &DirectorConfig, user: String, given: &Password) -> Option<String> {
     let ok = config
         .pam_users
         .iter()
-        .any(|(name, password)| *name == user && *password == given);
+        .any(|(name, password)| *name == user && password == given);
     if !ok {
         tokio::time::sleep(config.auth_failure_delay).await;
         return None;

@@ -1,8 +1,10 @@
 //! Connection settings, built with chained setters.
 
+use crate::pam::{PamConversation, SharedConversation};
 use bareos_proto::hello::{validate_name, DEFAULT_CONSOLE};
 use bareos_proto::{PamCredentials, Password, ProtocolVersion, TlsVersion};
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Default port of a Director.
@@ -107,6 +109,7 @@ pub struct Config {
     pub(crate) certificates: CertificateSettings,
     pub(crate) tls_cipher_list: Option<String>,
     pub(crate) pam: Option<PamCredentials>,
+    pub(crate) pam_conversation: Option<SharedConversation>,
     pub(crate) allow_cleartext_pam: bool,
     pub(crate) connect_timeout: Duration,
     pub(crate) login_timeout: Duration,
@@ -137,6 +140,7 @@ impl Config {
             certificates: CertificateSettings::default(),
             tls_cipher_list: None,
             pam: None,
+            pam_conversation: None,
             allow_cleartext_pam: false,
             connect_timeout: Duration::from_secs(10),
             login_timeout: Duration::from_secs(30),
@@ -279,13 +283,23 @@ impl Config {
         c.ca_file.is_some() || c.ca_dir.is_some() || c.cert_file.is_some()
     }
 
-    /// PAM credentials, sent only when the director asks for them.
+    /// PAM credentials, sent only when the director asks for them (all at once, `4002`).
+    /// They take precedence over [`Config::pam_conversation`].
     pub fn pam(mut self, username: impl Into<String>, password: impl Into<String>) -> Self {
         self.pam = Some(PamCredentials::new(username, password));
         self
     }
 
-    /// Allow PAM credentials over cleartext (refused by default).
+    /// Answers the director's PAM prompts interactively (`4001`, as bconsole does) when
+    /// it asks for PAM and no [`Config::pam`] credentials are given. See
+    /// [`crate::pam`]. Over cleartext only with [`Config::allow_cleartext_pam`].
+    pub fn pam_conversation(mut self, conversation: impl PamConversation + 'static) -> Self {
+        self.pam_conversation = Some(SharedConversation(Arc::new(conversation)));
+        self
+    }
+
+    /// Allow PAM credentials or conversation answers over cleartext (refused by
+    /// default).
     pub fn allow_cleartext_pam(mut self, allow: bool) -> Self {
         self.allow_cleartext_pam = allow;
         self

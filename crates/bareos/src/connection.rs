@@ -8,8 +8,8 @@ use crate::transport::{connect_tcp, handshake_tls, TlsInfo, Transport};
 use bareos_proto::hello::ResourceType;
 use bareos_proto::FrameDecoder;
 use bareos_proto::{
-    ClientSession, Event, Frame, Password, Peer, Prompt, ProtocolVersion, SessionConfig,
-    SessionState,
+    ClientSession, Event, Frame, PamPrompt, PamStyle, Password, Peer, Prompt, ProtocolVersion,
+    SessionConfig, SessionState,
 };
 use std::net::SocketAddr;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -149,6 +149,7 @@ impl Connection {
             password: password.clone(),
             protocol: config.protocol,
             pam: config.pam.clone(),
+            pam_interactive: config.pam_conversation.is_some(),
             encrypted: tls.is_some(),
             allow_cleartext_pam: config.allow_cleartext_pam,
             challenge_random: rand::random(),
@@ -178,9 +179,17 @@ impl Connection {
     }
 
     async fn login(&mut self) -> Result<()> {
-        let deadline = Instant::now() + self.config.login_timeout;
+        let mut deadline = Instant::now() + self.config.login_timeout;
         loop {
             self.flush_output(Some(deadline)).await?;
+            if let Some(prompt) = self.session.pam_prompt().cloned() {
+                if self.pam_exchange(prompt, deadline).await? {
+                    // Each answer starts a new login deadline, as bconsole's timer does.
+                    deadline = Instant::now() + self.config.login_timeout;
+                    continue;
+                }
+                // It was a message: the frame that follows moves the session on.
+            }
             let frame = self.read_frame(Some(deadline), "during login").await?;
             let event = match frame {
                 Some(frame) => self.session.handle_frame(frame),
@@ -201,6 +210,51 @@ impl Connection {
                 }
             }
         }
+    }
+
+    /// One PAM message of the director: an echo-on text followed at once by more (or by
+    /// the end) was an info or error text; anything else is a prompt for the
+    /// conversation to answer. Returns whether an answer was sent.
+    async fn pam_exchange(&mut self, prompt: PamPrompt, deadline: Instant) -> Result<bool> {
+        let Some(conversation) = self.config.pam_conversation.clone() else {
+            return Err(Error::new(
+                Kind::Usage,
+                "a PAM prompt without a PAM conversation",
+            ));
+        };
+        if prompt.may_be_message() {
+            let quiet = self
+                .config
+                .text_input_quiet
+                .min(deadline.saturating_duration_since(Instant::now()));
+            if self.wait_readable(quiet).await? {
+                debug!("PAM text shown");
+                conversation.0.message(&prompt.text);
+                return Ok(false);
+            }
+        }
+        debug!(echo = prompt.style == PamStyle::EchoOn, "PAM prompt");
+        let time_left = deadline.saturating_duration_since(Instant::now());
+        let ask = tokio::task::spawn_blocking(move || conversation.0.answer(&prompt, time_left));
+        let answer = match tokio::time::timeout(time_left, ask).await {
+            Err(_) => return Err(Error::timeout("waiting for the answer to a PAM prompt")),
+            Ok(Err(join)) => {
+                return Err(Error::new(
+                    Kind::Pam,
+                    format!("the PAM conversation failed: {join}"),
+                ))
+            }
+            Ok(Ok(Err(why))) => {
+                return Err(Error::new(
+                    Kind::Pam,
+                    format!("PAM prompt not answered: {why}"),
+                ))
+            }
+            Ok(Ok(Ok(answer))) => answer,
+        };
+        self.session.answer_pam(&answer)?;
+        debug!("PAM prompt answered");
+        Ok(true)
     }
 
     /// A span for one command, child of the connection's span; secrets redacted.

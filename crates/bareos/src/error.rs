@@ -28,7 +28,8 @@ pub enum ErrorKind {
     Refused,
     /// Authentication failed: wrong password, unknown console, or an impostor peer.
     Auth,
-    /// A PAM problem: required but no credentials, credentials but no PAM, or rejected.
+    /// A PAM problem: required but no credentials, credentials but no PAM, rejected,
+    /// or a PAM conversation that failed (unanswered prompt, too many prompts).
     Pam,
     /// PAM credentials were not sent because the connection is not encrypted and
     /// cleartext PAM was not explicitly allowed.
@@ -264,7 +265,9 @@ impl From<SessionError> for Error {
             SessionError::Protocol(_) => Kind::Protocol,
             SessionError::PamRequired { .. }
             | SessionError::PamNotConfigured { .. }
-            | SessionError::PamFailed { .. } => Kind::Pam,
+            | SessionError::PamFailed { .. }
+            | SessionError::PamConversationFailed
+            | SessionError::PamConversationTooLong { .. } => Kind::Pam,
             SessionError::PamOverCleartext => Kind::PamOverCleartext,
             SessionError::ConnectionClosed { .. } => Kind::ConnectionLost,
             SessionError::RejectedBeforeAuthentication { .. } => Kind::Refused,

@@ -91,7 +91,9 @@ pub struct ConnectionArgs {
     #[arg(long, value_name = "VERSION", value_parser = clap::value_parser!(u8).range(0..=2))]
     pub protocolversion: Option<u8>,
 
-    /// PAM user name (for consoles with UsePamAuthentication).
+    /// PAM user name (for consoles with UsePamAuthentication). With the PAM password both
+    /// are sent at once; otherwise the director's PAM prompts are answered at the
+    /// terminal.
     #[arg(long, value_name = "USER")]
     pub pam_username: Option<String>,
 

@@ -3,6 +3,7 @@
 
 use crate::cli::ConnectionArgs;
 use crate::exit::{CliError, CliResult};
+use crate::pam_prompt::TerminalPam;
 use bareos::bconsole::{ConsoleConfig, DirectorResource, NamedConsole, TlsDirectives};
 use bareos::{blocking, Config, Password, ProtocolVersion, TlsMode};
 use std::io::{BufRead, IsTerminal, Write};
@@ -300,24 +301,22 @@ pub fn director_plan(opts: &ConnectionArgs, origin: PasswordOrigin) -> CliResult
     };
     config = config.tls(tls);
 
+    if opts.pam_password.is_some() && opts.pam_password_on_command_line {
+        eprintln!(
+            "warning: a PAM password on the command line is visible to other users; prefer BAREOS_PAM_PASSWORD"
+        );
+    }
     match (&opts.pam_username, &opts.pam_password) {
-        (Some(user), Some(pass)) => {
-            if opts.pam_password_on_command_line {
-                eprintln!(
-                    "warning: a PAM password on the command line is visible to other users; prefer BAREOS_PAM_PASSWORD"
-                );
+        (Some(user), Some(pass)) => config = config.pam(user.clone(), pass.clone()),
+        // What is missing is asked at the terminal when the director runs PAM; without
+        // a terminal and without credentials, PAM consoles are refused at once.
+        (user, pass) => {
+            if user.is_some() || pass.is_some() || std::io::stdin().is_terminal() {
+                config = config.pam_conversation(TerminalPam::new(user.clone(), pass.clone()));
             }
-            config = config
-                .pam(user.clone(), pass.clone())
-                .allow_cleartext_pam(opts.pam_allow_cleartext);
-        }
-        (None, None) => {}
-        _ => {
-            return Err(CliError::usage(
-                "--pam-username and --pam-password must be given together",
-            ))
         }
     }
+    config = config.allow_cleartext_pam(opts.pam_allow_cleartext);
 
     let (protocol, auto_protocol) = match opts.protocolversion.unwrap_or(0) {
         1 => (ProtocolVersion::V1, false),

@@ -83,6 +83,13 @@ impl From<bareos::Error> for CliError {
         if error.kind() == bareos::ErrorKind::PamOverCleartext {
             message.push_str(" (with --pam-allow-cleartext)");
         }
+        if error.kind() == bareos::ErrorKind::Pam
+            && message.contains("no PAM username and password were given")
+        {
+            message.push_str(
+                " (give --pam-username and BAREOS_PAM_PASSWORD, or run on a terminal to answer the PAM prompts)",
+            );
+        }
         CliError {
             code: code_of(&error),
             message: one_line(&message),

@@ -13,6 +13,7 @@ mod demo;
 mod exit;
 mod fd;
 mod input;
+mod pam_prompt;
 mod progress;
 mod serve;
 mod top;

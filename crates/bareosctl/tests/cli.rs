@@ -223,19 +223,6 @@ fn usage_errors_are_exit_2() {
         .args([
             "--address",
             "127.0.0.1",
-            "-p",
-            "x",
-            "--pam-username",
-            "u",
-            "call",
-            "version",
-        ])
-        .assert()
-        .code(2);
-    bareosctl(h.path())
-        .args([
-            "--address",
-            "127.0.0.1",
             "--password-file",
             "/nonexistent/pw",
             "call",

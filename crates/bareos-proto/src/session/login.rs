@@ -1,6 +1,6 @@
 //! The login: hello, CRAM-MD5 both ways, the welcome (or file daemon hello) and PAM.
 
-use super::{ClientSession, Event, Peer, SessionError, SessionState};
+use super::{ClientSession, Event, PamCredentials, Peer, SessionError, SessionState};
 use crate::base64::Base64Variant;
 use crate::cram::{self, Challenge, AUTH_FAILED, AUTH_OK, NOT_AUTHORIZED};
 use crate::error::ProtocolError;
@@ -24,8 +24,19 @@ pub enum LoginStep {
     FdHello,
     /// A director's welcome (`1000`), or its request for PAM credentials (`1001`).
     Welcome,
-    /// The director's verdict on the PAM credentials.
+    /// The director's verdict on the PAM credentials, or its welcome after a PAM
+    /// conversation that succeeded.
     PamResult,
+    /// In the PAM conversation: the style byte of the director's next PAM message, or
+    /// `PAM_SUCCESS`.
+    PamStyle,
+    /// In the PAM conversation: the text after a style byte.
+    PamText,
+    /// In the PAM conversation: the director waits for the answer to
+    /// [`ClientSession::pam_prompt`] (or, for an echo-on text, may not wait at all).
+    PamAnswer,
+    /// In the PAM conversation: the empty text after `PAM_SUCCESS`.
+    PamSuccess,
     /// The director's info message (`1002`) after a protocol 2 welcome.
     Info,
 }
@@ -41,15 +52,17 @@ impl ClientSession {
                 peer_short,
                 name,
             }),
-            LoginStep::PamResult => {
-                let username = self
-                    .config
-                    .pam
-                    .as_ref()
-                    .map(|p| p.username.clone())
-                    .unwrap_or_default();
-                self.fail(SessionError::PamFailed { username })
-            }
+            LoginStep::PamResult => match self.config.pam.as_ref() {
+                Some(pam) => {
+                    let username = pam.username.clone();
+                    self.fail(SessionError::PamFailed { username })
+                }
+                None => self.fail(SessionError::PamConversationFailed),
+            },
+            LoginStep::PamStyle
+            | LoginStep::PamText
+            | LoginStep::PamAnswer
+            | LoginStep::PamSuccess => self.fail(SessionError::PamConversationFailed),
             LoginStep::Welcome => self.fail(SessionError::NotAuthorized { name }),
             _ => self.fail(SessionError::ConnectionClosed {
                 peer_short,
@@ -75,7 +88,11 @@ impl ClientSession {
                         peer_short,
                         name,
                     }),
-                    LoginStep::PamResult => self.login_ended(step),
+                    LoginStep::PamResult
+                    | LoginStep::PamStyle
+                    | LoginStep::PamText
+                    | LoginStep::PamAnswer
+                    | LoginStep::PamSuccess => self.login_ended(step),
                     _ => self.fail(SessionError::ConnectionClosed {
                         peer_short,
                         during: "during login",
@@ -153,6 +170,10 @@ impl ClientSession {
                 }
             }
             LoginStep::Welcome | LoginStep::PamResult => self.handle_welcome(step, &payload),
+            LoginStep::PamStyle
+            | LoginStep::PamText
+            | LoginStep::PamAnswer
+            | LoginStep::PamSuccess => self.handle_pam(step, &payload),
             LoginStep::Info => {
                 let message = match ResponseMessage::parse(&payload) {
                     Ok(message) if message.id == ids::INFO_MESSAGE => message,
@@ -200,39 +221,63 @@ impl ClientSession {
                 }
             }
             ids::PAM_REQUIRED if step == LoginStep::Welcome => {
-                let Some(pam) = self.config.pam.clone() else {
+                if self.config.pam.is_none() && !self.config.pam_interactive {
                     return self.fail(SessionError::PamRequired { name });
-                };
+                }
                 if !self.config.encrypted && !self.config.allow_cleartext_pam {
                     return self.fail(SessionError::PamOverCleartext);
                 }
-                let credentials = ResponseMessage::encode(
-                    ids::PAM_USER_CREDENTIALS,
-                    &[pam.username.as_bytes(), pam.password.as_bytes()],
-                );
-                let mut credentials = match credentials {
-                    Ok(bytes) if bytes.len() <= crate::frame::MAX_MESSAGE_LEN => bytes,
-                    Ok(mut bytes) => {
-                        bytes.zeroize();
-                        return self.fail(
-                            ProtocolError::InvalidInput {
-                                what: "PAM credentials",
-                                reason: "they are longer than one frame (999996 bytes)",
-                            }
-                            .into(),
-                        );
+                // An empty user or password would make the director start the
+                // conversation anyway; only ask for it when the caller can answer.
+                let direct = self.config.pam.clone().filter(|pam| pam.is_complete());
+                match direct {
+                    Some(pam) => self.send_pam_credentials(&pam),
+                    None if !self.config.pam_interactive => self.fail(
+                        ProtocolError::InvalidInput {
+                            what: "PAM credentials",
+                            reason: "the user name and the password must not be empty",
+                        }
+                        .into(),
+                    ),
+                    None => {
+                        let request = ResponseMessage::encode(ids::PAM_INTERACTIVE, &[])
+                            .expect("no fields to check");
+                        self.queue(&request);
+                        self.state = SessionState::Login(LoginStep::PamStyle);
+                        Ok(Event::Continue)
                     }
-                    Err(error) => return self.fail(error.into()),
-                };
-                self.queue(&credentials);
-                credentials.zeroize();
-                self.state = SessionState::Login(LoginStep::PamResult);
-                Ok(Event::Continue)
+                }
             }
             ids::NOT_AUTHORIZED => self.fail(SessionError::NotAuthorized { name }),
             _ => self
                 .fail(ProtocolError::unexpected("a welcome \"1000<RS>OK: ...\"", payload).into()),
         }
+    }
+
+    /// Direct PAM credentials: `4002<RS>user<RS>password`.
+    fn send_pam_credentials(&mut self, pam: &PamCredentials) -> Result<Event, SessionError> {
+        let credentials = ResponseMessage::encode(
+            ids::PAM_USER_CREDENTIALS,
+            &[pam.username.as_bytes(), pam.password.as_bytes()],
+        );
+        let mut credentials = match credentials {
+            Ok(bytes) if bytes.len() <= crate::frame::MAX_MESSAGE_LEN => bytes,
+            Ok(mut bytes) => {
+                bytes.zeroize();
+                return self.fail(
+                    ProtocolError::InvalidInput {
+                        what: "PAM credentials",
+                        reason: "they are longer than one frame (999996 bytes)",
+                    }
+                    .into(),
+                );
+            }
+            Err(error) => return self.fail(error.into()),
+        };
+        self.queue(&credentials);
+        credentials.zeroize();
+        self.state = SessionState::Login(LoginStep::PamResult);
+        Ok(Event::Continue)
     }
 
     fn logged_in(&mut self) -> Result<Event, SessionError> {
@@ -243,7 +288,7 @@ impl ClientSession {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{data, frames, login};
+    use super::super::testing::{data, frames, login, welcome_alice};
     use super::super::*;
     use crate::cram::{AUTH_FAILED, AUTH_OK};
 
@@ -376,13 +421,7 @@ mod tests {
 
         let mut session = login(config.clone());
         session.handle_frame(data(b"1001\x1e")).unwrap();
-        session
-            .handle_frame(data(b"1000\x1eOK: d Version: 1 (x)"))
-            .unwrap();
-        assert_eq!(
-            session.handle_frame(data(b"1002\x1eYou are logged in as: alice")),
-            Ok(Event::LoggedIn)
-        );
+        welcome_alice(&mut session);
 
         let mut session = login(config);
         let err = session

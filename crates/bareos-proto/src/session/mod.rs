@@ -16,11 +16,13 @@
 //! ```
 
 mod login;
+mod pam;
 mod response;
 #[cfg(test)]
 mod testing;
 
 pub use login::LoginStep;
+pub use pam::{PamAnswer, PamPrompt, PamStyle, MAX_PAM_MESSAGES, MAX_PAM_TEXT};
 pub use response::{classify_prompt, ApiMode, Prompt, PromptKind};
 
 use crate::cram;
@@ -61,6 +63,13 @@ impl PamCredentials {
     }
 }
 
+impl PamCredentials {
+    /// Whether both the user name and the password are given (not empty).
+    pub fn is_complete(&self) -> bool {
+        !self.username.is_empty() && !self.password.is_empty()
+    }
+}
+
 impl fmt::Debug for PamCredentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("PamCredentials(<redacted>)")
@@ -85,11 +94,15 @@ pub struct SessionConfig {
     pub password: Password,
     /// Console protocol version (ignored for a file daemon).
     pub protocol: ProtocolVersion,
-    /// PAM credentials, sent only when the director asks for them.
+    /// PAM credentials, sent only when the director asks for them (`4002`).
     pub pam: Option<PamCredentials>,
+    /// Without [`SessionConfig::pam`]: when the director asks for PAM, ask for the
+    /// interactive conversation (`4001`) and relay its prompts
+    /// ([`ClientSession::pam_prompt`]).
+    pub pam_interactive: bool,
     /// Whether the transport is encrypted (TLS-PSK); PAM credentials are refused otherwise.
     pub encrypted: bool,
-    /// Send PAM credentials even over cleartext.
+    /// Send PAM credentials (or conversation answers) even over cleartext.
     pub allow_cleartext_pam: bool,
     /// Random number for our own CRAM-MD5 challenge.
     pub challenge_random: u32,
@@ -106,6 +119,7 @@ impl SessionConfig {
             password,
             protocol: ProtocolVersion::V2,
             pam: None,
+            pam_interactive: false,
             encrypted: true,
             allow_cleartext_pam: false,
             challenge_random: 0,
@@ -181,6 +195,16 @@ pub enum SessionError {
     PamFailed {
         /// The PAM user name.
         username: String,
+    },
+    /// The director closed the connection during or after the interactive PAM
+    /// conversation.
+    #[error("PAM authentication failed: the director ended the PAM conversation (wrong answers, or no matching User resource)")]
+    PamConversationFailed,
+    /// The director sent more PAM messages than a login needs.
+    #[error("the director sent more than {limit} PAM prompts or messages; giving up the PAM conversation")]
+    PamConversationTooLong {
+        /// The limit ([`MAX_PAM_MESSAGES`]).
+        limit: usize,
     },
     /// The peer closed the connection.
     #[error("the connection was closed by the {peer_short} {during}")]
@@ -267,6 +291,7 @@ pub struct ClientSession {
     in_tree: bool,
     last_data: Vec<u8>,
     signals_seen: Vec<Signal>,
+    pam: pam::PamConversationState,
 }
 
 impl fmt::Debug for ClientSession {
@@ -310,6 +335,7 @@ impl ClientSession {
             in_tree: false,
             last_data: Vec::new(),
             signals_seen: Vec::new(),
+            pam: pam::PamConversationState::default(),
         };
         session.queue(&hello);
         session

@@ -48,3 +48,14 @@ pub(super) fn idle_director() -> ClientSession {
     session.handle_frame(data(b"1002\x1einfo")).unwrap();
     session
 }
+
+/// The welcome after PAM, ending the login as `alice`.
+pub(super) fn welcome_alice(session: &mut ClientSession) {
+    session
+        .handle_frame(data(b"1000\x1eOK: d Version: 1 (x)"))
+        .unwrap();
+    assert_eq!(
+        session.handle_frame(data(b"1002\x1eYou are logged in as: alice")),
+        Ok(super::Event::LoggedIn)
+    );
+}

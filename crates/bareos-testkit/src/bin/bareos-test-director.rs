@@ -21,14 +21,19 @@ const USAGE: &str = r#"usage: bareos-test-director [options]
   --default-console-tls POLICY    none | enabled | required (default required)
   --console NAME:PW[:POLICY][:pam]  a named console (repeatable; the name ends at the
                                   first ':', the password may contain ':')
-  --pam-user USER:PW              a PAM user (repeatable)
+  --pam-user USER:PW              a PAM user (repeatable); PAM consoles take direct
+                                  credentials or run the conversation ("login:",
+                                  "Password: ")
+  --pam-info TEXT                 a PAM info text sent in the conversation after the
+                                  password (repeatable)
   --fault KIND[@COMMAND]          a fault (repeatable); with @COMMAND it strikes when that
                                   command arrives, without it right after the login:
                                   stall | oversized-header | garbage | close-mid-frame |
                                   trickle | unknown-signal | delay=SECONDS;
                                   login faults (no @COMMAND):
                                   stall-before-challenge | tls-failure | impostor |
-                                  close-mid-login; stall-after-login = stall
+                                  close-mid-login | endless-pam-prompts;
+                                  stall-after-login = stall
   --message TEXT                  a pending console message (repeatable): announced after
                                   commands, shown by `messages`
   --catalog FILE                  a catalog seed (JSON): pools with their volumes and
@@ -102,6 +107,7 @@ fn fault(spec: &str) -> Result<FaultSpec, String> {
         "tls-failure" => login_only(Fault::TlsHandshakeFailure)?,
         "impostor" => login_only(Fault::WrongCramAnswer)?,
         "close-mid-login" => login_only(Fault::CloseMidLogin)?,
+        "endless-pam-prompts" => login_only(Fault::EndlessPamPrompts)?,
         other => return Err(format!("unknown fault '{other}'")),
     })
 }
@@ -171,6 +177,7 @@ fn run(args: Vec<String>) -> Result<(), String> {
                     .ok_or_else(|| format!("--pam-user wants USER:PASSWORD, got '{spec}'"))?;
                 director = director.pam_user(user, password);
             }
+            "--pam-info" => director = director.pam_info(value()?),
             "--job-seconds" => {
                 let seconds: f64 = value()?
                     .parse()
