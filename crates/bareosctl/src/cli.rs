@@ -453,32 +453,14 @@ impl ConnectionArgs {
                 }
             };
         }
-        choose!(
-            address,
-            port,
-            name,
-            password,
-            password_file,
-            timeout,
-            timeout_u,
-            protocolversion,
-            pam_username,
-            pam_password,
-            pam_allow_cleartext,
-            tls_psk_require,
-            tls_psk_disable,
-            tls_ca_file,
-            tls_ca_dir,
-            tls_cert_file,
-            tls_key_file,
-            tls_verify_peer,
-            tls_allowed_cn,
-            tls_cipher_list,
-            director,
-            list_directors,
-            test_config,
-            no_signals,
-        )
+        // Every connection option but the three above, grouped as in `--help`.
+        choose! {
+            address, port, name, password, password_file, timeout, timeout_u, protocolversion,
+            pam_username, pam_password, pam_allow_cleartext,
+            tls_psk_require, tls_psk_disable, tls_ca_file, tls_ca_dir, tls_cert_file,
+            tls_key_file, tls_verify_peer, tls_allowed_cn, tls_cipher_list,
+            director, list_directors, test_config, no_signals,
+        }
     }
 
     /// The connection options as clap defines them.
