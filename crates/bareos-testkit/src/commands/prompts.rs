@@ -71,6 +71,44 @@ fn job_parameters(name: &str, client: &str, level: &str, api: u8) -> String {
     )
 }
 
+/// An answer to `OK to run? (yes/mod/no):`.
+pub(super) enum RunAnswer {
+    /// `yes`, a prefix of it, or nothing.
+    Yes,
+    /// `no` or a prefix of it.
+    No,
+    /// `mod` (or `.mod`): the parameter menu.
+    Mod,
+    /// A lone `.`.
+    Cancel,
+    /// The console went away.
+    Gone,
+}
+
+/// Asks `OK to run? (yes/mod/no):` until the answer is one the director takes; an
+/// illegal one is answered `Illegal response ...` and asked again.
+pub(super) async fn ask_ok_to_run(s: &mut Session) -> io::Result<RunAnswer> {
+    loop {
+        match s.ask("OK to run? (yes/mod/no): ").await? {
+            Answer::Gone => return Ok(RunAnswer::Gone),
+            Answer::Cancel => return Ok(RunAnswer::Cancel),
+            Answer::Text(text) => {
+                let lower = text.to_ascii_lowercase();
+                if lower.is_empty() || "yes".starts_with(&lower) {
+                    return Ok(RunAnswer::Yes);
+                }
+                if "no".starts_with(&lower) {
+                    return Ok(RunAnswer::No);
+                }
+                if lower == "mod" || lower == ".mod" {
+                    return Ok(RunAnswer::Mod);
+                }
+                s.warning_msg(format!("Illegal response {text}\n")).await?;
+            }
+        }
+    }
+}
+
 /// The interactive part of `run` without `yes`: the job's settings, `OK to run?
 /// (yes/mod/no):`, and with `mod` the parameter menu (the level can be changed; the
 /// other parameters are listed but not simulated: they show the settings again).
@@ -89,29 +127,11 @@ pub(super) async fn confirm_run(
             s.conn.signal(Signal::RunCmd).await?;
         }
         s.text(job_parameters(name, client, level, s.api)).await?;
-        let answer = loop {
-            match s.ask("OK to run? (yes/mod/no): ").await? {
-                Answer::Gone => return Ok(RunDecision::Gone),
-                Answer::Cancel => return Ok(RunDecision::NotRun),
-                Answer::Text(text) => {
-                    let lower = text.to_ascii_lowercase();
-                    let valid = lower.is_empty()
-                        || "yes".starts_with(&lower)
-                        || "no".starts_with(&lower)
-                        || lower == "mod"
-                        || lower == ".mod";
-                    if valid {
-                        break lower;
-                    }
-                    s.warning_msg(format!("Illegal response {text}\n")).await?;
-                }
-            }
-        };
-        if answer.is_empty() || "yes".starts_with(&answer) {
-            return Ok(RunDecision::Run(level));
-        }
-        if "no".starts_with(&answer) {
-            return Ok(RunDecision::NotRun);
+        match ask_ok_to_run(s).await? {
+            RunAnswer::Gone => return Ok(RunDecision::Gone),
+            RunAnswer::Cancel | RunAnswer::No => return Ok(RunDecision::NotRun),
+            RunAnswer::Yes => return Ok(RunDecision::Run(level)),
+            RunAnswer::Mod => {}
         }
         match s.choose_parameter(&RUN_PARAMETERS).await? {
             Choice::Item(0) => {

@@ -7,6 +7,7 @@ mod by_name;
 
 use super::catalog::{grouped, Table, JOBS};
 use super::files::saved_files;
+use super::prompts::{ask_ok_to_run, RunAnswer};
 use super::select::{Answer, Choice};
 use super::tree::{Leave, Tree};
 use super::{Outcome, Session};
@@ -1127,33 +1128,14 @@ async fn run_restore_job(s: &mut Session, mut job: RestoreRun, yes: bool) -> io:
             }
             let settings = job.settings(s.api);
             s.text(settings).await?;
-            let answer = loop {
-                match s.ask("OK to run? (yes/mod/no): ").await? {
-                    Answer::Gone => return Ok(Step::Gone),
-                    Answer::Cancel => {
-                        s.text("Job not run.\n").await?;
-                        return Ok(Step::Go(()));
-                    }
-                    Answer::Text(text) => {
-                        let lower = text.to_ascii_lowercase();
-                        let valid = lower.is_empty()
-                            || "yes".starts_with(&lower)
-                            || "no".starts_with(&lower)
-                            || lower == "mod"
-                            || lower == ".mod";
-                        if valid {
-                            break lower;
-                        }
-                        s.warning_msg(format!("Illegal response {text}\n")).await?;
-                    }
+            match ask_ok_to_run(s).await? {
+                RunAnswer::Gone => return Ok(Step::Gone),
+                RunAnswer::Cancel | RunAnswer::No => {
+                    s.text("Job not run.\n").await?;
+                    return Ok(Step::Go(()));
                 }
-            };
-            if answer.is_empty() || "yes".starts_with(&answer) {
-                break;
-            }
-            if "no".starts_with(&answer) {
-                s.text("Job not run.\n").await?;
-                return Ok(Step::Go(()));
+                RunAnswer::Yes => break,
+                RunAnswer::Mod => {}
             }
             match s.choose_parameter(&RESTORE_PARAMETERS).await? {
                 Choice::Item(9) => {
