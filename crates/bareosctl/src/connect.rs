@@ -152,6 +152,23 @@ const MAX_PASSWORD_FILE: u64 = 4096;
 
 /// Reads the first line of a password file: a regular file of at most 4 KiB, or a FIFO
 /// (`/dev/stdin` piped, a process substitution) of which at most 4 KiB are read.
+/// The password given as an option (with a warning when it was typed on the command
+/// line) or in `--password-file`, if any.
+fn given_password(opts: &ConnectionArgs, origin: PasswordOrigin) -> CliResult<Option<String>> {
+    if let Some(p) = &opts.password {
+        if origin == PasswordOrigin::CommandLine {
+            eprintln!(
+                "warning: a password on the command line is visible to other users; prefer --password-file or BAREOS_PASSWORD"
+            );
+        }
+        Ok(Some(p.clone()))
+    } else if let Some(file) = &opts.password_file {
+        read_password_file(file).map(Some)
+    } else {
+        Ok(None)
+    }
+}
+
 fn read_password_file(path: &Path) -> CliResult<String> {
     use std::io::Read;
     use std::os::unix::fs::FileTypeExt;
@@ -249,15 +266,8 @@ pub fn director_plan(opts: &ConnectionArgs, origin: PasswordOrigin) -> CliResult
         config = config.name(name.clone());
     }
 
-    let password = if let Some(p) = &opts.password {
-        if origin == PasswordOrigin::CommandLine {
-            eprintln!(
-                "warning: a password on the command line is visible to other users; prefer --password-file or BAREOS_PASSWORD"
-            );
-        }
-        p.clone()
-    } else if let Some(file) = &opts.password_file {
-        read_password_file(file)?
+    let password = if let Some(p) = given_password(opts, origin)? {
+        p
     } else if let Some(p) = console
         .as_ref()
         .and_then(|c| c.password.clone())
@@ -385,15 +395,8 @@ pub fn fd_config(opts: &ConnectionArgs, origin: PasswordOrigin) -> CliResult<Con
         .name
         .clone()
         .ok_or_else(|| CliError::usage("fd needs --name DIRECTOR_NAME (the director to act as)"))?;
-    let password = if let Some(p) = &opts.password {
-        if origin == PasswordOrigin::CommandLine {
-            eprintln!(
-                "warning: a password on the command line is visible to other users; prefer --password-file or BAREOS_PASSWORD"
-            );
-        }
-        p.clone()
-    } else if let Some(file) = &opts.password_file {
-        read_password_file(file)?
+    let password = if let Some(p) = given_password(opts, origin)? {
+        p
     } else {
         prompt_password(&format!("director '{name}' on the file daemon"))?
     };
