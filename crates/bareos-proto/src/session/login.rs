@@ -71,6 +71,26 @@ impl ClientSession {
         }
     }
 
+    /// A frame that is not the `expected` verdict: the peer's refusal of our password
+    /// (`1999`/`2999`), or a protocol error.
+    fn refused_or_unexpected(
+        &mut self,
+        payload: &[u8],
+        expected: &'static str,
+    ) -> Result<Event, SessionError> {
+        if payload.starts_with(b"1999") || payload.starts_with(b"2999") {
+            let (peer, peer_short) = self.names();
+            let name = self.config.name.clone();
+            self.fail(SessionError::WrongPassword {
+                peer,
+                peer_short,
+                name,
+            })
+        } else {
+            self.fail(ProtocolError::unexpected(expected, payload).into())
+        }
+    }
+
     pub(super) fn handle_login(
         &mut self,
         step: LoginStep,
@@ -130,14 +150,8 @@ impl ClientSession {
                     self.queue(&line);
                     self.state = SessionState::Login(LoginStep::PeerAnswer);
                     Ok(Event::Continue)
-                } else if payload.starts_with(b"1999") || payload.starts_with(b"2999") {
-                    self.fail(SessionError::WrongPassword {
-                        peer,
-                        peer_short,
-                        name,
-                    })
                 } else {
-                    self.fail(ProtocolError::unexpected("\"1000 OK auth\"", &payload).into())
+                    self.refused_or_unexpected(&payload, "\"1000 OK auth\"")
                 }
             }
             LoginStep::PeerAnswer => {
@@ -159,14 +173,8 @@ impl ClientSession {
                         ..Welcome::default()
                     };
                     self.logged_in()
-                } else if payload.starts_with(b"1999") || payload.starts_with(b"2999") {
-                    self.fail(SessionError::WrongPassword {
-                        peer,
-                        peer_short,
-                        name,
-                    })
                 } else {
-                    self.fail(ProtocolError::unexpected("\"2000 OK Hello\"", &payload).into())
+                    self.refused_or_unexpected(&payload, "\"2000 OK Hello\"")
                 }
             }
             LoginStep::Welcome | LoginStep::PamResult => self.handle_welcome(step, &payload),
