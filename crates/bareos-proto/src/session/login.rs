@@ -296,7 +296,7 @@ impl ClientSession {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{data, frames, login, welcome_alice};
+    use super::super::testing::{data, file_daemon_at_hello, frames, login, welcome_alice};
     use super::super::*;
     use crate::cram::{AUTH_FAILED, AUTH_OK};
 
@@ -492,19 +492,7 @@ mod tests {
         session.handle_frame(data(b"1002\x1einfo")).unwrap();
         assert_eq!(session.state(), SessionState::Idle);
 
-        let mut config = SessionConfig::file_daemon("bareos-dir", Password::new("secret"));
-        config.challenge_random = 3333333333;
-        config.unix_time = 1755750001;
-        let mut session = ClientSession::new(config);
-        session
-            .handle_frame(data(
-                b"auth cram-md5 <1804289383.1755750000@R_CLIENT::bareos-fd> ssl=2\n",
-            ))
-            .unwrap();
-        session.handle_frame(data(AUTH_OK)).unwrap();
-        session
-            .handle_frame(data(b"OT4chFJkn5/RGzwpK7JkSC\0"))
-            .unwrap();
+        let session = file_daemon_at_hello();
         assert_eq!(session.state(), SessionState::Login(LoginStep::FdHello));
     }
 }

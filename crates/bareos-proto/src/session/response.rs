@@ -347,7 +347,7 @@ fn is_selection_range(line: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{data, frames, idle_director};
+    use super::super::testing::{data, file_daemon_at_hello, frames, idle_director};
     use super::super::*;
     use crate::cram::AUTH_OK;
 
@@ -572,19 +572,7 @@ mod tests {
 
     #[test]
     fn file_daemon_ending_the_session_ends_the_response() {
-        let mut config = SessionConfig::file_daemon("bareos-dir", Password::new("secret"));
-        config.challenge_random = 3333333333;
-        config.unix_time = 1755750001;
-        let mut session = ClientSession::new(config);
-        session
-            .handle_frame(data(
-                b"auth cram-md5 <1804289383.1755750000@R_CLIENT::bareos-fd> ssl=2\n",
-            ))
-            .unwrap();
-        session.handle_frame(data(AUTH_OK)).unwrap();
-        session
-            .handle_frame(data(b"OT4chFJkn5/RGzwpK7JkSC\0"))
-            .unwrap();
+        let mut session = file_daemon_at_hello();
         session.handle_frame(data(b"2000 OK Hello 54\n")).unwrap();
         session.send_command("estimate listing=0").unwrap();
         assert_eq!(

@@ -59,3 +59,22 @@ pub(super) fn welcome_alice(session: &mut ClientSession) {
         Ok(super::Event::LoggedIn)
     );
 }
+
+/// A file daemon session whose CRAM-MD5 exchange (recorded values) is done: it waits
+/// for the `2000 OK Hello`.
+pub(super) fn file_daemon_at_hello() -> ClientSession {
+    let mut config = SessionConfig::file_daemon("bareos-dir", Password::new("secret"));
+    config.challenge_random = 3333333333;
+    config.unix_time = 1755750001;
+    let mut session = ClientSession::new(config);
+    session
+        .handle_frame(data(
+            b"auth cram-md5 <1804289383.1755750000@R_CLIENT::bareos-fd> ssl=2\n",
+        ))
+        .unwrap();
+    session.handle_frame(data(AUTH_OK)).unwrap();
+    session
+        .handle_frame(data(b"OT4chFJkn5/RGzwpK7JkSC\0"))
+        .unwrap();
+    session
+}
