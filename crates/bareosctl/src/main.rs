@@ -138,7 +138,15 @@ fn run(cli: Cli, origin: PasswordOrigin) -> CliResult<i32> {
         }
         Some(Command::Check(args)) => Ok(check::run(&args.connection, origin, &args)),
         Some(Command::Top(args)) => {
-            let (_demo, plan) = plan(&args.connection, origin, args.demo)?;
+            let (_demo, mut plan) = plan(&args.connection, origin, args.demo)?;
+            if args.connection.pam_username.is_none() || args.connection.pam_password.is_none() {
+                plan.config = plan
+                    .config
+                    .pam_conversation(pam_prompt::TerminalPam::preset_only(
+                        args.connection.pam_username.clone(),
+                        args.connection.pam_password.clone(),
+                    ));
+            }
             let call_timeout =
                 connect::timeout(&args.connection).unwrap_or(top::DEFAULT_CALL_TIMEOUT);
             top::run(

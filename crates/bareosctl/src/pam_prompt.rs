@@ -11,11 +11,21 @@ use std::time::{Duration, Instant};
 /// The longest answer read from the terminal, in bytes.
 const MAX_ANSWER: usize = 4096;
 
+/// Whether a prompt without a given answer is asked at the terminal.
+#[derive(Clone, Copy)]
+enum Asking {
+    Terminal,
+    NoTerminal,
+    Never,
+}
+
 /// Answers PAM prompts from the given values, then from the terminal.
 pub struct TerminalPam {
     username: Mutex<Option<String>>,
     password: Mutex<Option<PamAnswer>>,
-    terminal: bool,
+    /// Whether the terminal can be asked: no when standard input is not one, or for
+    /// `top`.
+    ask_terminal: Asking,
 }
 
 impl TerminalPam {
@@ -24,7 +34,20 @@ impl TerminalPam {
         TerminalPam {
             username: Mutex::new(username),
             password: Mutex::new(password.map(PamAnswer::new)),
-            terminal: std::io::stdin().is_terminal(),
+            ask_terminal: if std::io::stdin().is_terminal() {
+                Asking::Terminal
+            } else {
+                Asking::NoTerminal
+            },
+        }
+    }
+
+    /// A conversation that never asks at the terminal (for `top`, whose screen the
+    /// terminal is, and which logs in again in the background).
+    pub fn preset_only(username: Option<String>, password: Option<String>) -> Self {
+        TerminalPam {
+            ask_terminal: Asking::Never,
+            ..TerminalPam::new(username, password)
         }
     }
 
@@ -47,11 +70,16 @@ impl PamConversation for TerminalPam {
             return Ok(answer);
         }
         let asked = prompt.text_lossy();
-        if !self.terminal {
-            return Err(format!(
-                "the director's PAM asks \"{}\", but standard input is not a terminal: give --pam-username and BAREOS_PAM_PASSWORD",
-                asked.trim()
-            ));
+        match self.ask_terminal {
+            Asking::Terminal => {}
+            Asking::NoTerminal => {
+                return Err(format!(
+                    "the director's PAM asks \"{}\", but standard input is not a terminal: give --pam-username and BAREOS_PAM_PASSWORD",
+                    asked.trim()
+                ))
+            }
+            // Short: it is shown in top's status line.
+            Asking::Never => return Err("top needs --pam-username and BAREOS_PAM_PASSWORD".into()),
         }
         let echo = prompt.style == PamStyle::EchoOn;
         let _quiet = if echo { None } else { Some(EchoOff::new()?) };

@@ -4,7 +4,7 @@
 
 mod common;
 
-use bareos_testkit::{Fault, FaultSpec, TestDirector, TestDirectorBuilder};
+use bareos_testkit::{ConsoleSpec, Fault, FaultSpec, TestDirector, TestDirectorBuilder};
 use common::*;
 use expectrl::Session;
 use std::path::Path;
@@ -267,6 +267,36 @@ fn a_console_with_acls_gets_notes_and_text_mode() {
     assert!(row.contains("backup-bareos-fd"), "{row}");
     assert!(text.contains("Terminated jobs (4)"), "{text}");
     assert_eq!(cmd_home.quit(), 0);
+}
+
+/// A PAM console: `top` never asks at its terminal, which is its screen (and it logs in
+/// again in the background): without the PAM credentials it says what to give, with
+/// them it shows the director.
+#[test]
+fn a_pam_console_needs_its_credentials_given() {
+    let dir = TestDirector::builder()
+        .password(DIR_PASSWORD)
+        .console(ConsoleSpec::new("pamcon", "pamcon secret").pam(true))
+        .pam_user("alice", "Wonder-S3cret")
+        .start()
+        .unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let console = ["--name", "pamcon", "--password", "pamcon secret"];
+    let mut screen = Screen::spawn(home.path(), dir.port(), &console);
+    screen.wait("why top cannot log in", |t| {
+        t.contains("DIRECTOR GONE")
+            && t.contains("top needs --pam-username and BAREOS_PAM_PASSWORD")
+    });
+    assert_eq!(screen.quit(), 0);
+    let with_pam = [
+        &console[..],
+        &["--pam-username", "alice", "--pam-password", "Wonder-S3cret"],
+    ]
+    .concat();
+    let mut screen = Screen::spawn(home.path(), dir.port(), &with_pam);
+    let text = screen.wait("the director's jobs", |t| t.contains("Terminated jobs (4)"));
+    assert!(!text.contains("DIRECTOR GONE"), "{text}");
+    assert_eq!(screen.quit(), 0);
 }
 
 /// The ETA column (the last) of a running job's row.
