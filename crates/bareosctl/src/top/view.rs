@@ -4,6 +4,7 @@
 use super::model::{
     human_bytes, human_duration, human_rate, App, Column, Dialog, Focus, Link, Mode, Outcome, Panel,
 };
+use ratatui::layout::Constraint::{Length, Min};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -140,6 +141,16 @@ fn draw_note(frame: &mut Frame, area: Rect, block: Block<'static>, note: &str) {
     );
 }
 
+/// Draws a job table with the `selected` row (if any) highlighted.
+fn draw_selectable(frame: &mut Frame, area: Rect, table: Table<'_>, selected: Option<usize>) {
+    let table = table
+        .row_highlight_style(Style::default().add_modifier(Modifier::REVERSED))
+        .highlight_symbol(">");
+    let mut state = TableState::default();
+    state.select(selected);
+    frame.render_stateful_widget(table, area, &mut state);
+}
+
 fn running_note(app: &App) -> Option<String> {
     match app.snapshot.as_ref().map(|s| &s.running) {
         Some(Panel::Note(note)) => Some(note.clone()),
@@ -192,27 +203,20 @@ fn draw_running(frame: &mut Frame, area: Rect, app: &App) {
         ])
     });
     let widths = [
-        Constraint::Length(7),
-        Constraint::Min(16),
-        Constraint::Length(14),
-        Constraint::Length(8),
-        Constraint::Length(8),
-        Constraint::Length(9),
-        Constraint::Length(10),
-        Constraint::Length(11),
-        Constraint::Length(9),
-        Constraint::Length(8),
+        Length(7),
+        Min(16),
+        Length(14),
+        Length(8),
+        Length(8),
+        Length(9),
+        Length(10),
+        Length(11),
+        Length(9),
+        Length(8),
     ];
-    let table = Table::new(table_rows, widths)
-        .header(header)
-        .block(block)
-        .row_highlight_style(Style::default().add_modifier(Modifier::REVERSED))
-        .highlight_symbol(">");
-    let mut state = TableState::default();
-    if focused && app.selected < rows.len() {
-        state.select(Some(app.selected));
-    }
-    frame.render_stateful_widget(table, area, &mut state);
+    let table = Table::new(table_rows, widths).header(header).block(block);
+    let selected = (focused && app.selected < rows.len()).then_some(app.selected);
+    draw_selectable(frame, area, table, selected);
 }
 
 fn draw_waiting(frame: &mut Frame, area: Rect, app: &App) {
@@ -233,23 +237,13 @@ fn draw_waiting(frame: &mut Frame, area: Rect, app: &App) {
         ])
         .style(Style::default().fg(Color::Yellow))
     });
-    let table = Table::new(
-        table_rows,
-        [
-            Constraint::Length(7),
-            Constraint::Length(24),
-            Constraint::Length(8),
-            Constraint::Min(20),
-        ],
-    )
-    .block(block)
-    .row_highlight_style(Style::default().add_modifier(Modifier::REVERSED))
-    .highlight_symbol(">");
-    let mut state = TableState::default();
-    if focused && app.selected >= running && app.selected - running < rows.len() {
-        state.select(Some(app.selected - running));
-    }
-    frame.render_stateful_widget(table, area, &mut state);
+    let table = Table::new(table_rows, [Length(7), Length(24), Length(8), Min(20)]).block(block);
+    // The selection runs over the running jobs first, then the waiting ones.
+    let selected = app
+        .selected
+        .checked_sub(running)
+        .filter(|index| focused && *index < rows.len());
+    draw_selectable(frame, area, table, selected);
 }
 
 fn outcome_style(outcome: Outcome) -> Style {
@@ -294,27 +288,18 @@ fn draw_terminated(frame: &mut Frame, area: Rect, app: &App) {
             Cell::from(j.finished.clone()),
         ])
     });
-    let table = Table::new(
-        table_rows,
-        [
-            Constraint::Length(7),
-            Constraint::Min(16),
-            Constraint::Length(6),
-            Constraint::Length(20),
-            Constraint::Length(9),
-            Constraint::Length(10),
-            Constraint::Length(16),
-        ],
-    )
-    .header(header)
-    .block(block)
-    .row_highlight_style(Style::default().add_modifier(Modifier::REVERSED))
-    .highlight_symbol(">");
-    let mut state = TableState::default();
-    if focused && app.selected < rows.len() {
-        state.select(Some(app.selected));
-    }
-    frame.render_stateful_widget(table, area, &mut state);
+    let widths = [
+        Length(7),
+        Min(16),
+        Length(6),
+        Length(20),
+        Length(9),
+        Length(10),
+        Length(16),
+    ];
+    let table = Table::new(table_rows, widths).header(header).block(block);
+    let selected = (focused && app.selected < rows.len()).then_some(app.selected);
+    draw_selectable(frame, area, table, selected);
 }
 
 /// `[#####.....]`-style bar of `width` cells.
