@@ -437,7 +437,7 @@ async fn jsonrpc_ids_are_echoed_exactly() {
     }
     // Not a string, number or null: an invalid request with a null id.
     let body = r#"{"jsonrpc": "2.0", "id": [1], "method": "execute", "params": ["version"]}"#;
-    let reply = request(addr, "POST", "/jsonrpc", Some(&t), json_body(body.into())).await;
+    let reply = request(addr, "POST", "/jsonrpc", Some(&t), json_body(body)).await;
     assert_eq!(reply.json()["error"]["code"], -32600);
     assert_eq!(reply.json()["id"], Value::Null);
 }
