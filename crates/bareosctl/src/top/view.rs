@@ -34,12 +34,12 @@ pub fn draw(frame: &mut Frame, app: &App) {
         .and_then(|s| s.pools.data())
         .map_or(1, |p| p.len().max(1) as u16);
     let [header, running, waiting_area, terminated, pools_area, status] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Min(5),
-        Constraint::Length(waiting.clamp(1, 5) + 2),
-        Constraint::Min(5),
-        Constraint::Length(pools.min(8) + 2),
-        Constraint::Length(1),
+        Length(1),
+        Min(5),
+        Length(waiting.clamp(1, 5) + 2),
+        Min(5),
+        Length(pools.min(8) + 2),
+        Length(1),
     ])
     .areas(frame.area());
     draw_header(frame, header, app);
@@ -106,9 +106,37 @@ fn draw_header(frame: &mut Frame, area: Rect, app: &App) {
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
+/// A column of a job table: the sort key it shows (if any), its title and its width.
+type JobColumn = (Option<Column>, &'static str, Constraint);
+
+/// The columns of the running jobs.
+const RUNNING_COLUMNS: [JobColumn; 10] = [
+    (Some(Column::Id), "JobId", Length(7)),
+    (Some(Column::Name), "Name", Min(16)),
+    (Some(Column::Client), "Client", Length(14)),
+    (Some(Column::Level), "Level", Length(8)),
+    (None, "Type", Length(8)),
+    (Some(Column::Files), "Files", Length(9)),
+    (Some(Column::Bytes), "Bytes", Length(10)),
+    (Some(Column::Rate), "Rate", Length(11)),
+    (Some(Column::Elapsed), "Elapsed", Length(9)),
+    (None, "ETA", Length(8)),
+];
+
+/// The columns of the terminated jobs.
+const TERMINATED_COLUMNS: [JobColumn; 7] = [
+    (None, "JobId", Length(7)),
+    (Some(Column::Name), "Name", Min(16)),
+    (Some(Column::Level), "Level", Length(6)),
+    (Some(Column::Client), "Status", Length(20)),
+    (Some(Column::Files), "Files", Length(9)),
+    (Some(Column::Bytes), "Bytes", Length(10)),
+    (None, "Finished", Length(16)),
+];
+
 /// The heading row; the sort column's title gets `^` (ascending) or `v`.
-fn heading(app: &App, columns: &[(Option<Column>, &'static str)]) -> Row<'static> {
-    Row::new(columns.iter().map(|(column, title)| {
+fn heading(app: &App, columns: &[JobColumn]) -> Row<'static> {
+    Row::new(columns.iter().map(|(column, title, _)| {
         let mut title = title.to_string();
         if *column == Some(app.sort) {
             title.push(if app.descending { 'v' } else { '^' });
@@ -141,7 +169,20 @@ fn draw_note(frame: &mut Frame, area: Rect, block: Block<'static>, note: &str) {
     );
 }
 
-/// Draws a job table with the `selected` row (if any) highlighted.
+/// A job table of these columns (heading and widths) and rows.
+fn job_table<'a>(
+    app: &App,
+    columns: &[JobColumn],
+    rows: impl IntoIterator<Item = Row<'a>>,
+    block: Block<'a>,
+) -> Table<'a> {
+    let widths = columns.iter().map(|(_, _, width)| *width);
+    Table::new(rows, widths)
+        .header(heading(app, columns))
+        .block(block)
+}
+
+/// Draws a table with the `selected` row (if any) highlighted.
 fn draw_selectable(frame: &mut Frame, area: Rect, table: Table<'_>, selected: Option<usize>) {
     let table = table
         .row_highlight_style(Style::default().add_modifier(Modifier::REVERSED))
@@ -171,21 +212,6 @@ fn draw_running(frame: &mut Frame, area: Rect, app: &App) {
     if let Some(note) = running_note(app) {
         return draw_note(frame, area, block, &note);
     }
-    let header = heading(
-        app,
-        &[
-            (Some(Column::Id), "JobId"),
-            (Some(Column::Name), "Name"),
-            (Some(Column::Client), "Client"),
-            (Some(Column::Level), "Level"),
-            (None, "Type"),
-            (Some(Column::Files), "Files"),
-            (Some(Column::Bytes), "Bytes"),
-            (Some(Column::Rate), "Rate"),
-            (Some(Column::Elapsed), "Elapsed"),
-            (None, "ETA"),
-        ],
-    );
     let dash = || "-".to_string();
     let table_rows = rows.iter().map(|r| {
         let j = r.job;
@@ -202,19 +228,7 @@ fn draw_running(frame: &mut Frame, area: Rect, app: &App) {
             r.eta.map_or_else(dash, human_duration),
         ])
     });
-    let widths = [
-        Length(7),
-        Min(16),
-        Length(14),
-        Length(8),
-        Length(8),
-        Length(9),
-        Length(10),
-        Length(11),
-        Length(9),
-        Length(8),
-    ];
-    let table = Table::new(table_rows, widths).header(header).block(block);
+    let table = job_table(app, &RUNNING_COLUMNS, table_rows, block);
     let selected = (focused && app.selected < rows.len()).then_some(app.selected);
     draw_selectable(frame, area, table, selected);
 }
@@ -265,18 +279,6 @@ fn draw_terminated(frame: &mut Frame, area: Rect, app: &App) {
         None => return draw_note(frame, area, block, "reading..."),
         Some(Panel::Ready(_)) => {}
     }
-    let header = heading(
-        app,
-        &[
-            (None, "JobId"),
-            (Some(Column::Name), "Name"),
-            (Some(Column::Level), "Level"),
-            (Some(Column::Client), "Status"),
-            (Some(Column::Files), "Files"),
-            (Some(Column::Bytes), "Bytes"),
-            (None, "Finished"),
-        ],
-    );
     let table_rows = rows.iter().map(|j| {
         Row::new(vec![
             Cell::from(j.jobid.to_string()),
@@ -288,16 +290,7 @@ fn draw_terminated(frame: &mut Frame, area: Rect, app: &App) {
             Cell::from(j.finished.clone()),
         ])
     });
-    let widths = [
-        Length(7),
-        Min(16),
-        Length(6),
-        Length(20),
-        Length(9),
-        Length(10),
-        Length(16),
-    ];
-    let table = Table::new(table_rows, widths).header(header).block(block);
+    let table = job_table(app, &TERMINATED_COLUMNS, table_rows, block);
     let selected = (focused && app.selected < rows.len()).then_some(app.selected);
     draw_selectable(frame, area, table, selected);
 }
