@@ -5,7 +5,7 @@
 mod common;
 
 use bareos_gateway::{demo, GatewayConfig};
-use common::{raw, request, start_gateway, Reply, SECRET};
+use common::{form_body, json_body, raw, request, start_gateway, Reply, SECRET};
 use serde_json::{json, Value};
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -14,14 +14,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 async fn login(addr: SocketAddr, path: &str) -> String {
     let (user, password) = demo::DEMO_CONSOLE;
     let form = format!("username={user}&password={password}&grant_type=password");
-    let reply = request(
-        addr,
-        "POST",
-        path,
-        None,
-        Some(("application/x-www-form-urlencoded", form)),
-    )
-    .await;
+    let reply = request(addr, "POST", path, None, form_body(form)).await;
     assert_eq!(reply.status, 200, "{}", reply.body);
     reply.json()["access_token"].as_str().unwrap().to_string()
 }
@@ -38,34 +31,22 @@ async fn a_token_is_only_valid_for_its_director() {
     let t = login(addr, "/token").await;
     let ok = request(addr, "GET", "/control/directors/version", Some(&t), None).await;
     assert_eq!(ok.status, 200, "{}", ok.body);
-    for path in [
-        "/control/directors/version?director=second",
-        "/directors/second/control/directors/version",
-        "/directors/second/users/me",
+    let rpc = json!({"jsonrpc": "2.0", "id": 1, "method": "execute", "params": ["version"]});
+    for (method, path, body) in [
+        ("GET", "/control/directors/version?director=second", None),
+        ("GET", "/directors/second/control/directors/version", None),
+        ("GET", "/directors/second/users/me", None),
+        (
+            "POST",
+            "/jsonrpc?director=second",
+            json_body(rpc.to_string()),
+        ),
+        ("POST", "/directors/second/token/refresh", None),
     ] {
-        let reply = request(addr, "GET", path, Some(&t), None).await;
+        let reply = request(addr, method, path, Some(&t), body).await;
         assert_eq!(reply.status, 401, "{path}: {}", reply.body);
         assert!(reply.json()["detail"].is_string(), "{path}");
     }
-    let rpc = json!({"jsonrpc": "2.0", "id": 1, "method": "execute", "params": ["version"]});
-    let reply = request(
-        addr,
-        "POST",
-        "/jsonrpc?director=second",
-        Some(&t),
-        Some(("application/json", rpc.to_string())),
-    )
-    .await;
-    assert_eq!(reply.status, 401, "{}", reply.body);
-    let reply = request(
-        addr,
-        "POST",
-        "/directors/second/token/refresh",
-        Some(&t),
-        None,
-    )
-    .await;
-    assert_eq!(reply.status, 401, "{}", reply.body);
     // The second director never saw a command of the first one's token.
     assert!(second.received_commands().is_empty());
 
@@ -73,24 +54,13 @@ async fn a_token_is_only_valid_for_its_director() {
     let t2 = login(addr, "/token?director=second").await;
     let me = request(addr, "GET", "/users/me", Some(&t2), None).await;
     assert_eq!(me.json()["directorName"], "second");
-    let reply = request(
-        addr,
-        "GET",
-        "/directors/second/control/directors/version",
-        Some(&t2),
-        None,
-    )
-    .await;
-    assert_eq!(reply.status, 200, "{}", reply.body);
-    let reply = request(
-        addr,
-        "GET",
-        "/control/directors/version?director=bareos-dir",
-        Some(&t2),
-        None,
-    )
-    .await;
-    assert_eq!(reply.status, 401, "{}", reply.body);
+    for (path, status) in [
+        ("/directors/second/control/directors/version", 200),
+        ("/control/directors/version?director=bareos-dir", 401),
+    ] {
+        let reply = request(addr, "GET", path, Some(&t2), None).await;
+        assert_eq!(reply.status, status, "{path}: {}", reply.body);
+    }
 }
 
 /// Without `tls_psk` in the file, the gateway never talks cleartext to a director: a
@@ -122,14 +92,7 @@ async fn tls_psk_is_required_by_default() {
     config.pool.command_timeout_seconds = 5;
     let addr = start_gateway(config).await;
     let form = "username=admin&password=secret&grant_type=password".to_string();
-    let reply = request(
-        addr,
-        "POST",
-        "/token",
-        None,
-        Some(("application/x-www-form-urlencoded", form)),
-    )
-    .await;
+    let reply = request(addr, "POST", "/token", None, form_body(form)).await;
     assert_eq!(reply.status, 502, "{}", reply.body);
     assert!(reply.json()["detail"].is_string());
     let bytes = first_bytes.lock().unwrap().clone();
@@ -167,14 +130,7 @@ async fn jsonrpc_refuses_abbreviated_session_commands() {
         "@exec /bin/true",
     ];
     for command in refused {
-        let reply = request(
-            addr,
-            "POST",
-            "/jsonrpc",
-            Some(&t),
-            Some(("application/json", rpc(command))),
-        )
-        .await;
+        let reply = request(addr, "POST", "/jsonrpc", Some(&t), json_body(rpc(command))).await;
         assert_eq!(reply.status, 200, "{command}: {}", reply.body);
         let body = reply.json();
         assert_eq!(body["error"]["code"], -32602, "{command}: {body}");
@@ -186,7 +142,7 @@ async fn jsonrpc_refuses_abbreviated_session_commands() {
             "POST",
             "/jsonrpc",
             Some(&t),
-            Some(("application/json", rpc("version"))),
+            json_body(rpc("version")),
         )
         .await;
         assert_eq!(
@@ -209,15 +165,15 @@ fn assert_json_413(reply: &Reply, what: &str) -> Value {
         "{what}: {}\n{}",
         reply.headers, reply.body
     );
-    assert!(
-        reply
-            .headers
-            .to_ascii_lowercase()
-            .contains("content-type: application/json"),
-        "{what}: {}",
-        reply.headers
-    );
+    assert_json_content_type(reply, what);
     reply.json()
+}
+
+/// Asserts that `reply` declares a JSON body.
+fn assert_json_content_type(reply: &Reply, what: &str) {
+    let headers = reply.headers.to_ascii_lowercase();
+    let declared = headers.contains("content-type: application/json");
+    assert!(declared, "{what}: {}", reply.headers);
 }
 
 /// A body over `max_body_bytes` is a 413 with a JSON body, whether announced by
@@ -230,28 +186,14 @@ async fn oversized_bodies_are_json_413() {
     let big = "x".repeat(100_000);
     let form = format!("username=admin&password=secret&grant_type=password&pad={big}");
 
-    let reply = request(
-        addr,
-        "POST",
-        "/jsonrpc",
-        Some(&t),
-        Some(("application/json", big.clone())),
-    )
-    .await;
+    let reply = request(addr, "POST", "/jsonrpc", Some(&t), json_body(big.clone())).await;
     let body = assert_json_413(&reply, "/jsonrpc");
     assert_eq!(body["jsonrpc"], "2.0");
     assert_eq!(body["error"]["code"], -32600);
     assert_eq!(body["error"]["data"]["status"], 413);
     assert_eq!(body["id"], Value::Null);
 
-    let reply = request(
-        addr,
-        "POST",
-        "/token",
-        None,
-        Some(("application/x-www-form-urlencoded", form.clone())),
-    )
-    .await;
+    let reply = request(addr, "POST", "/token", None, form_body(form.clone())).await;
     let body = assert_json_413(&reply, "/token");
     assert!(body["detail"].is_string());
 
@@ -260,7 +202,7 @@ async fn oversized_bodies_are_json_413() {
         "PUT",
         "/control/jobs/cancel/1",
         Some(&t),
-        Some(("application/json", big.clone())),
+        json_body(big.clone()),
     )
     .await;
     assert!(assert_json_413(&reply, "REST")["detail"].is_string());
@@ -477,14 +419,7 @@ async fn jsonrpc_ids_are_echoed_exactly() {
         let body = format!(
             r#"{{"jsonrpc": "2.0", "id": {id}, "method": "execute", "params": ["version"]}}"#
         );
-        let reply = request(
-            addr,
-            "POST",
-            "/jsonrpc",
-            Some(&t),
-            Some(("application/json", body.clone())),
-        )
-        .await;
+        let reply = request(addr, "POST", "/jsonrpc", Some(&t), json_body(body.clone())).await;
         assert_eq!(reply.status, 200, "{}", reply.body);
         assert!(
             reply.body.ends_with(&format!(r#""id":{id}}}"#)),
@@ -492,14 +427,7 @@ async fn jsonrpc_ids_are_echoed_exactly() {
             reply.body
         );
         let batch = format!("[{body}, {body}]");
-        let reply = request(
-            addr,
-            "POST",
-            "/jsonrpc",
-            Some(&t),
-            Some(("application/json", batch)),
-        )
-        .await;
+        let reply = request(addr, "POST", "/jsonrpc", Some(&t), json_body(batch)).await;
         assert_eq!(
             reply.body.matches(&format!(r#""id":{id}}}"#)).count(),
             2,
@@ -509,14 +437,7 @@ async fn jsonrpc_ids_are_echoed_exactly() {
     }
     // Not a string, number or null: an invalid request with a null id.
     let body = r#"{"jsonrpc": "2.0", "id": [1], "method": "execute", "params": ["version"]}"#;
-    let reply = request(
-        addr,
-        "POST",
-        "/jsonrpc",
-        Some(&t),
-        Some(("application/json", body.into())),
-    )
-    .await;
+    let reply = request(addr, "POST", "/jsonrpc", Some(&t), json_body(body)).await;
     assert_eq!(reply.json()["error"]["code"], -32600);
     assert_eq!(reply.json()["id"], Value::Null);
 }
@@ -546,14 +467,7 @@ async fn jsonrpc_batches_have_a_deadline() {
         |id: u32| json!({"jsonrpc": "2.0", "id": id, "method": "execute", "params": ["version"]});
     let batch = json!([item(1), item(2), item(3)]).to_string();
     let started = std::time::Instant::now();
-    let reply = request(
-        addr,
-        "POST",
-        "/jsonrpc",
-        Some(&t),
-        Some(("application/json", batch)),
-    )
-    .await;
+    let reply = request(addr, "POST", "/jsonrpc", Some(&t), json_body(batch)).await;
     assert!(
         started.elapsed() < Duration::from_secs(5),
         "{:?}",
@@ -614,14 +528,7 @@ async fn security_headers_and_cors() {
         .contains("frame-ancestors 'none'"));
     let (user, password) = demo::DEMO_CONSOLE;
     let form = format!("username={user}&password={password}&grant_type=password");
-    let reply = request(
-        addr,
-        "POST",
-        "/token",
-        None,
-        Some(("application/x-www-form-urlencoded", form)),
-    )
-    .await;
+    let reply = request(addr, "POST", "/token", None, form_body(form)).await;
     assert_eq!(reply.status, 200);
     assert_eq!(
         header_of(&reply, "cache-control").as_deref(),
@@ -679,14 +586,7 @@ async fn http_layer_errors_have_json_bodies() {
     ] {
         let reply = raw(addr, &bytes).await;
         assert_eq!(reply.status, status, "{what}: {}", reply.headers);
-        assert!(
-            reply
-                .headers
-                .to_ascii_lowercase()
-                .contains("content-type: application/json"),
-            "{what}: {}",
-            reply.headers
-        );
+        assert_json_content_type(&reply, what);
         assert!(reply.json()["detail"].is_string(), "{what}: {}", reply.body);
     }
     // Pipelined: two good requests, then a broken one; the good ones are answered as
@@ -716,14 +616,7 @@ async fn sessions_can_be_revoked_and_end() {
     let addr = start_gateway(config).await;
     let (user, password) = demo::DEMO_CONSOLE;
     let form = format!("username={user}&password={password}&grant_type=password");
-    let reply = request(
-        addr,
-        "POST",
-        "/token",
-        None,
-        Some(("application/x-www-form-urlencoded", form)),
-    )
-    .await;
+    let reply = request(addr, "POST", "/token", None, form_body(form)).await;
     let first = reply.json();
     assert!(first["expires_in"].as_u64().unwrap() <= 30 * 60);
     let t = first["access_token"].as_str().unwrap().to_string();
@@ -770,14 +663,7 @@ async fn no_internal_detail_for_clients() {
     drop(closed);
     let addr = start_gateway(demo::config(port, SECRET)).await;
     let form = "username=admin&password=secret&grant_type=password".to_string();
-    let reply = request(
-        addr,
-        "POST",
-        "/token",
-        None,
-        Some(("application/x-www-form-urlencoded", form.clone())),
-    )
-    .await;
+    let reply = request(addr, "POST", "/token", None, form_body(form.clone())).await;
     assert_eq!(reply.status, 502, "{}", reply.body);
     let body = reply.body.to_lowercase();
     for leak in [
@@ -789,14 +675,7 @@ async fn no_internal_detail_for_clients() {
     ] {
         assert!(!body.contains(leak), "{leak}: {}", reply.body);
     }
-    let reply = request(
-        addr,
-        "POST",
-        "/token?director=nope",
-        None,
-        Some(("application/x-www-form-urlencoded", form)),
-    )
-    .await;
+    let reply = request(addr, "POST", "/token?director=nope", None, form_body(form)).await;
     assert_eq!(reply.status, 404, "{}", reply.body);
     for name in ["bareos-dir", "second", "nope"] {
         assert!(!reply.body.contains(name), "{name}: {}", reply.body);
@@ -880,14 +759,7 @@ async fn director_links_with_certificates() {
     untrusted.directors[0].tls_ca_file = Some(certs.other_ca.clone());
     let addr = start_gateway(untrusted).await;
     let form = format!("username={user}&password={password}&grant_type=password");
-    let reply = request(
-        addr,
-        "POST",
-        "/token",
-        None,
-        Some(("application/x-www-form-urlencoded", form)),
-    )
-    .await;
+    let reply = request(addr, "POST", "/token", None, form_body(form)).await;
     assert_eq!(reply.status, 502, "{}", reply.body);
     let detail = reply.json()["detail"].as_str().unwrap().to_string();
     assert!(detail.contains("certificate"), "{detail}");

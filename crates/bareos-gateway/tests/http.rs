@@ -4,7 +4,7 @@
 mod common;
 
 use bareos_gateway::demo;
-use common::{request, start_gateway, SECRET};
+use common::{form_body, json_body, request, start_gateway, Reply, SECRET};
 use serde_json::{json, Value};
 use std::net::SocketAddr;
 
@@ -22,6 +22,57 @@ async fn start() -> Server {
     }
 }
 
+/// A gateway and a user logged in to it.
+async fn start_logged_in() -> (Server, Api) {
+    let server = start().await;
+    let api = Api::login(server.addr).await;
+    (server, api)
+}
+
+/// A logged-in user of one gateway.
+struct Api {
+    addr: SocketAddr,
+    token: String,
+}
+
+impl Api {
+    /// Logs in to the gateway at `addr` as the demo console.
+    async fn login(addr: SocketAddr) -> Api {
+        let token = token(addr).await;
+        Api { addr, token }
+    }
+
+    /// `GET path` with the token.
+    async fn get(&self, path: &str) -> (u16, Value) {
+        get(self.addr, path, &self.token).await
+    }
+
+    /// `DELETE path` with the token.
+    async fn delete(&self, path: &str) -> Reply {
+        request(self.addr, "DELETE", path, Some(&self.token), None).await
+    }
+
+    /// `GET path` with the token; asserts a 200 and returns the body.
+    async fn get_ok(&self, path: &str) -> Value {
+        let (status, body) = self.get(path).await;
+        assert_eq!(status, 200, "GET {path}: {body}");
+        body
+    }
+
+    /// `method path` with the token and this JSON body; asserts a 200 and returns the
+    /// answer's body.
+    async fn send_ok(&self, method: &str, path: &str, body: Value) -> Value {
+        let (status, answer) = self.send(method, path, body).await;
+        assert_eq!(status, 200, "{method} {path}: {answer}");
+        answer
+    }
+
+    /// `method path` with the token and this JSON body.
+    async fn send(&self, method: &str, path: &str, body: Value) -> (u16, Value) {
+        send(self.addr, method, path, &self.token, body).await
+    }
+}
+
 async fn get(addr: SocketAddr, path: &str, token: &str) -> (u16, Value) {
     let (s, b) = request(addr, "GET", path, Some(token), None).await.parts();
     (s, serde_json::from_str(&b).unwrap_or(Value::Null))
@@ -34,29 +85,17 @@ async fn send(
     token: &str,
     body: Value,
 ) -> (u16, Value) {
-    let (s, b) = request(
-        addr,
-        method,
-        path,
-        Some(token),
-        Some(("application/json", body.to_string())),
-    )
-    .await
-    .parts();
+    let (s, b) = request(addr, method, path, Some(token), json_body(body.to_string()))
+        .await
+        .parts();
     (s, serde_json::from_str(&b).unwrap_or(Value::Null))
 }
 
 async fn login(addr: SocketAddr, user: &str, password: &str) -> (u16, Value) {
     let form = format!("username={user}&password={password}&grant_type=password");
-    let (s, b) = request(
-        addr,
-        "POST",
-        "/token",
-        None,
-        Some(("application/x-www-form-urlencoded", form)),
-    )
-    .await
-    .parts();
+    let (s, b) = request(addr, "POST", "/token", None, form_body(form))
+        .await
+        .parts();
     (s, serde_json::from_str(&b).unwrap_or(Value::Null))
 }
 
@@ -75,18 +114,16 @@ async fn login_users_me_refresh_and_bad_tokens() {
     // A console name the library refuses (found by the API fuzz run: it was a 502).
     let (status, body) = login(s.addr, "h%F0%AF%9E%8A", "").await;
     assert_eq!(status, 401, "{body}");
-    let t = token(s.addr).await;
+    let api = Api::login(s.addr).await;
+    let t = api.token.clone();
     assert!(!t.contains("secret"));
-    let (status, me) = get(s.addr, "/users/me", &t).await;
-    assert_eq!(status, 200);
+    let me = api.get_ok("/users/me").await;
     assert_eq!(
         me,
         json!({"username": "admin", "directorName": "bareos-dir"})
     );
-    let (status, _) = get(s.addr, "/users/me/", &t).await;
-    assert_eq!(status, 200);
-    let (status, refreshed) = send(s.addr, "POST", "/token/refresh", &t, json!({})).await;
-    assert_eq!(status, 200);
+    api.get_ok("/users/me/").await;
+    let refreshed = api.send_ok("POST", "/token/refresh", json!({})).await;
     let t2 = refreshed["access_token"].as_str().unwrap();
     assert_eq!(get(s.addr, "/control/directors/version", t2).await.0, 200);
     assert_eq!(get(s.addr, "/users/me", "garbage").await.0, 401);
@@ -94,15 +131,15 @@ async fn login_users_me_refresh_and_bad_tokens() {
         .await
         .parts();
     assert_eq!(status, 401);
-    let (status, body) = get(s.addr, "/nonexistent", &t).await;
+    let (status, body) = api.get("/nonexistent").await;
     assert_eq!(status, 404);
     assert_eq!(body["detail"], "Not Found");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tokens_are_valid_on_another_server_process() {
-    let s = start().await;
-    let t = token(s.addr).await;
+    let (s, api) = start_logged_in().await;
+    let t = api.token.clone();
     let other = start_gateway(demo::config(s._director.port(), SECRET)).await;
     let (status, version) = get(other, "/control/directors/version", &t).await;
     assert_eq!(status, 200, "{version}");
@@ -111,20 +148,18 @@ async fn tokens_are_valid_on_another_server_process() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn directors_routes_and_director_selection() {
-    let s = start().await;
-    let t = token(s.addr).await;
-    let (status, v) = get(s.addr, "/control/directors/version", &t).await;
-    assert_eq!(status, 200);
+    let (s, api) = start_logged_in().await;
+    let v = api.get_ok("/control/directors/version").await;
     assert_eq!(v["name"], "bareos-dir");
-    let (status, time) = get(s.addr, "/control/directors/time", &t).await;
-    assert_eq!(status, 200);
+    let time = api.get_ok("/control/directors/time").await;
     assert_eq!(time["year"], "2026");
-    let (status, reload) = send(s.addr, "PUT", "/control/directors/reload", &t, json!({})).await;
-    assert_eq!(status, 200);
+    let reload = api
+        .send_ok("PUT", "/control/directors/reload", json!({}))
+        .await;
     assert_eq!(reload, json!({"success": true}));
     // A token is bound to the director it was issued for: log in to `second` first.
     assert_eq!(
-        get(s.addr, "/control/directors/version?director=second", &t)
+        api.get("/control/directors/version?director=second")
             .await
             .0,
         401
@@ -135,7 +170,7 @@ async fn directors_routes_and_director_selection() {
         "POST",
         "/directors/second/token",
         None,
-        Some(("application/x-www-form-urlencoded", form)),
+        form_body(form),
     )
     .await
     .parts();
@@ -155,23 +190,18 @@ async fn directors_routes_and_director_selection() {
         200
     );
     assert_eq!(
-        get(s.addr, "/directors/nope/control/directors/version", &t)
-            .await
-            .0,
+        api.get("/directors/nope/control/directors/version").await.0,
         404
     );
     assert_eq!(
-        get(s.addr, "/control/directors/version?director=nope", &t)
-            .await
-            .0,
+        api.get("/control/directors/version?director=nope").await.0,
         404
     );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn configuration_routes() {
-    let s = start().await;
-    let t = token(s.addr).await;
+    let (_gateway, api) = start_logged_in().await;
     for kind in [
         "clients",
         "filesets",
@@ -183,239 +213,146 @@ async fn configuration_routes() {
         "profiles",
         "consoles",
     ] {
-        let (status, body) = get(s.addr, &format!("/configuration/{kind}"), &t).await;
+        let (status, body) = api.get(&format!("/configuration/{kind}")).await;
         assert_eq!(status, 200, "{kind}: {body}");
         assert!(body["totalItems"].as_u64().unwrap() >= 1, "{kind}");
         assert!(body[kind].is_object(), "{kind}");
-        let (status, _) = get(s.addr, &format!("/configuration/{kind}?verbose=no"), &t).await;
+        let (status, _) = api.get(&format!("/configuration/{kind}?verbose=no")).await;
         assert_eq!(status, 200, "{kind} verbose=no");
     }
-    assert_eq!(get(s.addr, "/configuration/users", &t).await.0, 404);
-    assert_eq!(get(s.addr, "/configuration/bogus", &t).await.0, 404);
-    assert_eq!(
-        get(s.addr, "/configuration/clients?verbose=maybe", &t)
-            .await
-            .0,
-        422
-    );
-    let (status, client) = get(s.addr, "/configuration/clients/bareos-fd", &t).await;
-    assert_eq!(status, 200);
+    assert_eq!(api.get("/configuration/users").await.0, 404);
+    assert_eq!(api.get("/configuration/bogus").await.0, 404);
+    assert_eq!(api.get("/configuration/clients?verbose=maybe").await.0, 422);
+    let client = api.get_ok("/configuration/clients/bareos-fd").await;
     assert_eq!(client["bareos-fd"]["name"], "bareos-fd");
-    let (status, job) = get(s.addr, "/configuration/jobs/backup-bareos-fd", &t).await;
-    assert_eq!(status, 200, "{job}");
-    let (status, body) = get(s.addr, "/configuration/clients/doesnotexist", &t).await;
+    api.get_ok("/configuration/jobs/backup-bareos-fd").await;
+    let (status, body) = api.get("/configuration/clients/doesnotexist").await;
     assert_eq!(status, 404, "{body}");
     let def = json!({"name": "corpus-fd", "address": "127.0.0.1", "password": "corpussecret"});
-    let (status, added) = send(s.addr, "POST", "/configuration/clients", &t, def.clone()).await;
-    assert_eq!(status, 200, "{added}");
+    let added = api
+        .send_ok("POST", "/configuration/clients", def.clone())
+        .await;
     assert_eq!(added["configure"]["add"]["name"], "corpus-fd");
-    // The aliases reach the same code (the simulated director does not know these).
+    // The aliases reach the same code (the simulated director does not know these); the
+    // other definitions lack a name or have a bad key.
     let jobdef = json!({"name": "x", "type": "Backup", "messages": "Standard", "pool": "Full"});
-    assert_eq!(
-        send(s.addr, "POST", "/confguration/jobdefs", &t, jobdef.clone())
-            .await
-            .0,
-        422
-    );
-    assert_eq!(
-        send(s.addr, "POST", "/configuration/jobdefs", &t, jobdef)
-            .await
-            .0,
-        422
-    );
-    assert_eq!(
-        send(
-            s.addr,
-            "POST",
-            "/configuration/storage",
-            &t,
-            json!({"name": "s"})
-        )
-        .await
-        .0,
-        422
-    );
-    assert_eq!(
-        send(
-            s.addr,
-            "POST",
+    for (path, body) in [
+        ("/confguration/jobdefs", jobdef.clone()),
+        ("/configuration/jobdefs", jobdef),
+        ("/configuration/storage", json!({"name": "s"})),
+        ("/configuration/clients", json!({"address": "x"})),
+        (
             "/configuration/clients",
-            &t,
-            json!({"address": "x"})
-        )
-        .await
-        .0,
-        422
-    );
-    assert_eq!(
-        send(
-            s.addr,
-            "POST",
-            "/configuration/clients",
-            &t,
-            json!({"name": "a", "Bad Key": "x"})
-        )
-        .await
-        .0,
-        422
-    );
+            json!({"name": "a", "Bad Key": "x"}),
+        ),
+    ] {
+        let (status, reply) = api.send("POST", path, body).await;
+        assert_eq!(status, 422, "{path}: {reply}");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn job_routes() {
-    let s = start().await;
-    let t = token(s.addr).await;
-    let (status, jobs) = get(s.addr, "/control/jobs", &t).await;
-    assert_eq!(status, 200, "{jobs}");
+    let (_gateway, api) = start_logged_in().await;
+    let jobs = api.get_ok("/control/jobs").await;
     // The director's count as bareos-restapi passes it on: a string.
     assert_eq!(jobs["totalItems"], "4");
     assert_eq!(jobs["jobs"].as_array().unwrap().len(), 4);
     assert_eq!(jobs["jobs"][0]["jobid"], "1");
-    let (status, job) = get(s.addr, "/control/jobs/1", &t).await;
-    assert_eq!(status, 200);
+    let job = api.get_ok("/control/jobs/1").await;
     assert_eq!(job["jobfiles"], "86");
-    assert_eq!(get(s.addr, "/control/jobs/999999", &t).await.0, 404);
-    assert_eq!(get(s.addr, "/control/jobs/0", &t).await.0, 422);
-    assert_eq!(get(s.addr, "/control/jobs/abc", &t).await.0, 422);
-    assert_eq!(get(s.addr, "/control/jobs?jobstatus=ZZ", &t).await.0, 422);
-    let (status, totals) = get(s.addr, "/control/jobs/totals", &t).await;
-    assert_eq!(status, 200);
+    assert_eq!(api.get("/control/jobs/999999").await.0, 404);
+    assert_eq!(api.get("/control/jobs/0").await.0, 422);
+    assert_eq!(api.get("/control/jobs/abc").await.0, 422);
+    assert_eq!(api.get("/control/jobs?jobstatus=ZZ").await.0, 422);
+    let totals = api.get_ok("/control/jobs/totals").await;
     assert_eq!(totals["jobtotals"]["jobs"], "4");
-    let (status, log) = get(s.addr, "/control/jobs/logs/1", &t).await;
-    assert_eq!(status, 200);
+    let log = api.get_ok("/control/jobs/logs/1").await;
     assert!(log["totalItems"].as_u64().unwrap() > 5);
-    let (status, files) = get(s.addr, "/control/jobs/files/1", &t).await;
-    assert_eq!(status, 200);
+    let files = api.get_ok("/control/jobs/files/1").await;
     assert_eq!(files["totalItems"], 86);
-    assert_eq!(get(s.addr, "/control/jobs/files/999999", &t).await.0, 404);
-    let (status, run) = send(
-        s.addr,
-        "POST",
-        "/control/jobs/run",
-        &t,
-        json!({"jobControl": {"job": "backup-bareos-fd", "level": "Full"}}),
-    )
-    .await;
-    assert_eq!(status, 200, "{run}");
+    assert_eq!(api.get("/control/jobs/files/999999").await.0, 404);
+    let run = api
+        .send_ok(
+            "POST",
+            "/control/jobs/run",
+            json!({"jobControl": {"job": "backup-bareos-fd", "level": "Full"}}),
+        )
+        .await;
     assert_eq!(run, json!({"jobid": 6}));
-    let (status, run) = send(
-        s.addr,
+    api.send_ok(
         "POST",
         "/control/jobs/run",
-        &t,
         json!({"job": "backup-bareos-fd"}),
     )
     .await;
-    assert_eq!(status, 200, "{run}");
-    let (status, rerun) = send(s.addr, "POST", "/control/jobs/rerun/6", &t, json!({})).await;
-    assert_eq!(status, 200);
+    let rerun = api
+        .send_ok("POST", "/control/jobs/rerun/6", json!({}))
+        .await;
     assert_eq!(rerun, json!({"jobid": 7}));
-    assert_eq!(
-        send(s.addr, "POST", "/control/jobs/rerun", &t, json!({}))
-            .await
-            .0,
-        422
-    );
-    let (status, _) = send(
-        s.addr,
-        "POST",
-        "/control/jobs/rerun",
-        &t,
-        json!({"days": 3}),
-    )
-    .await;
-    assert_eq!(status, 422); // not simulated: the director rejects it
-    let (status, _) = send(
-        s.addr,
-        "POST",
-        "/control/jobs/restore",
-        &t,
-        json!({"jobControl": {"client": "bareos-fd", "selectAllDone": "yes"}}),
-    )
-    .await;
-    assert_eq!(status, 422);
-    let (status, cancel) = send(s.addr, "PUT", "/control/jobs/cancel/7", &t, json!({})).await;
-    assert_eq!(status, 200);
+    // A rerun needs a selection; the others are not simulated: the director rejects them.
+    for (path, body) in [
+        ("/control/jobs/rerun", json!({})),
+        ("/control/jobs/rerun", json!({"days": 3})),
+        (
+            "/control/jobs/restore",
+            json!({"jobControl": {"client": "bareos-fd", "selectAllDone": "yes"}}),
+        ),
+    ] {
+        let (status, reply) = api.send("POST", path, body).await;
+        assert_eq!(status, 422, "{path}: {reply}");
+    }
+    let cancel = api
+        .send_ok("PUT", "/control/jobs/cancel/7", json!({}))
+        .await;
     assert_eq!(cancel, json!({}));
-    let (status, dis) = send(
-        s.addr,
-        "PUT",
-        "/control/jobs/disable/backup-bareos-fd",
-        &t,
-        json!({}),
-    )
-    .await;
-    assert_eq!(status, 200);
+    let dis = api
+        .send_ok("PUT", "/control/jobs/disable/backup-bareos-fd", json!({}))
+        .await;
     assert_eq!(dis["disable"]["jobs"][0], "backup-bareos-fd");
-    let (status, _) = send(
-        s.addr,
-        "PUT",
-        "/control/jobs/enable/backup-bareos-fd",
-        &t,
-        json!({}),
-    )
-    .await;
-    assert_eq!(status, 200);
-    let (status, del) = request(s.addr, "DELETE", "/control/jobs/7", Some(&t), None)
-        .await
-        .parts();
+    api.send_ok("PUT", "/control/jobs/enable/backup-bareos-fd", json!({}))
+        .await;
+    let (status, del) = api.delete("/control/jobs/7").await.parts();
     assert_eq!(status, 200, "{del}");
     assert!(del.contains("succesfully deleted"));
-    assert_eq!(
-        request(s.addr, "DELETE", "/control/jobs/999999", Some(&t), None)
-            .await
-            .status,
-        404
-    );
+    assert_eq!(api.delete("/control/jobs/999999").await.status, 404);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn volume_routes() {
-    let s = start().await;
-    let t = token(s.addr).await;
-    let (status, vols) = get(s.addr, "/control/volumes", &t).await;
-    assert_eq!(status, 200, "{vols}");
+    let (_gateway, api) = start_logged_in().await;
+    let vols = api.get_ok("/control/volumes").await;
     assert_eq!(vols["totalItems"], 1);
     assert_eq!(vols["volumes"]["full"][0]["volumename"], "Full-0001");
-    let (status, one) = get(s.addr, "/control/volumes?volume=Full-0001", &t).await;
-    assert_eq!(status, 200);
+    let one = api.get_ok("/control/volumes?volume=Full-0001").await;
     assert_eq!(one["volumes"]["Full"][0]["mediaid"], "1");
-    let (status, v) = get(s.addr, "/control/volumes/1", &t).await;
-    assert_eq!(status, 200);
+    let v = api.get_ok("/control/volumes/1").await;
     assert_eq!(v["volumename"], "Full-0001");
-    assert_eq!(get(s.addr, "/control/volumes/42", &t).await.0, 404);
-    let (status, v) = get(s.addr, "/control/volumes/Full-0001", &t).await;
-    assert_eq!(status, 200);
+    assert_eq!(api.get("/control/volumes/42").await.0, 404);
+    let v = api.get_ok("/control/volumes/Full-0001").await;
     assert_eq!(v["mediaid"], "1");
-    let (status, l) = send(
-        s.addr,
+    api.send_ok(
         "POST",
         "/control/volumes",
-        &t,
         json!({"volume": "TestVol1", "pool": "Full", "storage": "File"}),
     )
     .await;
-    assert_eq!(status, 200, "{l}");
-    let (status, u) = send(
-        s.addr,
-        "PATCH",
-        "/control/volumes/TestVol1",
-        &t,
-        json!({"volstatus": "Used"}),
-    )
-    .await;
-    assert_eq!(status, 200, "{u}");
+    let u = api
+        .send_ok(
+            "PATCH",
+            "/control/volumes/TestVol1",
+            json!({"volstatus": "Used"}),
+        )
+        .await;
     assert_eq!(u["volumes"]["Full"][0]["volumename"], "TestVol1");
-    let (status, _) = request(
-        s.addr,
-        "DELETE",
-        "/control/volumes/TestVol1",
-        Some(&t),
-        None,
-    )
-    .await
-    .parts();
+    let (status, _) = api.delete("/control/volumes/TestVol1").await.parts();
     assert_eq!(status, 204);
+    // A move without slots is refused.
+    let move_without_slots = json!({"storage": "File"});
+    let (status, body) = api
+        .send("PUT", "/control/volumes/move", move_without_slots)
+        .await;
+    assert_eq!(status, 422, "{body}");
     // Not simulated by the test director: the director's rejection is a 422.
     for (path, body) in [
         (
@@ -432,106 +369,47 @@ async fn volume_routes() {
             json!({"volume": "Full-0002", "storage": "File", "pool": "Full"}),
         ),
     ] {
-        let (status, body) = send(s.addr, "PUT", path, &t, body).await;
+        let (status, body) = api.send("PUT", path, body).await;
         assert!(status == 403 || status == 422, "{path}: {status} {body}");
     }
-    assert_eq!(
-        send(
-            s.addr,
-            "PUT",
-            "/control/volumes/move",
-            &t,
-            json!({"storage": "File"})
-        )
-        .await
-        .0,
-        422
-    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn client_pool_schedule_routes() {
-    let s = start().await;
-    let t = token(s.addr).await;
-    let (status, c) = get(s.addr, "/control/clients", &t).await;
-    assert_eq!(status, 200, "{c}");
+    let (_gateway, api) = start_logged_in().await;
+    let c = api.get_ok("/control/clients").await;
     assert_eq!(c["totalItems"], 2);
-    let (status, c) = get(s.addr, "/control/clients?name=bareos-fd", &t).await;
-    assert_eq!(status, 200);
+    let c = api.get_ok("/control/clients?name=bareos-fd").await;
     assert_eq!(c["clients"][0]["name"], "bareos-fd");
-    let (status, c) = get(s.addr, "/control/clients/2", &t).await;
-    assert_eq!(status, 200);
+    let c = api.get_ok("/control/clients/2").await;
     assert_eq!(c["name"], "bareos-fd");
     // bareos-restapi's 404 body for a missing client (and pool): `{"message": ...}`.
     assert_eq!(
-        get(s.addr, "/control/clients/99", &t).await,
+        api.get("/control/clients/99").await,
         (
             404,
             json!({"message": "Client with Client ID 99 not found"})
         )
     );
     assert_eq!(
-        get(s.addr, "/control/pools/99", &t).await,
+        api.get("/control/pools/99").await,
         (404, json!({"message": "pool with pool ID 99 not found"}))
     );
-    assert_eq!(
-        send(
-            s.addr,
-            "PUT",
-            "/control/clients/enable/bareos-fd",
-            &t,
-            json!({})
-        )
-        .await
-        .0,
-        200
-    );
-    assert_eq!(
-        send(
-            s.addr,
-            "PUT",
-            "/control/clients/disable/bareos-fd",
-            &t,
-            json!({})
-        )
-        .await
-        .0,
-        200
-    );
-    let (status, p) = get(s.addr, "/control/pools", &t).await;
-    assert_eq!(status, 200);
+    api.send_ok("PUT", "/control/clients/enable/bareos-fd", json!({}))
+        .await;
+    api.send_ok("PUT", "/control/clients/disable/bareos-fd", json!({}))
+        .await;
+    let p = api.get_ok("/control/pools").await;
     assert_eq!(p["totalItems"], 4);
-    let (status, p) = get(s.addr, "/control/pools/3", &t).await;
-    assert_eq!(status, 200);
+    let p = api.get_ok("/control/pools/3").await;
     assert_eq!(p["name"], "Full");
-    assert_eq!(get(s.addr, "/control/pools?name=Full", &t).await.0, 200);
-    let (status, sch) = get(s.addr, "/control/schedules", &t).await;
-    assert_eq!(status, 200);
+    api.get_ok("/control/pools?name=Full").await;
+    let sch = api.get_ok("/control/schedules").await;
     assert_eq!(sch["schedules"][0]["name"], "TestCycle");
-    assert_eq!(
-        send(
-            s.addr,
-            "PUT",
-            "/control/schedules/enable/TestCycle",
-            &t,
-            json!({})
-        )
-        .await
-        .0,
-        200
-    );
-    assert_eq!(
-        send(
-            s.addr,
-            "PUT",
-            "/control/schedules/disable/TestCycle",
-            &t,
-            json!({})
-        )
-        .await
-        .0,
-        200
-    );
+    api.send_ok("PUT", "/control/schedules/enable/TestCycle", json!({}))
+        .await;
+    api.send_ok("PUT", "/control/schedules/disable/TestCycle", json!({}))
+        .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -539,16 +417,22 @@ async fn acl_denial_is_403() {
     let s = start().await;
     let (status, body) = login(s.addr, demo::LIMITED_CONSOLE.0, demo::LIMITED_CONSOLE.1).await;
     assert_eq!(status, 200);
-    let t = body["access_token"].as_str().unwrap().to_string();
-    assert_eq!(get(s.addr, "/control/jobs/1", &t).await.0, 200);
-    let (status, body) = send(s.addr, "PUT", "/control/jobs/cancel/7", &t, json!({})).await;
+    let limited = Api {
+        addr: s.addr,
+        token: body["access_token"].as_str().unwrap().to_string(),
+    };
+    limited.get_ok("/control/jobs/1").await;
+    let (status, body) = limited
+        .send("PUT", "/control/jobs/cancel/7", json!({}))
+        .await;
     assert_eq!(status, 403, "{body}");
     assert!(body["messages"][0]
         .as_str()
         .unwrap()
         .contains("invalid command"));
     assert_eq!(
-        send(s.addr, "PUT", "/control/directors/reload", &t, json!({}))
+        limited
+            .send("PUT", "/control/directors/reload", json!({}))
             .await
             .0,
         403
@@ -557,10 +441,9 @@ async fn acl_denial_is_403() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn injection_attempts_are_rejected_or_one_value() {
-    let s = start().await;
-    let t = token(s.addr).await;
+    let (s, api) = start_logged_in().await;
     for name in ["a%0Ab", "a%0Db", "a%1Eb", "a%00b"] {
-        let (status, body) = get(s.addr, &format!("/configuration/clients/{name}"), &t).await;
+        let (status, body) = api.get(&format!("/configuration/clients/{name}")).await;
         assert_eq!(status, 422, "{name}: {body}");
     }
     // Spaces, quotes, '=' and ';' travel as one quoted value: the director does not know
@@ -573,26 +456,20 @@ async fn injection_attempts_are_rejected_or_one_value() {
         "x%20yes",
         "bareos-fd%20verbose",
     ] {
-        let (status, body) = get(s.addr, &format!("/configuration/clients/{name}"), &t).await;
+        let (status, body) = api.get(&format!("/configuration/clients/{name}")).await;
         assert!(status == 404 || status == 422, "{name}: {status} {body}");
     }
-    let (status, _) = send(
-        s.addr,
-        "POST",
-        "/control/jobs/run",
-        &t,
-        json!({"job": "x\nquit"}),
-    )
-    .await;
+    let (status, _) = api
+        .send("POST", "/control/jobs/run", json!({"job": "x\nquit"}))
+        .await;
     assert_eq!(status, 422);
-    let (status, _) = send(
-        s.addr,
-        "POST",
-        "/control/jobs/run",
-        &t,
-        json!({"job": "backup-bareos-fd level=Full"}),
-    )
-    .await;
+    let (status, _) = api
+        .send(
+            "POST",
+            "/control/jobs/run",
+            json!({"job": "backup-bareos-fd level=Full"}),
+        )
+        .await;
     assert!(status == 404 || status == 422, "{status}");
     let commands: Vec<String> = s
         ._director
@@ -622,29 +499,27 @@ async fn injection_attempts_are_rejected_or_one_value() {
     // JSON-RPC: control characters and session commands are refused.
     let rpc =
         json!({"jsonrpc": "2.0", "id": 1, "method": "execute", "params": ["list jobs\nquit"]});
-    let (_, reply) = send(s.addr, "POST", "/jsonrpc", &t, rpc).await;
+    let (_, reply) = api.send("POST", "/jsonrpc", rpc).await;
     assert_eq!(reply["error"]["code"], -32602);
     let rpc = json!({"jsonrpc": "2.0", "id": 1, "method": "execute", "params": [".api 0"]});
-    let (_, reply) = send(s.addr, "POST", "/jsonrpc", &t, rpc).await;
+    let (_, reply) = api.send("POST", "/jsonrpc", rpc).await;
     assert_eq!(reply["error"]["code"], -32602);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn jsonrpc_methods_batches_and_errors() {
-    let s = start().await;
-    let t = token(s.addr).await;
-    let (status, r) = send(
-        s.addr,
-        "POST",
-        "/jsonrpc",
-        &t,
-        json!({"jsonrpc": "2.0", "id": 1, "method": "execute", "params": ["version"]}),
-    )
-    .await;
-    assert_eq!(status, 200);
+    let (s, api) = start_logged_in().await;
+    let t = api.token.clone();
+    let r = api
+        .send_ok(
+            "POST",
+            "/jsonrpc",
+            json!({"jsonrpc": "2.0", "id": 1, "method": "execute", "params": ["version"]}),
+        )
+        .await;
     assert_eq!(r["result"]["version"]["name"], "bareos-dir");
     assert_eq!(r["id"], 1);
-    let (_, r) = send(s.addr, "POST", "/jsonrpc", &t, json!({"jsonrpc": "2.0", "id": "a", "method": "execute_fullresult", "params": {"command": "list jobs"}})).await;
+    let (_, r) = api.send("POST", "/jsonrpc", json!({"jsonrpc": "2.0", "id": "a", "method": "execute_fullresult", "params": {"command": "list jobs"}})).await;
     assert_eq!(r["result"]["jsonrpc"], "2.0");
     assert_eq!(r["result"]["result"]["jobs"][0]["jobid"], "1");
     let batch = json!([
@@ -654,7 +529,7 @@ async fn jsonrpc_methods_batches_and_errors() {
         {"jsonrpc": "2.0", "method": "execute", "params": ["version"]},
         {"foo": 1}
     ]);
-    let (_, r) = send(s.addr, "POST", "/jsonrpc", &t, batch).await;
+    let (_, r) = api.send("POST", "/jsonrpc", batch).await;
     let r = r.as_array().unwrap();
     assert_eq!(r.len(), 4);
     assert_eq!(r[0]["result"]["pools"][2]["name"], "Full");
@@ -662,27 +537,20 @@ async fn jsonrpc_methods_batches_and_errors() {
     assert_eq!(r[1]["error"]["data"]["status"], 403);
     assert_eq!(r[2]["error"]["code"], -32601);
     assert_eq!(r[3]["error"]["code"], -32600);
-    let (status, body) = request(
-        s.addr,
-        "POST",
-        "/jsonrpc",
-        Some(&t),
-        Some(("application/json", "{bad".into())),
-    )
-    .await
-    .parts();
+    let (status, body) = request(s.addr, "POST", "/jsonrpc", Some(&t), json_body("{bad"))
+        .await
+        .parts();
     assert_eq!(status, 200);
     assert!(body.contains("-32700"));
-    let (_, r) = send(s.addr, "POST", "/jsonrpc", &t, json!([])).await;
+    let (_, r) = api.send("POST", "/jsonrpc", json!([])).await;
     assert_eq!(r["error"]["code"], -32600);
-    let (status, _) = send(
-        s.addr,
-        "POST",
-        "/jsonrpc",
-        &t,
-        json!({"jsonrpc": "2.0", "method": "execute", "params": ["version"]}),
-    )
-    .await;
+    let (status, _) = api
+        .send(
+            "POST",
+            "/jsonrpc",
+            json!({"jsonrpc": "2.0", "method": "execute", "params": ["version"]}),
+        )
+        .await;
     assert_eq!(status, 204);
 }
 
@@ -779,8 +647,8 @@ async fn metrics_health_openapi_docs() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sixteen_concurrent_clients_of_one_user_get_correct_answers() {
-    let s = start().await;
-    let t = token(s.addr).await;
+    let (s, api) = start_logged_in().await;
+    let t = api.token.clone();
     let mut tasks = Vec::new();
     for i in 0..16 {
         let t = t.clone();
@@ -815,8 +683,8 @@ async fn sixteen_concurrent_clients_of_one_user_get_correct_answers() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn director_gone_is_502_and_request_limits_apply() {
-    let s = start().await;
-    let t = token(s.addr).await;
+    let (s, api) = start_logged_in().await;
+    let t = api.token.clone();
     // A gateway whose director does not listen.
     let unused = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = unused.local_addr().unwrap().port();
@@ -826,14 +694,8 @@ async fn director_gone_is_502_and_request_limits_apply() {
     assert_eq!(status, 502, "{body}");
     assert!(body["detail"].is_string());
     let big = "x".repeat(100_000);
-    let (status, _) = request(
-        s.addr,
-        "POST",
-        "/jsonrpc",
-        Some(&t),
-        Some(("application/json", big)),
-    )
-    .await
-    .parts();
+    let (status, _) = request(s.addr, "POST", "/jsonrpc", Some(&t), json_body(big))
+        .await
+        .parts();
     assert_eq!(status, 413);
 }

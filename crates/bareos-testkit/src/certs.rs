@@ -19,7 +19,7 @@ use openssl::pkey::{PKey, Private};
 use openssl::x509::extension::{
     BasicConstraints, ExtendedKeyUsage, KeyUsage, SubjectAlternativeName,
 };
-use openssl::x509::{X509NameBuilder, X509};
+use openssl::x509::{X509Builder, X509Name, X509NameBuilder, X509NameRef, X509};
 use std::io;
 use std::path::{Path, PathBuf};
 
@@ -32,6 +32,31 @@ fn serial() -> Result<Asn1Integer, ErrorStack> {
     let mut number = BigNum::new()?;
     number.rand(64, openssl::bn::MsbOption::MAYBE_ZERO, false)?;
     number.to_asn1_integer()
+}
+
+/// A name holding only this common name (CN).
+fn common_name_entry(common_name: &str) -> Result<X509Name, ErrorStack> {
+    let mut name = X509NameBuilder::new()?;
+    name.append_entry_by_text("CN", common_name)?;
+    Ok(name.build())
+}
+
+/// An X.509 v3 certificate for `key`, with a random serial, valid from now for a week;
+/// extensions and the signature are left to the caller.
+fn week_long_cert(
+    key: &PKey<Private>,
+    subject: &X509NameRef,
+    issuer: &X509NameRef,
+) -> Result<X509Builder, ErrorStack> {
+    let mut cert = X509::builder()?;
+    cert.set_version(2)?;
+    cert.set_serial_number(serial()?.as_ref())?;
+    cert.set_subject_name(subject)?;
+    cert.set_issuer_name(issuer)?;
+    cert.set_pubkey(key)?;
+    cert.set_not_before(Asn1Time::days_from_now(0)?.as_ref())?;
+    cert.set_not_after(Asn1Time::days_from_now(7)?.as_ref())?;
+    Ok(cert)
 }
 
 /// A certificate authority for tests.
@@ -59,19 +84,8 @@ impl TestCa {
     /// A self-signed CA with this common name.
     pub fn new(common_name: &str) -> Result<TestCa, ErrorStack> {
         let key = new_key()?;
-        let mut name = X509NameBuilder::new()?;
-        name.append_entry_by_text("CN", common_name)?;
-        let name = name.build();
-        let mut cert = X509::builder()?;
-        cert.set_version(2)?;
-        let serial = serial()?;
-        cert.set_serial_number(&serial)?;
-        cert.set_subject_name(&name)?;
-        cert.set_issuer_name(&name)?;
-        cert.set_pubkey(&key)?;
-        let (not_before, not_after) = (Asn1Time::days_from_now(0)?, Asn1Time::days_from_now(7)?);
-        cert.set_not_before(&not_before)?;
-        cert.set_not_after(&not_after)?;
+        let name = common_name_entry(common_name)?;
+        let mut cert = week_long_cert(&key, &name, &name)?;
         cert.append_extension(BasicConstraints::new().critical().ca().build()?)?;
         cert.append_extension(
             KeyUsage::new()
@@ -96,19 +110,8 @@ impl TestCa {
     /// becomes an IP entry, anything else a DNS entry), usable by servers and clients.
     pub fn issue(&self, common_name: &str, alt_names: &[&str]) -> Result<Issued, ErrorStack> {
         let key = new_key()?;
-        let mut name = X509NameBuilder::new()?;
-        name.append_entry_by_text("CN", common_name)?;
-        let name = name.build();
-        let mut cert = X509::builder()?;
-        cert.set_version(2)?;
-        let serial = serial()?;
-        cert.set_serial_number(&serial)?;
-        cert.set_subject_name(&name)?;
-        cert.set_issuer_name(self.cert.subject_name())?;
-        cert.set_pubkey(&key)?;
-        let (not_before, not_after) = (Asn1Time::days_from_now(0)?, Asn1Time::days_from_now(7)?);
-        cert.set_not_before(&not_before)?;
-        cert.set_not_after(&not_after)?;
+        let name = common_name_entry(common_name)?;
+        let mut cert = week_long_cert(&key, &name, self.cert.subject_name())?;
         cert.append_extension(BasicConstraints::new().build()?)?;
         cert.append_extension(
             KeyUsage::new()

@@ -4,14 +4,12 @@
 mod common;
 
 use bareos_proto::Signal;
-use bareos_testkit::{
-    CatalogSeed, ClientSpec, ConsoleSpec, StorageSpec, TestDirector, TestDirectorBuilder, TlsPolicy,
-};
-use common::{transcripts, Client};
+use bareos_testkit::{CatalogSeed, ClientSpec, StorageSpec, TestDirector, TestDirectorBuilder};
+use common::{cleartext_console, transcripts, Client};
 use serde_json::Value;
 
 fn builder() -> TestDirectorBuilder {
-    TestDirector::builder().console(ConsoleSpec::new("admin", "secret").tls(TlsPolicy::None))
+    TestDirector::builder().console(cleartext_console("admin"))
 }
 
 fn logged_in(d: &TestDirector) -> Client {

@@ -5,9 +5,9 @@ mod common;
 
 use bareos_proto::{Frame, ProtocolVersion, Signal};
 use bareos_testkit::{
-    ConsoleSpec, Replay, ScriptTable, TestDirector, TestDirectorBuilder, TlsPolicy, Transcript,
+    Replay, ScriptTable, TestDirector, TestDirectorBuilder, TlsPolicy, Transcript,
 };
-use common::{bytes, console, data, sig, texts, transcripts, Client};
+use common::{bytes, cleartext_console, console, data, sig, texts, transcripts, Client};
 
 fn logged_in(d: &TestDirector, name: &str) -> Client {
     Client::logged_in(d.addr(), name, "secret")
@@ -18,8 +18,7 @@ fn logged_in(d: &TestDirector, name: &str) -> Client {
 fn admin_on(
     extra: impl FnOnce(TestDirectorBuilder) -> TestDirectorBuilder,
 ) -> (TestDirector, Client) {
-    let builder =
-        TestDirector::builder().console(ConsoleSpec::new("admin", "secret").tls(TlsPolicy::None));
+    let builder = TestDirector::builder().console(cleartext_console("admin"));
     let d = extra(builder).start().unwrap();
     let c = logged_in(&d, "admin");
     (d, c)
@@ -34,12 +33,8 @@ fn admin() -> (TestDirector, Client) {
 
 fn director() -> TestDirector {
     TestDirector::builder()
-        .console(ConsoleSpec::new("admin", "secret").tls(TlsPolicy::None))
-        .console(
-            ConsoleSpec::new("limited", "secret")
-                .tls(TlsPolicy::None)
-                .allow_commands(["list", ".api"]),
-        )
+        .console(cleartext_console("admin"))
+        .console(cleartext_console("limited").allow_commands(["list", ".api"]))
         .start()
         .unwrap()
 }
@@ -369,7 +364,7 @@ fn replay_records_the_client_frames() {
     let replay = Replay::from_transcript(&path).unwrap();
     let expected = replay.expected_requests();
     let d = TestDirector::builder()
-        .console(ConsoleSpec::new("admin notls", "secret").tls(TlsPolicy::None))
+        .console(cleartext_console("admin notls"))
         .replay(replay.clone())
         .start()
         .unwrap();
@@ -418,12 +413,8 @@ fn large_outputs_stream_in_frames() {
 #[test]
 fn message_notice_once_per_batch_as_the_director_decides() {
     let d = TestDirector::builder()
-        .console(ConsoleSpec::new("admin", "secret").tls(TlsPolicy::None))
-        .console(
-            ConsoleSpec::new("nomsg", "secret")
-                .tls(TlsPolicy::None)
-                .allow_commands(["version"]),
-        )
+        .console(cleartext_console("admin"))
+        .console(cleartext_console("nomsg").allow_commands(["version"]))
         .message("26-Nov 17:44 bareos-dir JobId 0: hello\n")
         .start()
         .unwrap();

@@ -4,16 +4,14 @@ mod common;
 
 use bareos_proto::hello::{director_hello, ResourceType};
 use bareos_proto::{Frame, Password, ProtocolVersion, SessionConfig, Signal};
-use bareos_testkit::{
-    ConsoleSpec, Fault, FaultPoint, FaultSpec, TestDirector, TestFileDaemon, TlsPolicy,
-};
-use common::{console, data, sig, Client, Transport};
+use bareos_testkit::{Fault, FaultPoint, FaultSpec, TestDirector, TestFileDaemon, TlsPolicy};
+use common::{cleartext_console, console, data, sig, Client, Transport};
 use openssl::ssl::SslVersion;
 use std::time::{Duration, Instant};
 
 fn with_fault(fault: FaultSpec) -> TestDirector {
     TestDirector::builder()
-        .console(ConsoleSpec::new("admin", "secret").tls(TlsPolicy::None))
+        .console(cleartext_console("admin"))
         .fault(fault)
         .start()
         .unwrap()

@@ -47,11 +47,7 @@ fn default_console_version_status_and_pools() {
         assert!(pools.contains(pool), "{pools}");
     }
     // The connection stays in sync: the next command gets its own answer.
-    assert!(director
-        .call_text("version")
-        .unwrap()
-        .contains("bacula-dir"));
-    director.close();
+    peer::assert_in_sync_then_close(director);
 }
 
 #[test]

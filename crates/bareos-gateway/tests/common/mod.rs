@@ -107,3 +107,13 @@ fn dechunk(mut s: &str) -> String {
     }
     out
 }
+
+/// A JSON body for [`request`].
+pub fn json_body(body: impl Into<String>) -> Option<(&'static str, String)> {
+    Some(("application/json", body.into()))
+}
+
+/// A form body (`application/x-www-form-urlencoded`) for [`request`].
+pub fn form_body(body: impl Into<String>) -> Option<(&'static str, String)> {
+    Some(("application/x-www-form-urlencoded", body.into()))
+}

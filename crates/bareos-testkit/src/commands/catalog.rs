@@ -23,55 +23,12 @@ type JobRow = (
 );
 
 /// The jobs of the fixed catalog.
+#[rustfmt::skip]
 pub(super) const JOBS: [JobRow; 4] = [
-    (
-        1,
-        "backup-bareos-fd",
-        "bareos-fd",
-        "2026-11-26 17:44:08",
-        "00:00:00",
-        "B",
-        "F",
-        86,
-        139898,
-        "T",
-    ),
-    (
-        2,
-        "backup-bareos-fd",
-        "bareos-fd",
-        "2026-11-26 17:44:11",
-        "00:00:01",
-        "B",
-        "I",
-        0,
-        0,
-        "T",
-    ),
-    (
-        3,
-        "backup-bareos-fd",
-        "bareos-fd",
-        "2026-11-26 17:44:14",
-        "00:00:01",
-        "B",
-        "F",
-        1002,
-        5005,
-        "T",
-    ),
-    (
-        4,
-        "backup-test2-fd",
-        "test2-fd",
-        "2026-11-26 17:44:16",
-        "00:00:00",
-        "B",
-        "F",
-        86,
-        139898,
-        "T",
-    ),
+    (1, "backup-bareos-fd", "bareos-fd", "2026-11-26 17:44:08", "00:00:00", "B", "F", 86, 139898, "T"),
+    (2, "backup-bareos-fd", "bareos-fd", "2026-11-26 17:44:11", "00:00:01", "B", "I", 0, 0, "T"),
+    (3, "backup-bareos-fd", "bareos-fd", "2026-11-26 17:44:14", "00:00:01", "B", "F", 1002, 5005, "T"),
+    (4, "backup-test2-fd", "test2-fd", "2026-11-26 17:44:16", "00:00:00", "B", "F", 86, 139898, "T"),
 ];
 
 pub(super) const JOB_NAMES: [&str; 3] = ["backup-test2-fd", "backup-bareos-fd", "RestoreFiles"];
@@ -504,29 +461,27 @@ pub(super) async fn status_director(s: &mut Session) -> Reply {
     let mut terminated = Vec::new();
     for row in fixed.chain(simulated) {
         let size = human_size(row.bytes);
-        let line = if api1 {
-            format!(
-                "{:>6}\t{:<6}\t{:>8}\t{:>10}\t{:<7}\t{}\t{}\n",
-                row.jobid,
-                row.level,
-                grouped(row.files),
-                size,
-                row.status,
-                row.finished,
-                row.name
-            )
+        let cells = [
+            format!("{:>6}", row.jobid),
+            format!("{:<6}", row.level),
+            format!("{:>8}", grouped(row.files)),
+            format!("{size:>10}"),
+            format!("{:<7}", row.status),
+            row.finished.clone(),
+            row.name.clone(),
+        ];
+        // API 1 separates the cells by tabs, the console by the table's gaps.
+        let gaps = if api1 {
+            ["\t"; 6]
         } else {
-            format!(
-                "{:>6}  {:<6} {:>8} {:>10}  {:<7}  {} {}\n",
-                row.jobid,
-                row.level,
-                grouped(row.files),
-                size,
-                row.status,
-                row.finished,
-                row.name
-            )
+            ["  ", " ", " ", "  ", "  ", " "]
         };
+        let mut line = cells[0].clone();
+        for (gap, cell) in gaps.iter().zip(&cells[1..]) {
+            line.push_str(gap);
+            line.push_str(cell);
+        }
+        line.push('\n');
         s.text(line).await?;
         terminated.push(
             Json::obj()

@@ -40,6 +40,20 @@ fn storage_lines(daemon: &str, version: &str, date: &str, os: &str) -> Vec<Strin
     ]
 }
 
+/// The console's `Connecting to DAEMON at ADDRESS:PORT` line (not shown in the API modes).
+pub(super) async fn connecting(
+    s: &mut Session,
+    daemon: &str,
+    address: &str,
+    port: u16,
+) -> io::Result<()> {
+    if s.api == 0 {
+        let line = format!("Connecting to {daemon} at {address}:{port}\n");
+        s.text(line).await?;
+    }
+    Ok(())
+}
+
 /// `status storage=NAME`.
 pub(super) async fn status_storage(s: &mut Session, name: &str) -> Reply {
     let Some(store) = s.config.storages.iter().find(|st| st.name == name).cloned() else {
@@ -47,15 +61,10 @@ pub(super) async fn status_storage(s: &mut Session, name: &str) -> Reply {
             .await?;
         return Ok((false, Json::obj()));
     };
-    if s.api == 0 {
-        s.text(format!(
-            "Connecting to Storage daemon {} at {}:{}\n",
-            store.name, store.address, store.port
-        ))
-        .await?;
-    }
+    let daemon = format!("Storage daemon {}", store.name);
+    connecting(s, &daemon, &store.address, store.port).await?;
     if !store.reachable {
-        return unreachable(s, &format!("Storage daemon {}", store.name)).await;
+        return unreachable(s, &daemon).await;
     }
     s.text(" Encryption: TLS_AES_256_GCM_SHA384\n").await?;
     let c = s.config.clone();

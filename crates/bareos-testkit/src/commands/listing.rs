@@ -46,35 +46,40 @@ pub(super) fn all_jobs(s: &Session) -> Vec<JobRecord> {
 
 /// The status letters of `jobstatus=` (`GetUserJobStatusSelection`); `None` if invalid.
 fn status_letters(text: &str) -> Option<Vec<String>> {
-    text.split(',')
-        .map(|word| {
-            let letter = match word.to_ascii_lowercase().as_str() {
-                "terminated" => "T",
-                "warnings" => "W",
-                "canceled" => "A",
-                "running" => "R",
-                "error" => "E",
-                "fatal" => "f",
-                _ if word.len() == 1 && word.chars().all(|c| c.is_ascii_alphabetic()) => word,
-                _ => return None,
-            };
-            Some(letter.to_string())
-        })
-        .collect()
+    selection_letters(
+        text,
+        &[
+            ("terminated", "T"),
+            ("warnings", "W"),
+            ("canceled", "A"),
+            ("running", "R"),
+            ("error", "E"),
+            ("fatal", "f"),
+        ],
+    )
 }
 
 /// The level letters of `joblevel=` (`GetUserJobLevelSelection`); `None` if invalid.
 fn level_letters(text: &str) -> Option<Vec<String>> {
+    selection_letters(
+        text,
+        &[("full", "F"), ("differential", "D"), ("incremental", "I")],
+    )
+}
+
+/// The letters of a comma-separated selection: each word is one of `words` (any case,
+/// becoming its letter) or a single letter taken as it is; `None` if any is neither.
+fn selection_letters(text: &str, words: &[(&str, &str)]) -> Option<Vec<String>> {
     text.split(',')
         .map(|word| {
-            let letter = match word.to_ascii_lowercase().as_str() {
-                "full" => "F",
-                "differential" => "D",
-                "incremental" => "I",
-                _ if word.len() == 1 && word.chars().all(|c| c.is_ascii_alphabetic()) => word,
-                _ => return None,
-            };
-            Some(letter.to_string())
+            let lower = word.to_ascii_lowercase();
+            match words.iter().find(|(name, _)| *name == lower) {
+                Some((_, letter)) => Some(letter.to_string()),
+                None if word.len() == 1 && word.chars().all(|c| c.is_ascii_alphabetic()) => {
+                    Some(word.to_string())
+                }
+                None => None,
+            }
         })
         .collect()
 }
@@ -160,27 +165,27 @@ fn short_jobs(jobs: &[JobRecord], now: i64) -> Table {
             "jobbytes",
             "jobstatus",
         ],
-        rows: jobs
-            .iter()
-            .map(|j| {
-                vec![
-                    j.id.to_string(),
-                    j.name.clone(),
-                    j.client.clone(),
-                    utc_text(j.start),
-                    duration(j, now),
-                    "B".into(),
-                    j.level.clone(),
-                    super::catalog::grouped(j.files),
-                    super::catalog::grouped(j.bytes),
-                    j.status.clone(),
-                ]
-            })
-            .collect(),
+        rows: jobs.iter().map(|j| short_job_cells(j, now)).collect(),
         numeric: vec![
             true, false, false, false, false, false, false, true, true, false,
         ],
     }
+}
+
+/// One row of the short `list jobs`, in the order of its headers.
+fn short_job_cells(job: &JobRecord, now: i64) -> Vec<String> {
+    vec![
+        job.id.to_string(),
+        job.name.clone(),
+        job.client.clone(),
+        utc_text(job.start),
+        duration(job, now),
+        "B".into(),
+        job.level.clone(),
+        super::catalog::grouped(job.files),
+        super::catalog::grouped(job.bytes),
+        job.status.clone(),
+    ]
 }
 
 fn long_jobs(jobs: &[JobRecord], now: i64) -> Table {

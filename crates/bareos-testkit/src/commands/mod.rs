@@ -311,8 +311,21 @@ impl Session {
         self.finish(ok, result).await
     }
 
+    /// The `on`/`off` keyword of `gui` and `autodisplay`; without one, the director's
+    /// error message and `None`.
+    async fn on_off(&mut self, args: &[String]) -> io::Result<Option<bool>> {
+        let has = |key: &str| args.iter().any(|a| a.eq_ignore_ascii_case(key));
+        if has("on") {
+            Ok(Some(true))
+        } else if has("off") {
+            Ok(Some(false))
+        } else {
+            self.error_msg("ON or OFF keyword missing.\n").await?;
+            Ok(None)
+        }
+    }
+
     async fn dispatch(&mut self, command: &str, args: &[String]) -> io::Result<(bool, Json)> {
-        let arg = |key: &str| args.iter().find(|a| a.eq_ignore_ascii_case(key)).is_some();
         match command {
             "whoami" => {
                 let name = self.whoami.clone();
@@ -330,17 +343,13 @@ impl Session {
             | ".catalogs" | ".levels" => catalog::dot_list(self, command).await,
             // `.messages` shows them only with autodisplay on (ua_output.cc).
             ".messages" if !self.autodisplay => Ok((true, Json::obj())),
-            "gui" => {
-                if arg("on") {
-                    self.gui = true;
-                } else if arg("off") {
-                    self.gui = false;
-                } else {
-                    self.error_msg("ON or OFF keyword missing.\n").await?;
-                    return Ok((false, Json::obj()));
+            "gui" => match self.on_off(args).await? {
+                Some(on) => {
+                    self.gui = on;
+                    Ok((true, Json::obj()))
                 }
-                Ok((true, Json::obj()))
-            }
+                None => Ok((false, Json::obj())),
+            },
             "messages" | ".messages" => {
                 let lines = self.take_messages();
                 self.notified = false;
@@ -352,17 +361,13 @@ impl Session {
                 }
                 Ok((true, Json::obj()))
             }
-            "autodisplay" => {
-                if arg("on") {
-                    self.autodisplay = true;
-                } else if arg("off") {
-                    self.autodisplay = false;
-                } else {
-                    self.error_msg("ON or OFF keyword missing.\n").await?;
-                    return Ok((false, Json::obj()));
+            "autodisplay" => match self.on_off(args).await? {
+                Some(on) => {
+                    self.autodisplay = on;
+                    Ok((true, Json::obj()))
                 }
-                Ok((true, Json::obj()))
-            }
+                None => Ok((false, Json::obj())),
+            },
             other => {
                 self.error_msg(format!("{other}: is not simulated by the test director.\n"))
                     .await?;

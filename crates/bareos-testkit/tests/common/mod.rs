@@ -261,3 +261,8 @@ pub fn data(text: &str) -> Frame {
 pub fn sig(signal: Signal) -> Frame {
     Frame::Signal(signal)
 }
+
+/// A console resource named `name` with the tests' password `secret`, cleartext only.
+pub fn cleartext_console(name: &str) -> bareos_testkit::ConsoleSpec {
+    bareos_testkit::ConsoleSpec::new(name, "secret").tls(bareos_testkit::TlsPolicy::None)
+}

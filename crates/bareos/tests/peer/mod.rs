@@ -17,3 +17,11 @@ pub fn port(variable: &str) -> Option<u16> {
         }
     }
 }
+
+/// Asserts that `version` still gets its own answer from the Bacula director (the
+/// connection is in sync), then closes the connection.
+pub fn assert_in_sync_then_close(mut director: bareos::blocking::Director) {
+    let version = director.call_text("version").unwrap();
+    assert!(version.contains("bacula-dir"), "{version}");
+    director.close();
+}

@@ -4,6 +4,7 @@
 use super::model::{
     human_bytes, human_duration, human_rate, App, Column, Dialog, Focus, Link, Mode, Outcome, Panel,
 };
+use ratatui::layout::Constraint::{Length, Min};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -33,12 +34,12 @@ pub fn draw(frame: &mut Frame, app: &App) {
         .and_then(|s| s.pools.data())
         .map_or(1, |p| p.len().max(1) as u16);
     let [header, running, waiting_area, terminated, pools_area, status] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Min(5),
-        Constraint::Length(waiting.clamp(1, 5) + 2),
-        Constraint::Min(5),
-        Constraint::Length(pools.min(8) + 2),
-        Constraint::Length(1),
+        Length(1),
+        Min(5),
+        Length(waiting.clamp(1, 5) + 2),
+        Min(5),
+        Length(pools.min(8) + 2),
+        Length(1),
     ])
     .areas(frame.area());
     draw_header(frame, header, app);
@@ -105,9 +106,37 @@ fn draw_header(frame: &mut Frame, area: Rect, app: &App) {
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
+/// A column of a job table: the sort key it shows (if any), its title and its width.
+type JobColumn = (Option<Column>, &'static str, Constraint);
+
+/// The columns of the running jobs.
+const RUNNING_COLUMNS: [JobColumn; 10] = [
+    (Some(Column::Id), "JobId", Length(7)),
+    (Some(Column::Name), "Name", Min(16)),
+    (Some(Column::Client), "Client", Length(14)),
+    (Some(Column::Level), "Level", Length(8)),
+    (None, "Type", Length(8)),
+    (Some(Column::Files), "Files", Length(9)),
+    (Some(Column::Bytes), "Bytes", Length(10)),
+    (Some(Column::Rate), "Rate", Length(11)),
+    (Some(Column::Elapsed), "Elapsed", Length(9)),
+    (None, "ETA", Length(8)),
+];
+
+/// The columns of the terminated jobs.
+const TERMINATED_COLUMNS: [JobColumn; 7] = [
+    (None, "JobId", Length(7)),
+    (Some(Column::Name), "Name", Min(16)),
+    (Some(Column::Level), "Level", Length(6)),
+    (Some(Column::Client), "Status", Length(20)),
+    (Some(Column::Files), "Files", Length(9)),
+    (Some(Column::Bytes), "Bytes", Length(10)),
+    (None, "Finished", Length(16)),
+];
+
 /// The heading row; the sort column's title gets `^` (ascending) or `v`.
-fn heading(app: &App, columns: &[(Option<Column>, &'static str)]) -> Row<'static> {
-    Row::new(columns.iter().map(|(column, title)| {
+fn heading(app: &App, columns: &[JobColumn]) -> Row<'static> {
+    Row::new(columns.iter().map(|(column, title, _)| {
         let mut title = title.to_string();
         if *column == Some(app.sort) {
             title.push(if app.descending { 'v' } else { '^' });
@@ -140,6 +169,29 @@ fn draw_note(frame: &mut Frame, area: Rect, block: Block<'static>, note: &str) {
     );
 }
 
+/// A job table of these columns (heading and widths) and rows.
+fn job_table<'a>(
+    app: &App,
+    columns: &[JobColumn],
+    rows: impl IntoIterator<Item = Row<'a>>,
+    block: Block<'a>,
+) -> Table<'a> {
+    let widths = columns.iter().map(|(_, _, width)| *width);
+    Table::new(rows, widths)
+        .header(heading(app, columns))
+        .block(block)
+}
+
+/// Draws a table with the `selected` row (if any) highlighted.
+fn draw_selectable(frame: &mut Frame, area: Rect, table: Table<'_>, selected: Option<usize>) {
+    let table = table
+        .row_highlight_style(Style::default().add_modifier(Modifier::REVERSED))
+        .highlight_symbol(">");
+    let mut state = TableState::default();
+    state.select(selected);
+    frame.render_stateful_widget(table, area, &mut state);
+}
+
 fn running_note(app: &App) -> Option<String> {
     match app.snapshot.as_ref().map(|s| &s.running) {
         Some(Panel::Note(note)) => Some(note.clone()),
@@ -160,21 +212,6 @@ fn draw_running(frame: &mut Frame, area: Rect, app: &App) {
     if let Some(note) = running_note(app) {
         return draw_note(frame, area, block, &note);
     }
-    let header = heading(
-        app,
-        &[
-            (Some(Column::Id), "JobId"),
-            (Some(Column::Name), "Name"),
-            (Some(Column::Client), "Client"),
-            (Some(Column::Level), "Level"),
-            (None, "Type"),
-            (Some(Column::Files), "Files"),
-            (Some(Column::Bytes), "Bytes"),
-            (Some(Column::Rate), "Rate"),
-            (Some(Column::Elapsed), "Elapsed"),
-            (None, "ETA"),
-        ],
-    );
     let dash = || "-".to_string();
     let table_rows = rows.iter().map(|r| {
         let j = r.job;
@@ -191,28 +228,9 @@ fn draw_running(frame: &mut Frame, area: Rect, app: &App) {
             r.eta.map_or_else(dash, human_duration),
         ])
     });
-    let widths = [
-        Constraint::Length(7),
-        Constraint::Min(16),
-        Constraint::Length(14),
-        Constraint::Length(8),
-        Constraint::Length(8),
-        Constraint::Length(9),
-        Constraint::Length(10),
-        Constraint::Length(11),
-        Constraint::Length(9),
-        Constraint::Length(8),
-    ];
-    let table = Table::new(table_rows, widths)
-        .header(header)
-        .block(block)
-        .row_highlight_style(Style::default().add_modifier(Modifier::REVERSED))
-        .highlight_symbol(">");
-    let mut state = TableState::default();
-    if focused && app.selected < rows.len() {
-        state.select(Some(app.selected));
-    }
-    frame.render_stateful_widget(table, area, &mut state);
+    let table = job_table(app, &RUNNING_COLUMNS, table_rows, block);
+    let selected = (focused && app.selected < rows.len()).then_some(app.selected);
+    draw_selectable(frame, area, table, selected);
 }
 
 fn draw_waiting(frame: &mut Frame, area: Rect, app: &App) {
@@ -233,23 +251,13 @@ fn draw_waiting(frame: &mut Frame, area: Rect, app: &App) {
         ])
         .style(Style::default().fg(Color::Yellow))
     });
-    let table = Table::new(
-        table_rows,
-        [
-            Constraint::Length(7),
-            Constraint::Length(24),
-            Constraint::Length(8),
-            Constraint::Min(20),
-        ],
-    )
-    .block(block)
-    .row_highlight_style(Style::default().add_modifier(Modifier::REVERSED))
-    .highlight_symbol(">");
-    let mut state = TableState::default();
-    if focused && app.selected >= running && app.selected - running < rows.len() {
-        state.select(Some(app.selected - running));
-    }
-    frame.render_stateful_widget(table, area, &mut state);
+    let table = Table::new(table_rows, [Length(7), Length(24), Length(8), Min(20)]).block(block);
+    // The selection runs over the running jobs first, then the waiting ones.
+    let selected = app
+        .selected
+        .checked_sub(running)
+        .filter(|index| focused && *index < rows.len());
+    draw_selectable(frame, area, table, selected);
 }
 
 fn outcome_style(outcome: Outcome) -> Style {
@@ -271,18 +279,6 @@ fn draw_terminated(frame: &mut Frame, area: Rect, app: &App) {
         None => return draw_note(frame, area, block, "reading..."),
         Some(Panel::Ready(_)) => {}
     }
-    let header = heading(
-        app,
-        &[
-            (None, "JobId"),
-            (Some(Column::Name), "Name"),
-            (Some(Column::Level), "Level"),
-            (Some(Column::Client), "Status"),
-            (Some(Column::Files), "Files"),
-            (Some(Column::Bytes), "Bytes"),
-            (None, "Finished"),
-        ],
-    );
     let table_rows = rows.iter().map(|j| {
         Row::new(vec![
             Cell::from(j.jobid.to_string()),
@@ -294,27 +290,9 @@ fn draw_terminated(frame: &mut Frame, area: Rect, app: &App) {
             Cell::from(j.finished.clone()),
         ])
     });
-    let table = Table::new(
-        table_rows,
-        [
-            Constraint::Length(7),
-            Constraint::Min(16),
-            Constraint::Length(6),
-            Constraint::Length(20),
-            Constraint::Length(9),
-            Constraint::Length(10),
-            Constraint::Length(16),
-        ],
-    )
-    .header(header)
-    .block(block)
-    .row_highlight_style(Style::default().add_modifier(Modifier::REVERSED))
-    .highlight_symbol(">");
-    let mut state = TableState::default();
-    if focused && app.selected < rows.len() {
-        state.select(Some(app.selected));
-    }
-    frame.render_stateful_widget(table, area, &mut state);
+    let table = job_table(app, &TERMINATED_COLUMNS, table_rows, block);
+    let selected = (focused && app.selected < rows.len()).then_some(app.selected);
+    draw_selectable(frame, area, table, selected);
 }
 
 /// `[#####.....]`-style bar of `width` cells.
