@@ -2,7 +2,7 @@
 
 use crate::admission::{self, Transport};
 use crate::commands;
-use crate::fault::{FaultPoint, FaultSpec, Faults};
+use crate::fault::{FaultPoint, Faults};
 use crate::login;
 use crate::policy::TlsPolicy;
 use crate::record::{RecordedFrame, Recorder};
@@ -11,7 +11,6 @@ use crate::server::Server;
 use crate::tls::{PskKeys, ServerCertificates, TlsSettings};
 use bareos_proto::hello::{psk_identity, ResourceType, DEFAULT_CONSOLE};
 use bareos_proto::Password;
-use bareos_proto::TlsVersion;
 use std::collections::HashMap;
 use std::io;
 use std::net::SocketAddr;
@@ -207,6 +206,12 @@ pub const DEFAULT_SERVICES: &str =
     "Self-compiled binaries (UNSUPPORTED)\nGet professional support from https://www.bareos.com";
 
 impl TestDirectorBuilder {
+    crate::builder::shared_daemon_setters! {
+        fault: "Adds a fault.",
+        auth_failure_delay: "The pause after an authentication failure (real daemons: 5 s; default 0.1 s).",
+        tls_certificate: "Serves certificate TLS with this certificate and key (PEM files; the `Director`\nresource's `TLS Certificate` and `TLS Key`). TLS-PSK stays available: as with the\nreal director, a console that offers a known PSK identity gets TLS-PSK, one that\noffers none gets this certificate.",
+    }
+
     fn new() -> Self {
         TestDirectorBuilder {
             config: DirectorConfig {
@@ -342,12 +347,6 @@ impl TestDirectorBuilder {
         self
     }
 
-    /// Adds a fault.
-    pub fn fault(mut self, fault: FaultSpec) -> Self {
-        self.config.faults.0.push(fault);
-        self
-    }
-
     /// Scripted answers that override the built-in commands; a table made from a
     /// transcript also sets the welcome (name, version, date, services text). A console's
     /// command ACL (`allow_commands`) applies to them as to the built-ins.
@@ -379,28 +378,6 @@ impl TestDirectorBuilder {
         self
     }
 
-    /// The pause after an authentication failure (real daemons: 5 s; default 0.1 s).
-    pub fn auth_failure_delay(mut self, delay: Duration) -> Self {
-        self.config.auth_failure_delay = delay;
-        self
-    }
-
-    /// The TLS protocol range accepted (default TLS 1.2 to 1.3).
-    pub fn tls_versions(mut self, min: TlsVersion, max: TlsVersion) -> Self {
-        self.config.tls.min = min;
-        self.config.tls.max = max;
-        self
-    }
-
-    /// Serves certificate TLS with this certificate and key (PEM files; the `Director`
-    /// resource's `TLS Certificate` and `TLS Key`). TLS-PSK stays available: as with the
-    /// real director, a console that offers a known PSK identity gets TLS-PSK, one that
-    /// offers none gets this certificate.
-    pub fn tls_certificate(mut self, cert: impl Into<PathBuf>, key: impl Into<PathBuf>) -> Self {
-        self.config.certificates.cert_and_key = Some((cert.into(), key.into()));
-        self
-    }
-
     /// Requires a client certificate signed by the CA in `ca_file` on certificate TLS
     /// connections (`TLS Verify Peer = yes`, `TLS CA Certificate File`).
     pub fn tls_verify_peer(mut self, ca_file: impl Into<PathBuf>) -> Self {
@@ -413,18 +390,6 @@ impl TestDirectorBuilder {
     /// TLS-PSK consoles, which present no certificate.
     pub fn tls_allowed_cn(mut self, name: impl Into<String>) -> Self {
         self.config.certificates.allowed_cn.push(name.into());
-        self
-    }
-
-    /// The listening address (default `127.0.0.1:0`).
-    pub fn bind(mut self, addr: SocketAddr) -> Self {
-        self.addr = addr;
-        self
-    }
-
-    /// The listening port on 127.0.0.1 (default 0: any free port).
-    pub fn port(mut self, port: u16) -> Self {
-        self.addr.set_port(port);
         self
     }
 

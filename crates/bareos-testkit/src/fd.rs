@@ -3,19 +3,17 @@
 use crate::admission::{self, Transport};
 use crate::conn::Conn;
 use crate::director::{DEFAULT_DATE, DEFAULT_VERSION};
-use crate::fault::{self, Fault, FaultPoint, FaultSpec, Faults};
+use crate::fault::{self, Fault, FaultPoint, Faults};
 use crate::login::{cram_both_ways, read_auth_frame, terminate, Cram};
 use crate::policy::TlsPolicy;
 use crate::record::{RecordedFrame, Recorder};
 use crate::server::Server;
 use crate::tls::{PskKeys, ServerCertificates, TlsSettings};
 use bareos_proto::hello::{fd_hello_ok, psk_identity, qualified_name, Hello, ResourceType};
-use bareos_proto::TlsVersion;
 use bareos_proto::{Frame, Password, Signal};
 use std::collections::HashMap;
 use std::io;
 use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -77,6 +75,12 @@ pub struct TestFileDaemonBuilder {
 }
 
 impl TestFileDaemonBuilder {
+    crate::builder::shared_daemon_setters! {
+        fault: "Adds a fault (`OnCommand` points match FD command lines).",
+        auth_failure_delay: "The pause after an authentication failure (real daemons: 5 s + 6 s; default 0.1 s).",
+        tls_certificate: "Serves certificate TLS with this certificate and key (PEM files; the `Director`\nresource's `TLS Certificate` and `TLS Key`) to directors that offer no PSK.",
+    }
+
     /// The file daemon's name (default `bareos-fd`).
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.config.name = name.into();
@@ -100,44 +104,6 @@ impl TestFileDaemonBuilder {
     /// The version string of `status`.
     pub fn version(mut self, version: impl Into<String>) -> Self {
         self.config.version = version.into();
-        self
-    }
-
-    /// Adds a fault (`OnCommand` points match FD command lines).
-    pub fn fault(mut self, fault: FaultSpec) -> Self {
-        self.config.faults.0.push(fault);
-        self
-    }
-
-    /// The pause after an authentication failure (real daemons: 5 s + 6 s; default 0.1 s).
-    pub fn auth_failure_delay(mut self, delay: Duration) -> Self {
-        self.config.auth_failure_delay = delay;
-        self
-    }
-
-    /// The TLS protocol range accepted (default TLS 1.2 to 1.3).
-    pub fn tls_versions(mut self, min: TlsVersion, max: TlsVersion) -> Self {
-        self.config.tls.min = min;
-        self.config.tls.max = max;
-        self
-    }
-
-    /// Serves certificate TLS with this certificate and key (PEM files; the `Director`
-    /// resource's `TLS Certificate` and `TLS Key`) to directors that offer no PSK.
-    pub fn tls_certificate(mut self, cert: impl Into<PathBuf>, key: impl Into<PathBuf>) -> Self {
-        self.config.certificates.cert_and_key = Some((cert.into(), key.into()));
-        self
-    }
-
-    /// The listening address (default `127.0.0.1:0`).
-    pub fn bind(mut self, addr: SocketAddr) -> Self {
-        self.addr = addr;
-        self
-    }
-
-    /// The listening port on 127.0.0.1 (default 0: any free port).
-    pub fn port(mut self, port: u16) -> Self {
-        self.addr.set_port(port);
         self
     }
 

@@ -24,6 +24,7 @@
 #![deny(missing_docs)]
 
 mod admission;
+mod builder;
 pub mod certs;
 mod commands;
 mod conn;
