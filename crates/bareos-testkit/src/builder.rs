@@ -50,3 +50,41 @@ macro_rules! shared_daemon_setters {
 }
 
 pub(crate) use shared_daemon_setters;
+
+/// What a running daemon (a `server` and its `recorder`) offers, for both daemons: its
+/// address and port, the recorded frames, shutdown, and a `Debug` that shows the address.
+macro_rules! running_daemon {
+    ($daemon:ident) => {
+        impl std::fmt::Debug for $daemon {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(stringify!($daemon))
+                    .field("addr", &self.server.addr())
+                    .finish()
+            }
+        }
+
+        impl $daemon {
+            /// The address it listens on.
+            pub fn addr(&self) -> std::net::SocketAddr {
+                self.server.addr()
+            }
+
+            /// The port it listens on.
+            pub fn port(&self) -> u16 {
+                self.server.addr().port()
+            }
+
+            /// Every frame of every connection so far (payloads over 64 KiB truncated).
+            pub fn recorded(&self) -> Vec<$crate::RecordedFrame> {
+                self.recorder.snapshot()
+            }
+
+            /// Stops accepting, drops all connections and joins the thread.
+            pub fn shutdown(self) {
+                drop(self);
+            }
+        }
+    };
+}
+
+pub(crate) use running_daemon;

@@ -5,7 +5,7 @@ use crate::commands;
 use crate::fault::{FaultPoint, Faults};
 use crate::login;
 use crate::policy::TlsPolicy;
-use crate::record::{RecordedFrame, Recorder};
+use crate::record::Recorder;
 use crate::script::{Replay, ScriptTable};
 use crate::server::Server;
 use crate::tls::{PskKeys, ServerCertificates, TlsSettings};
@@ -449,33 +449,12 @@ pub struct TestDirector {
     recorder: Recorder,
 }
 
-impl std::fmt::Debug for TestDirector {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TestDirector")
-            .field("addr", &self.server.addr())
-            .finish()
-    }
-}
+crate::builder::running_daemon!(TestDirector);
 
 impl TestDirector {
     /// Starts configuring a director.
     pub fn builder() -> TestDirectorBuilder {
         TestDirectorBuilder::new()
-    }
-
-    /// The address it listens on.
-    pub fn addr(&self) -> SocketAddr {
-        self.server.addr()
-    }
-
-    /// The port it listens on.
-    pub fn port(&self) -> u16 {
-        self.server.addr().port()
-    }
-
-    /// Every frame of every connection so far (payloads over 64 KiB truncated).
-    pub fn recorded(&self) -> Vec<RecordedFrame> {
-        self.recorder.snapshot()
     }
 
     /// The data frames and signals clients sent in the command phase, in order.
@@ -486,10 +465,5 @@ impl TestDirector {
             .filter(|r| r.command_phase && r.direction == crate::record::Direction::ClientToServer)
             .map(|r| r.frame)
             .collect()
-    }
-
-    /// Stops accepting, drops all connections and joins the thread.
-    pub fn shutdown(self) {
-        drop(self);
     }
 }

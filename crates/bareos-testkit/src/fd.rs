@@ -6,7 +6,7 @@ use crate::director::{DEFAULT_DATE, DEFAULT_VERSION};
 use crate::fault::{self, Fault, FaultPoint, Faults};
 use crate::login::{cram_both_ways, read_auth_frame, terminate, Cram};
 use crate::policy::TlsPolicy;
-use crate::record::{RecordedFrame, Recorder};
+use crate::record::Recorder;
 use crate::server::Server;
 use crate::tls::{PskKeys, ServerCertificates, TlsSettings};
 use bareos_proto::hello::{fd_hello_ok, psk_identity, qualified_name, Hello, ResourceType};
@@ -369,13 +369,7 @@ pub struct TestFileDaemon {
     recorder: Recorder,
 }
 
-impl std::fmt::Debug for TestFileDaemon {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TestFileDaemon")
-            .field("addr", &self.server.addr())
-            .finish()
-    }
-}
+crate::builder::running_daemon!(TestFileDaemon);
 
 impl TestFileDaemon {
     /// Starts configuring a file daemon.
@@ -394,25 +388,5 @@ impl TestFileDaemon {
             },
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
         }
-    }
-
-    /// The address it listens on.
-    pub fn addr(&self) -> SocketAddr {
-        self.server.addr()
-    }
-
-    /// The port it listens on.
-    pub fn port(&self) -> u16 {
-        self.server.addr().port()
-    }
-
-    /// Every frame of every connection so far.
-    pub fn recorded(&self) -> Vec<RecordedFrame> {
-        self.recorder.snapshot()
-    }
-
-    /// Stops accepting, drops all connections and joins the thread.
-    pub fn shutdown(self) {
-        drop(self);
     }
 }
