@@ -1,10 +1,59 @@
 //! Transport admission: peek at the first bytes, then cleartext or TLS-PSK.
 
 use crate::conn::Conn;
+use crate::fault::Faults;
 use crate::record::Recorder;
+use crate::server::Server;
 use crate::tls::{self, PskKeys, ServerCertificates, TlsSettings};
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::net::TcpStream;
+
+/// What admission needs of a daemon's configuration.
+pub(crate) trait AdmissionConfig: Send + Sync + 'static {
+    /// The TLS settings and the faults that may change them per connection.
+    fn tls(&self) -> (&TlsSettings, &Faults);
+    /// The daemon's certificate TLS.
+    fn certificates(&self) -> &ServerCertificates;
+}
+
+/// Starts a daemon: every connection is recorded, admitted (cleartext or TLS with `keys`
+/// or the certificate) and then given to `serve` with the configuration.
+pub(crate) fn start_admitting<C, S, F>(
+    addr: SocketAddr,
+    name: &str,
+    config: Arc<C>,
+    keys: PskKeys,
+    serve: S,
+) -> std::io::Result<(Server, Recorder)>
+where
+    C: AdmissionConfig,
+    S: Fn(Conn, Transport, Arc<C>) -> F + Send + Sync + Copy + 'static,
+    F: Future<Output = ()> + Send + 'static,
+{
+    let recorder = Recorder::default();
+    let server = Server::start(addr, name, {
+        let recorder = recorder.clone();
+        move |tcp, id| {
+            let config = config.clone();
+            let keys = keys.clone();
+            let recorder = recorder.clone();
+            async move {
+                let (tls, faults) = config.tls();
+                let settings = tls.for_connection(faults);
+                let Some((conn, transport)) =
+                    admit(tcp, id, recorder, keys, settings, config.certificates()).await
+                else {
+                    return;
+                };
+                serve(conn, transport, config).await;
+            }
+        }
+    })?;
+    Ok((server, recorder))
+}
 
 /// How a connection was admitted.
 pub(crate) enum Transport {

@@ -406,25 +406,8 @@ impl TestDirectorBuilder {
         }
         let config = Arc::new(self.config);
         let keys = config.psk_keys();
-        let recorder = Recorder::default();
-        let server = Server::start(self.addr, "test-director", {
-            let recorder = recorder.clone();
-            move |tcp, id| {
-                let config = config.clone();
-                let keys = keys.clone();
-                let recorder = recorder.clone();
-                async move {
-                    let settings = config.tls.for_connection(&config.faults);
-                    let Some((conn, transport)) =
-                        admission::admit(tcp, id, recorder, keys, settings, &config.certificates)
-                            .await
-                    else {
-                        return;
-                    };
-                    serve(conn, transport, config).await;
-                }
-            }
-        })?;
+        let (server, recorder) =
+            admission::start_admitting(self.addr, "test-director", config, keys, serve)?;
         Ok(TestDirector { server, recorder })
     }
 }
@@ -465,5 +448,15 @@ impl TestDirector {
             .filter(|r| r.command_phase && r.direction == crate::record::Direction::ClientToServer)
             .map(|r| r.frame)
             .collect()
+    }
+}
+
+impl admission::AdmissionConfig for DirectorConfig {
+    fn tls(&self) -> (&TlsSettings, &Faults) {
+        (&self.tls, &self.faults)
+    }
+
+    fn certificates(&self) -> &ServerCertificates {
+        &self.certificates
     }
 }

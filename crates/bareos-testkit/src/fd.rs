@@ -119,30 +119,13 @@ impl TestFileDaemonBuilder {
                 })
                 .collect::<HashMap<_, _>>(),
         );
-        let recorder = Recorder::default();
-        let server = Server::start(self.addr, "test-file-daemon", {
-            let recorder = recorder.clone();
-            move |tcp, id| {
-                let config = config.clone();
-                let keys = keys.clone();
-                let recorder = recorder.clone();
-                async move {
-                    let Some((conn, transport)) = admission::admit(
-                        tcp,
-                        id,
-                        recorder,
-                        keys,
-                        config.tls.for_connection(&config.faults),
-                        &config.certificates,
-                    )
-                    .await
-                    else {
-                        return;
-                    };
-                    serve(conn, transport, &config).await;
-                }
-            }
-        })?;
+        let (server, recorder) = admission::start_admitting(
+            self.addr,
+            "test-file-daemon",
+            config,
+            keys,
+            |c, t, config| async move { serve(c, t, &config).await },
+        )?;
         Ok(TestFileDaemon { server, recorder })
     }
 }
@@ -388,5 +371,15 @@ impl TestFileDaemon {
             },
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
         }
+    }
+}
+
+impl admission::AdmissionConfig for FdConfig {
+    fn tls(&self) -> (&TlsSettings, &Faults) {
+        (&self.tls, &self.faults)
+    }
+
+    fn certificates(&self) -> &ServerCertificates {
+        &self.certificates
     }
 }
