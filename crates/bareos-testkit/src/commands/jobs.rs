@@ -5,7 +5,7 @@
 //! job. `status director` shows them running, with growing files and bytes, then among
 //! the terminated jobs.
 
-use super::args::value;
+use super::args::{has, value};
 use super::Session;
 use crate::json::Json;
 use std::io;
@@ -278,10 +278,6 @@ impl UtcTime {
     }
 }
 
-fn has_yes(args: &[String]) -> bool {
-    args.iter().any(|a| a.eq_ignore_ascii_case("yes"))
-}
-
 /// `run job=NAME [level=Full|Incremental|Differential] yes`.
 pub(super) async fn run(s: &mut Session, args: &[String]) -> Reply {
     let Some(name) = value(args, "job") else {
@@ -301,7 +297,7 @@ pub(super) async fn run(s: &mut Session, args: &[String]) -> Reply {
         // The job's default level.
         _ => "Incremental",
     };
-    if !has_yes(args) {
+    if !has(args, "yes") {
         match super::prompts::confirm_run(s, name, job, level).await? {
             super::prompts::RunDecision::Run(chosen) => level = chosen,
             super::prompts::RunDecision::NotRun => {
@@ -354,7 +350,7 @@ pub(super) async fn rerun(s: &mut Session, args: &[String]) -> Reply {
         return Ok((false, Json::obj()));
     };
     let mut run_args = vec![format!("job={name}"), format!("level={level}")];
-    if has_yes(args) {
+    if has(args, "yes") {
         run_args.push("yes".into());
     }
     run(s, &run_args).await
