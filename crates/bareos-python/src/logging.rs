@@ -6,7 +6,10 @@
 //! MD5 forms, PAM passwords) of the connections that are open, in addition to the
 //! library's own care never to log them.
 
+use pyo3::intern;
 use pyo3::prelude::*;
+use pyo3::sync::GILOnceCell;
+use pyo3::types::PyDict;
 use std::collections::VecDeque;
 use std::fmt::Write as _;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -107,15 +110,59 @@ static QUEUE: Mutex<VecDeque<(u32, String, String)>> = Mutex::new(VecDeque::new(
 const QUEUE_LIMIT: usize = 10_000;
 static DROPPED: AtomicU32 = AtomicU32::new(0);
 
-/// Reads the effective level of the `bareos` logger (the GIL is held).
+/// The `bareos` logger (`logging.getLogger` gives one object per name for good).
+static LOGGER: GILOnceCell<Py<PyAny>> = GILOnceCell::new();
+
+/// The key under which the `bareos` logger's level cache keeps the level read last.
+const LEVEL_KEY: &str = "bareos-rs effective level";
+
+/// Reads the effective level of the `bareos` logger (the GIL is held), before every
+/// call, so a level set at any time applies to the next call.
+///
+/// Asking `logging` costs more than the call itself, so the level is asked only when it
+/// may have changed: it is kept in the logger's own level cache (`Logger._cache`, whose
+/// other keys are numbers), which `logging` empties in every logger whenever a level
+/// changes anywhere (`setLevel`, `logging.disable`, `dictConfig`). A Python without
+/// that cache is asked every time.
 pub(crate) fn refresh_level(py: Python<'_>) {
-    let level = py
-        .import("logging")
-        .and_then(|logging| logging.call_method1("getLogger", ("bareos",)))
-        .and_then(|logger| logger.call_method0("getEffectiveLevel"))
-        .and_then(|level| level.extract::<u32>());
-    if let Ok(level) = level {
-        LEVEL.store(level, Ordering::Relaxed);
+    let Ok(logger) = LOGGER.get_or_try_init(py, || {
+        py.import("logging")?
+            .call_method1("getLogger", ("bareos",))
+            .map(Bound::unbind)
+    }) else {
+        return;
+    };
+    let logger = logger.bind(py);
+    let cache = logger
+        .getattr(intern!(py, "_cache"))
+        .ok()
+        .and_then(|cache| cache.downcast_into::<PyDict>().ok());
+    let key = intern!(py, LEVEL_KEY);
+    if let Some(level) = cache
+        .as_ref()
+        .and_then(|cache| cache.get_item(key).ok().flatten())
+        .and_then(|level| level.extract::<u32>().ok())
+    {
+        set_level(level);
+        return;
+    }
+    let Ok(level) = logger
+        .call_method0(intern!(py, "getEffectiveLevel"))
+        .and_then(|level| level.extract::<u32>())
+    else {
+        return;
+    };
+    if let Some(cache) = cache {
+        let _ = cache.set_item(key, level);
+    }
+    set_level(level);
+}
+
+/// Keeps Python's level; on a change, `tracing` asks every event site again whether it
+/// is enabled (it remembers the answer per site).
+fn set_level(level: u32) {
+    if LEVEL.swap(level, Ordering::Relaxed) != level {
+        tracing::callsite::rebuild_interest_cache();
     }
 }
 

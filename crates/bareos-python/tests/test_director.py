@@ -309,6 +309,36 @@ def test_no_secrets_in_logs_reprs_errors(director, caplog):
     assert bareos._bareos.scrub("x") == "x"
 
 
+def test_log_level_changes_apply_to_the_next_call(director):
+    """The library's own records follow the `bareos` logger's level as it changes,
+    also on a connection opened before (the level is kept between calls)."""
+    logger = logging.getLogger("bareos")
+    old_level = logger.level
+    records = []
+    handler = logging.Handler()
+    handler.emit = records.append
+    logger.addHandler(handler)
+    try:
+        logger.setLevel(logging.WARNING)
+        dc = console(director, password=DIR_PASSWORD)
+        dc.call("whoami")
+        assert [r for r in records if r.name == "bareos.connection"] == []
+        logger.setLevel(logging.DEBUG)
+        dc.call("whoami")
+        debug = [r for r in records if r.name == "bareos.connection"]
+        assert debug and all(r.levelno == logging.DEBUG for r in debug)
+        logging.disable(logging.CRITICAL)
+        logger.setLevel(logging.INFO)
+        logging.disable(logging.NOTSET)
+        seen = len(records)
+        dc.call("whoami")
+        assert [r for r in records[seen:] if r.levelno < logging.INFO] == []
+        dc.close()
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(old_level)
+
+
 def test_shared_connection_with_debug_logging_never_deadlocks(test_director):
     """Threads sharing one connection, with the library logging at DEBUG level: a log
     handler must never run on the I/O thread while the connection is locked."""
