@@ -101,6 +101,55 @@ pub enum JsonReplyError {
 /// assert_eq!(reply.leading_text, b"job message\n");
 /// ```
 pub fn parse_reply(buffer: &[u8]) -> Result<JsonReply, JsonReplyError> {
+    let (start, value) = find_document(buffer, serde_json::from_slice::<Value>)?;
+    if value.get("result").is_none() && value.get("error").is_none() {
+        return Err(not_an_envelope(&value.to_string()));
+    }
+    Ok(JsonReply {
+        envelope: value,
+        leading_text: buffer[..start].to_vec(),
+    })
+}
+
+/// A reply's JSON-RPC envelope as the director sent it, for a caller that parses the
+/// text itself (the Python package hands it to `json.loads`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JsonReplyText {
+    /// The envelope's JSON text, unchanged.
+    pub envelope: String,
+    /// Bytes received before the JSON document (empty in the usual case).
+    pub leading_text: Vec<u8>,
+}
+
+/// Finds the envelope as [`parse_reply`] does, with the same errors, but checks the
+/// document without building its tree, and returns its text.
+///
+/// ```
+/// use bareos_proto::jsonrpc::locate_reply;
+/// let reply = locate_reply(b"job message\n{\"jsonrpc\":\"2.0\",\"id\":null,\"result\":{\"api\":2}}").unwrap();
+/// assert_eq!(reply.envelope, r#"{"jsonrpc":"2.0","id":null,"result":{"api":2}}"#);
+/// assert_eq!(reply.leading_text, b"job message\n");
+/// ```
+pub fn locate_reply(buffer: &[u8]) -> Result<JsonReplyText, JsonReplyError> {
+    use serde_json::value::RawValue;
+    let (start, document) = find_document(buffer, serde_json::from_slice::<&RawValue>)?;
+    let text = document.get();
+    // The top level's members, each value only checked, not built.
+    let members = serde_json::from_str::<std::collections::HashMap<String, &RawValue>>(text);
+    if !members.is_ok_and(|m| m.contains_key("result") || m.contains_key("error")) {
+        return Err(not_an_envelope(text));
+    }
+    Ok(JsonReplyText {
+        envelope: text.to_string(),
+        leading_text: buffer[..start].to_vec(),
+    })
+}
+
+/// Where the document starts in `buffer`, and what `parse` made of it.
+fn find_document<'a, T>(
+    buffer: &'a [u8],
+    parse: impl Fn(&'a [u8]) -> serde_json::Result<T>,
+) -> Result<(usize, T), JsonReplyError> {
     let trimmed_len = buffer.len()
         - buffer
             .iter()
@@ -110,14 +159,14 @@ pub fn parse_reply(buffer: &[u8]) -> Result<JsonReply, JsonReplyError> {
     if trimmed_len == 0 {
         return Err(JsonReplyError::Empty);
     }
-    let first_error = match serde_json::from_slice::<Value>(buffer) {
-        Ok(value) => return envelope(value, Vec::new()),
+    let first_error = match parse(buffer) {
+        Ok(document) => return Ok((0, document)),
         Err(error) => error.to_string(),
     };
     let starts = (1..trimmed_len).filter(|&i| buffer[i] == b'{' && buffer[i - 1] == b'\n');
     for start in starts {
-        if let Ok(value) = serde_json::from_slice::<Value>(&buffer[start..]) {
-            return envelope(value, buffer[..start].to_vec());
+        if let Ok(document) = parse(&buffer[start..]) {
+            return Ok((start, document));
         }
     }
     Err(JsonReplyError::InvalidJson {
@@ -125,16 +174,16 @@ pub fn parse_reply(buffer: &[u8]) -> Result<JsonReply, JsonReplyError> {
     })
 }
 
-fn envelope(value: Value, leading_text: Vec<u8>) -> Result<JsonReply, JsonReplyError> {
-    if value.get("result").is_none() && value.get("error").is_none() {
-        let mut got = value.to_string();
-        got.truncate(80);
-        return Err(JsonReplyError::NotAnEnvelope { got });
+/// The error for a document that is not an envelope, with its first 80 bytes (cut at a
+/// character boundary).
+fn not_an_envelope(text: &str) -> JsonReplyError {
+    let mut end = text.len().min(80);
+    while !text.is_char_boundary(end) {
+        end -= 1;
     }
-    Ok(JsonReply {
-        envelope: value,
-        leading_text,
-    })
+    JsonReplyError::NotAnEnvelope {
+        got: text[..end].to_string(),
+    }
 }
 
 #[cfg(test)]
@@ -173,5 +222,36 @@ mod tests {
             parse_reply(with_brace_text).unwrap().leading_text,
             b"{weird line\n"
         );
+    }
+
+    #[test]
+    fn located_text_agrees_with_the_parsed_reply() {
+        let long_key = format!("{{\"x{}\":1}}", "\u{e9}".repeat(60));
+        let cases: Vec<&[u8]> = vec![
+            br#"{"jsonrpc":"2.0","id":null,"result":{"a":[1,2.5,"x\u00e9"]}}"#,
+            b"job 1 done\n{\"jsonrpc\":\"2.0\",\"id\":null,\"result\":null}\n",
+            br#"{"jsonrpc":"2.0","id":null,"error":{"code":1,"message":"failed"}}"#,
+            b"text\n{not json\n{\"result\":{}}",
+            b"",
+            b"  \n",
+            b"not json",
+            b"[1,2]",
+            b"{\"a\":1}",
+            long_key.as_bytes(),
+            b"{\"result\":1} trailing",
+        ];
+        for case in cases {
+            let parsed = parse_reply(case);
+            let located = locate_reply(case);
+            match (parsed, located) {
+                (Ok(parsed), Ok(located)) => {
+                    let value: Value = serde_json::from_str(&located.envelope).unwrap();
+                    assert_eq!(value, parsed.envelope);
+                    assert_eq!(located.leading_text, parsed.leading_text);
+                }
+                (Err(parsed), Err(located)) => assert_eq!(parsed, located),
+                (parsed, located) => panic!("{case:?}: {parsed:?} vs {located:?}"),
+            }
+        }
     }
 }

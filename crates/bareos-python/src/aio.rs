@@ -283,8 +283,8 @@ impl AsyncDirector {
             py,
             move |d| {
                 Box::pin(async move {
-                    match d.call_json_reply(&command).await {
-                        Ok(reply) => Ok((Some(reply.envelope.to_string()), reply.leading_text)),
+                    match d.call_json_text(&command).await {
+                        Ok(reply) => Ok((Some(reply.envelope), reply.leading_text)),
                         Err(error) if d.at_prompt() => {
                             let text = error.raw_reply().map(<[u8]>::to_vec).unwrap_or_default();
                             d.cancel_prompt().await?;

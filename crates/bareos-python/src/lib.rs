@@ -586,8 +586,8 @@ connection_class!(Director {
         py: Python<'py>,
         command: &str,
     ) -> PyResult<(Option<String>, Bound<'py, PyBytes>)> {
-        let (envelope, bytes) = self.inner.with(py, |d| match d.call_json_reply(command) {
-            Ok(reply) => Ok((Some(reply.envelope.to_string()), reply.leading_text)),
+        let (envelope, bytes) = self.inner.with(py, |d| match d.call_json_text(command) {
+            Ok(reply) => Ok((Some(reply.envelope), reply.leading_text)),
             Err(error) if d.at_prompt() => {
                 let text = error.raw_reply().map(<[u8]>::to_vec).unwrap_or_default();
                 d.cancel_prompt()?;

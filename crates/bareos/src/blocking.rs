@@ -9,7 +9,7 @@ use crate::reply::Reply;
 use crate::session::{DirectorPeer, FileDaemonPeer, PeerKind};
 use crate::stream::Part;
 use crate::transport::TlsInfo;
-use bareos_proto::jsonrpc::JsonReply;
+use bareos_proto::jsonrpc::{JsonReply, JsonReplyText};
 use bareos_proto::message::Welcome;
 use bareos_proto::{ApiMode, ProtocolVersion};
 use serde_json::Value;
@@ -226,6 +226,11 @@ impl Session<DirectorPeer> {
     /// See [`crate::Director::call_json_reply`].
     pub fn call_json_reply(&mut self, command: &str) -> Result<JsonReply> {
         self.runtime.block_on(self.inner.call_json_reply(command))
+    }
+
+    /// See [`crate::Director::call_json_text`].
+    pub fn call_json_text(&mut self, command: &str) -> Result<JsonReplyText> {
+        self.runtime.block_on(self.inner.call_json_text(command))
     }
 
     /// See [`crate::Director::welcome`].

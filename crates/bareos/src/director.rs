@@ -7,7 +7,9 @@ use crate::error::{DirectorFailure, Error, Kind, Result};
 use crate::redact::redact_command;
 use crate::reply::Reply;
 use crate::session::{DirectorPeer, PeerKind, Session};
-use bareos_proto::jsonrpc::{parse_reply, JsonReply, JsonReplyError, API2_COMPACT_COMMAND};
+use bareos_proto::jsonrpc::{
+    locate_reply, parse_reply, JsonReply, JsonReplyError, JsonReplyText, API2_COMPACT_COMMAND,
+};
 use bareos_proto::message::Welcome;
 use bareos_proto::{ApiMode, ProtocolVersion, SessionState};
 use serde_json::Value;
@@ -48,6 +50,19 @@ impl Session<DirectorPeer> {
     /// Runs a command in JSON mode and returns the whole envelope, plus any text that came
     /// before it. A JSON error envelope is returned as is, not as an `Err`.
     pub async fn call_json_reply(&mut self, command: &str) -> Result<JsonReply> {
+        let reply = self.json_mode_reply(command).await?;
+        parse_reply(reply.bytes()).map_err(|error| invalid_json_reply(error, command, reply))
+    }
+
+    /// Like [`Session::call_json_reply`], but returns the envelope's text as the director
+    /// sent it, checked without building its tree: for a caller with its own JSON parser.
+    pub async fn call_json_text(&mut self, command: &str) -> Result<JsonReplyText> {
+        let reply = self.json_mode_reply(command).await?;
+        locate_reply(reply.bytes()).map_err(|error| invalid_json_reply(error, command, reply))
+    }
+
+    /// The reply to `command` in JSON mode; a prompt is an error.
+    async fn json_mode_reply(&mut self, command: &str) -> Result<Reply> {
         self.enable_json().await?;
         let reply = self.call(command).await?;
         if let ResponseEnd::Prompt(prompt) = reply.end() {
@@ -61,16 +76,7 @@ impl Session<DirectorPeer> {
                 reply.into_bytes(),
             ));
         }
-        parse_reply(reply.bytes()).map_err(|error| {
-            let message = match error {
-                JsonReplyError::Empty => format!(
-                    "expected a JSON-RPC document for '{}', got an empty reply",
-                    redact_command(command)
-                ),
-                other => format!("{other} (for '{}')", redact_command(command)),
-            };
-            Error::invalid_reply(message, reply.into_bytes())
-        })
+        Ok(reply)
     }
 
     /// Runs a command in JSON mode and returns its `result`; a JSON error becomes an
@@ -153,4 +159,16 @@ impl<P: PeerKind> Session<P> {
         }
         Ok(())
     }
+}
+
+/// The error for a JSON-mode reply that holds no envelope, naming the command.
+fn invalid_json_reply(error: JsonReplyError, command: &str, reply: Reply) -> Error {
+    let message = match error {
+        JsonReplyError::Empty => format!(
+            "expected a JSON-RPC document for '{}', got an empty reply",
+            redact_command(command)
+        ),
+        other => format!("{other} (for '{}')", redact_command(command)),
+    };
+    Error::invalid_reply(message, reply.into_bytes())
 }

@@ -36,7 +36,7 @@ mod stream;
 mod tls_cert;
 mod transport;
 
-pub use bareos_proto::jsonrpc::{JsonReply, JsonRpcError};
+pub use bareos_proto::jsonrpc::{JsonReply, JsonReplyText, JsonRpcError};
 pub use bareos_proto::message::Welcome;
 pub use bareos_proto::{
     ApiMode, Password, Prompt, PromptKind, ProtocolVersion, Signal, TlsVersion,

@@ -272,6 +272,21 @@ async fn json_result_and_error() {
 }
 
 #[tokio::test]
+async fn json_text_is_the_envelope_as_sent() {
+    let td = start(TestDirector::builder());
+    let mut director = login(default_console(&td)).await;
+    for command in ["list pools", "thisisnotacommand"] {
+        let text = director.call_json_text(command).await.unwrap();
+        let parsed = director.call_json_reply(command).await.unwrap();
+        let value: serde_json::Value = serde_json::from_str(&text.envelope).unwrap();
+        assert_eq!(value, parsed.envelope, "{command}");
+        assert_eq!(text.leading_text, parsed.leading_text);
+    }
+    let whoami = director.call_json_text("whoami").await.unwrap();
+    assert!(whoami.envelope.contains(r#""whoami":"root""#), "{whoami:?}");
+}
+
+#[tokio::test]
 async fn selection_prompt_answer_and_cancel() {
     let td = start(TestDirector::builder());
     let mut director = login(default_console(&td)).await;
