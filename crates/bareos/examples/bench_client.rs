@@ -8,15 +8,23 @@
 //! bench_client ADDR PORT PASSWORD result SIZE text|json buffered|stream FRAME
 //! bench_client ADDR PORT PASSWORD concurrent CONNECTIONS COMMANDS
 //! bench_client ADDR PORT PASSWORD drain SIZE text|json FRAME
+//! bench_client ADDR PORT PASSWORD floor N tls|clear
 //! ```
 //!
 //! `drain` is the yardstick of what the director itself can deliver: after logging in
 //! with the sans-IO session, it reads the result with one `read` per megabyte and only
 //! skips from header to header, without copying, decoding or keeping anything.
 //!
+//! `floor` is the same kind of yardstick for small commands: the least a client can do
+//! for each of `N` commands, with no runtime, no timers and no per-read deadline. The
+//! sans-IO session runs over a blocking socket (TLS-PSK through OpenSSL's blocking
+//! stream); each command is one `write`, one `TCP_QUICKACK` and blocking reads until the
+//! end signal, so 4 system calls for the two frames of a reply.
+//!
 //! Build with `cargo build --release -p bareos --example bench_client`.
 
 use bareos::proto::frame::encode_data;
+use bareos::proto::hello::{psk_identity, ResourceType};
 use bareos::proto::jsonrpc::API2_COMPACT_COMMAND;
 use bareos::proto::{ClientSession, Event, FrameDecoder, SessionConfig, Signal};
 use bareos::{Config, Director, Password, TlsMode};
@@ -39,7 +47,7 @@ fn config(addr: &str, port: u16, password: &str, tls: bool) -> Config {
 }
 
 fn usage() -> ! {
-    eprintln!("usage: bench_client ADDR PORT PASSWORD (login N tls|clear | small N [tls|clear] | result SIZE text|json buffered|stream FRAME | concurrent CONNECTIONS COMMANDS)");
+    eprintln!("usage: bench_client ADDR PORT PASSWORD (login N tls|clear | small N [tls|clear] | result SIZE text|json buffered|stream FRAME | concurrent CONNECTIONS COMMANDS | drain SIZE text|json FRAME | floor N tls|clear)");
     std::process::exit(2)
 }
 
@@ -175,6 +183,15 @@ async fn run() -> bareos::Result<()> {
                 });
             println!("{{\"bytes\":{bytes},\"seconds\":{seconds}}}");
         }
+        "floor" => {
+            let n = number(4);
+            let tls = args.get(5).map(String::as_str) == Some("tls");
+            let seconds = floor(addr, port, password, n, tls).unwrap_or_else(|error| {
+                eprintln!("bench_client: floor failed: {error}");
+                std::process::exit(1)
+            });
+            println!("{{\"commands\":{n},\"seconds\":{seconds}}}");
+        }
         _ => usage(),
     }
     Ok(())
@@ -281,4 +298,102 @@ fn drain(
         }
     }
     Ok((bytes, started.elapsed().as_secs_f64()))
+}
+
+/// A blocking byte stream: the TCP socket itself or TLS over it.
+trait Link: Read + Write {}
+impl<T: Read + Write> Link for T {}
+
+/// Runs the session until `done` accepts an event, over a blocking link; `TCP_QUICKACK`
+/// is armed once after each write, as the library does.
+fn drive(
+    link: &mut dyn Link,
+    tcp: &TcpStream,
+    session: &mut ClientSession,
+    decoder: &mut FrameDecoder,
+    buf: &mut [u8],
+    done: impl Fn(&Event) -> bool,
+) -> DrainResult<()> {
+    let flush = |link: &mut dyn Link, session: &mut ClientSession| -> DrainResult<()> {
+        let out = session.take_output();
+        if !out.is_empty() {
+            link.write_all(&out)?;
+            link.flush()?;
+            #[cfg(target_os = "linux")]
+            let _ = socket2::SockRef::from(tcp).set_quickack(true);
+        }
+        Ok(())
+    };
+    flush(link, session)?;
+    loop {
+        while let Some(frame) = decoder.next_frame()? {
+            let event = session.handle_frame(frame)?;
+            flush(link, session)?;
+            if done(&event) {
+                return Ok(());
+            }
+        }
+        let n = link.read(buf)?;
+        if n == 0 {
+            return Err("the director closed the connection".into());
+        }
+        decoder.push(&buf[..n]);
+    }
+}
+
+/// `n` small commands with the least client work (see the module documentation).
+fn floor(addr: &str, port: u16, password: &str, n: usize, tls: bool) -> DrainResult<f64> {
+    use openssl::ssl::{Ssl, SslContext, SslMethod, SslVerifyMode};
+    let tcp = TcpStream::connect((addr, port))?;
+    tcp.set_nodelay(true)?;
+    tcp.set_read_timeout(Some(Duration::from_secs(300)))?;
+    let password = Password::new(password);
+    let mut link: Box<dyn Link> = if tls {
+        let mut builder = SslContext::builder(SslMethod::tls_client())?;
+        builder.set_ciphersuites("TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_GCM_SHA256")?;
+        builder.set_cipher_list("aPSK")?;
+        builder.set_verify(SslVerifyMode::NONE);
+        builder.set_read_ahead(true);
+        let identity = psk_identity(ResourceType::Console, "*UserAgent*");
+        let key = password.key().to_vec();
+        builder.set_psk_client_callback(move |_ssl, _hint, identity_out, psk_out| {
+            identity_out[..identity.len()].copy_from_slice(&identity);
+            identity_out[identity.len()] = 0;
+            psk_out[..key.len()].copy_from_slice(&key);
+            Ok(key.len())
+        });
+        let ssl = Ssl::new(&builder.build())?;
+        Box::new(
+            ssl.connect(tcp.try_clone()?)
+                .map_err(|error| format!("TLS-PSK handshake: {error}"))?,
+        )
+    } else {
+        Box::new(tcp.try_clone()?)
+    };
+    let mut config = SessionConfig::console("*UserAgent*", password);
+    config.encrypted = tls;
+    let mut session = ClientSession::new(config);
+    let mut decoder = FrameDecoder::new();
+    let mut buf = vec![0u8; 64 * 1024];
+    drive(
+        &mut *link,
+        &tcp,
+        &mut session,
+        &mut decoder,
+        &mut buf,
+        |e| matches!(e, Event::LoggedIn),
+    )?;
+    let started = Instant::now();
+    for _ in 0..n {
+        session.send_command(COMMAND)?;
+        drive(
+            &mut *link,
+            &tcp,
+            &mut session,
+            &mut decoder,
+            &mut buf,
+            |e| matches!(e, Event::End(_)),
+        )?;
+    }
+    Ok(started.elapsed().as_secs_f64())
 }
