@@ -164,13 +164,56 @@ pub const DIRECTOR_COMMANDS: &[DirectorCommand] = &[
 /// assert!(resolve("frobnicate").is_none());
 /// ```
 pub fn resolve(word: &str) -> Option<&'static DirectorCommand> {
-    // The names are lower case: a first byte that differs rules a command out cheaply
-    // (this runs for every command a client sends).
-    let first = word.as_bytes().first()?.to_ascii_lowercase();
-    DIRECTOR_COMMANDS
+    // The names are lower case ASCII: only those of the word's first byte can match, in
+    // table order (this runs for every command a client sends).
+    let first = usize::from(word.as_bytes().first()?.to_ascii_lowercase());
+    let positions = BY_FIRST_BYTE.order.get(
+        usize::from(*BY_FIRST_BYTE.start.get(first)?)
+            ..usize::from(*BY_FIRST_BYTE.start.get(first + 1)?),
+    )?;
+    positions
         .iter()
-        .filter(|command| command.name.as_bytes()[0] == first)
+        .map(|&at| &DIRECTOR_COMMANDS[usize::from(at)])
         .find(|command| command.is_typed_as(word))
+}
+
+/// The table's positions grouped by the first byte of the name, each group in table
+/// order: the names starting with byte `b` are at `order[start[b]..start[b + 1]]`.
+struct FirstByteIndex {
+    start: [u8; 129],
+    order: [u8; DIRECTOR_COMMANDS.len()],
+}
+
+static BY_FIRST_BYTE: FirstByteIndex = first_byte_index();
+
+const fn first_byte_index() -> FirstByteIndex {
+    assert!(DIRECTOR_COMMANDS.len() < 256, "positions are kept as u8");
+    let mut start = [0u8; 129];
+    let mut i = 0;
+    while i < DIRECTOR_COMMANDS.len() {
+        let first = DIRECTOR_COMMANDS[i].name.as_bytes()[0];
+        assert!(
+            first.is_ascii() && !first.is_ascii_uppercase(),
+            "lower case ASCII names"
+        );
+        start[first as usize + 1] += 1;
+        i += 1;
+    }
+    let mut b = 0;
+    while b < 128 {
+        start[b + 1] += start[b];
+        b += 1;
+    }
+    let mut next = start;
+    let mut order = [0u8; DIRECTOR_COMMANDS.len()];
+    i = 0;
+    while i < DIRECTOR_COMMANDS.len() {
+        let first = DIRECTOR_COMMANDS[i].name.as_bytes()[0] as usize;
+        order[next[first] as usize] = i as u8;
+        next[first] += 1;
+        i += 1;
+    }
+    FirstByteIndex { start, order }
 }
 
 /// The command a whole command line runs, read as the director reads it

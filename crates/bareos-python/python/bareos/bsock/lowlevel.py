@@ -25,6 +25,7 @@ from typing import (
     Callable,
     Dict,
     List,
+    NoReturn,
     Optional,
     Sequence,
     Tuple,
@@ -481,9 +482,14 @@ class LowLevel:
         try:
             return getattr(self._native, method)(*args)
         except _bareos.NativeError as error:
-            if _breaks_connection(error):
-                self._handleSocketError(error.args[1])
-            raise _translate(error, self.address, self.port, json=self._json_mode) from None
+            self._native_failed(error)
+
+    def _native_failed(self, error: "_bareos.NativeError") -> NoReturn:
+        """Raises the python-bareos exception for a failed native call, after closing
+        the connection if the failure broke it."""
+        if _breaks_connection(error):
+            self._handleSocketError(error.args[1])
+        raise _translate(error, self.address, self.port, json=self._json_mode) from None
 
     def set_call_timeout(self, timeout: Optional[float]) -> None:
         """Sets the deadline of each following call, in seconds (an addition).
@@ -706,9 +712,17 @@ class LowLevel:
         Returns:
            bytes: the result.
         """
-        if isinstance(command, (list, tuple)):
+        if command.__class__ is not str and isinstance(command, (list, tuple)):
             command = " ".join(command)
-        return self._send_a_command_and_receive_result(command)
+        # The common case stays in this one Python frame: for a small command each
+        # further frame is a measurable part of the whole call.
+        native = self._native
+        if native is None:
+            return self._send_a_command_and_receive_result(command)
+        try:
+            return native.call(command)
+        except _bareos.NativeError as error:
+            self._call_failed(error)
 
     def _send_a_command_and_receive_result(self, command: str) -> bytes:
         """Sends one command and reads its whole result.
@@ -718,15 +732,28 @@ class LowLevel:
         """
         self._ensure_connection()
         try:
-            return bytes(self._native_call("call", command))
+            result: bytes = self._native_call("call", command)
+            return result
         except (
             bareos.exceptions.ConnectionLostError,
             bareos.exceptions.ConnectionTimeoutError,
         ) as error:
-            self.logger.error(
-                "connection problem (%s): %s" % (type(error).__name__, str(error))
-            )
+            self._log_connection_problem(error)
             raise
+
+    def _call_failed(self, error: "_bareos.NativeError") -> NoReturn:
+        """Raises the exception of a failed ``call``; a lost connection is logged."""
+        try:
+            self._native_failed(error)
+        except (
+            bareos.exceptions.ConnectionLostError,
+            bareos.exceptions.ConnectionTimeoutError,
+        ) as translated:
+            self._log_connection_problem(translated)
+            raise
+
+    def _log_connection_problem(self, error: Exception) -> None:
+        self.logger.error("connection problem (%s): %s" % (type(error).__name__, str(error)))
 
     def _ensure_connection(self) -> None:
         if self._native is None and self._lost:
