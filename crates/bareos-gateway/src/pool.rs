@@ -11,6 +11,7 @@ use crate::config::PoolConfig;
 use crate::error::ApiError;
 use axum::http::StatusCode;
 use bareos::{Config, Director};
+use serde_json::value::RawValue;
 use serde_json::Value;
 use std::collections::HashMap;
 use std::hash::BuildHasher;
@@ -139,6 +140,12 @@ impl Pool {
         conn.call_envelope(command).await
     }
 
+    /// Runs one JSON command and returns its `result` as the director's JSON text.
+    pub async fn call_json_raw(self: &Arc<Self>, command: &str) -> Result<Box<RawValue>, ApiError> {
+        let mut conn = self.checkout().await?;
+        conn.call_json_raw(command).await
+    }
+
     /// Number of idle connections.
     pub fn idle_count(&self) -> usize {
         self.idle.lock().unwrap().len()
@@ -218,16 +225,37 @@ pub struct PooledDirector {
 impl PooledDirector {
     /// Runs a command in JSON mode; the `result`, or an error mapped to HTTP.
     pub async fn call_json(&mut self, command: &str) -> Result<Value, ApiError> {
-        let result = self.run(command, false).await?;
-        Ok(result)
+        self.run(command, async |director: &mut Director, command: &str| {
+            director.call_json(command).await
+        })
+        .await
+    }
+
+    /// Runs a command in JSON mode; the `result` as the director's JSON text (no tree
+    /// is built), or an error mapped to HTTP as by [`PooledDirector::call_json`].
+    pub async fn call_json_raw(&mut self, command: &str) -> Result<Box<RawValue>, ApiError> {
+        self.run(command, async |director: &mut Director, command: &str| {
+            director.call_json_raw(command).await
+        })
+        .await
     }
 
     /// Runs a command in JSON mode; the whole envelope (errors included).
     pub async fn call_envelope(&mut self, command: &str) -> Result<Value, ApiError> {
-        self.run(command, true).await
+        self.run(command, async |director: &mut Director, command: &str| {
+            director
+                .call_json_reply(command)
+                .await
+                .map(|reply| reply.envelope)
+        })
+        .await
     }
 
-    async fn run(&mut self, command: &str, envelope: bool) -> Result<Value, ApiError> {
+    async fn run<T>(
+        &mut self,
+        command: &str,
+        call: impl AsyncFnOnce(&mut Director, &str) -> bareos::Result<T>,
+    ) -> Result<T, ApiError> {
         // The connection is out of `self` while the command runs: if this future is
         // dropped before the answer has been read completely (client gone, request
         // deadline), the connection is dropped with it (closed), never given back to the
@@ -238,13 +266,7 @@ impl PooledDirector {
         self.pool.stats.commands.fetch_add(1, Ordering::Relaxed);
         let abandoned = Abandoned(self.pool.stats.clone(), true);
         let timeout = self.pool.settings.command_timeout();
-        let outcome = if envelope {
-            tokio::time::timeout(timeout, director.call_json_reply(command))
-                .await
-                .map(|r| r.map(|reply| reply.envelope))
-        } else {
-            tokio::time::timeout(timeout, director.call_json(command)).await
-        };
+        let outcome = tokio::time::timeout(timeout, call(&mut director, command)).await;
         abandoned.finished();
         match outcome {
             Ok(Ok(value)) => {

@@ -160,4 +160,12 @@ impl Session {
     ) -> Result<serde_json::Value, ApiError> {
         self.pool.call_json(command.as_str()).await
     }
+
+    /// Runs a command and returns its `result` as the director's JSON text.
+    pub async fn call_raw(
+        &self,
+        command: &crate::command::Command,
+    ) -> Result<Box<serde_json::value::RawValue>, ApiError> {
+        self.pool.call_json_raw(command.as_str()).await
+    }
 }

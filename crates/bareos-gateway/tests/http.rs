@@ -146,6 +146,42 @@ async fn tokens_are_valid_on_another_server_process() {
     assert_eq!(version["version"], "26.0.0~pre1298.eda204c31");
 }
 
+/// `/control/directors/version` and `/control/directors/time` pass the director's member
+/// on as the director wrote it (bareos-restapi keeps the director's member order too).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn director_members_are_passed_on_as_the_director_wrote_them() {
+    let (s, api) = start_logged_in().await;
+    let config = bareos::Config::new("127.0.0.1")
+        .port(s._director.port())
+        .name("admin")
+        .password(bareos::Password::new("secret"));
+    let mut director = bareos::Director::connect(config).await.unwrap();
+    for (route, command) in [("version", "version"), ("time", "time")] {
+        let reply = request(
+            s.addr,
+            "GET",
+            &format!("/control/directors/{route}"),
+            Some(&api.token),
+            None,
+        )
+        .await;
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        assert!(
+            reply
+                .headers
+                .to_ascii_lowercase()
+                .contains("content-type: application/json"),
+            "{}",
+            reply.headers
+        );
+        let result = director.call_json_raw(command).await.unwrap();
+        let members: std::collections::HashMap<String, &serde_json::value::RawValue> =
+            serde_json::from_str(result.get()).unwrap();
+        assert_eq!(reply.body, members[command].get(), "{route}");
+    }
+    director.close().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn directors_routes_and_director_selection() {
     let (s, api) = start_logged_in().await;

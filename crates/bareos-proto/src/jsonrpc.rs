@@ -145,6 +145,36 @@ pub fn locate_reply(buffer: &[u8]) -> Result<JsonReplyText, JsonReplyError> {
     })
 }
 
+/// The `result` of a reply as the director sent it, unparsed: `Some` when `buffer` holds
+/// (after any leading text, as [`parse_reply`] finds it) an envelope with a non-null
+/// `result` and no `error`. Anything else is `None`, and so is an envelope that names a
+/// member twice: [`parse_reply`] says what it is.
+///
+/// For a caller that passes a result on as JSON, no tree is built.
+///
+/// ```
+/// use bareos_proto::jsonrpc::result_text;
+/// let result = result_text(b"{\"jsonrpc\":\"2.0\",\"id\":null,\"result\":{\"api\":2}}").unwrap();
+/// assert_eq!(result.get(), r#"{"api":2}"#);
+/// assert!(result_text(br#"{"jsonrpc":"2.0","id":null,"error":{"code":1}}"#).is_none());
+/// ```
+pub fn result_text(buffer: &[u8]) -> Option<Box<serde_json::value::RawValue>> {
+    /// The members that matter; the others are skipped unparsed.
+    #[derive(serde::Deserialize)]
+    struct Members {
+        result: Option<Box<serde_json::value::RawValue>>,
+        error: Option<serde::de::IgnoredAny>,
+    }
+    let (_, members) = find_document(buffer, serde_json::from_slice::<Members>).ok()?;
+    match members {
+        Members {
+            result: Some(result),
+            error: None,
+        } => Some(result),
+        _ => None,
+    }
+}
+
 /// Where the document starts in `buffer`, and what `parse` made of it.
 fn find_document<'a, T>(
     buffer: &'a [u8],
@@ -224,13 +254,17 @@ mod tests {
         );
     }
 
-    #[test]
-    fn located_text_agrees_with_the_parsed_reply() {
+    /// Replies of every kind: envelopes with and without leading text, errors, empty,
+    /// not JSON, JSON that is not an envelope.
+    fn reply_cases() -> Vec<Vec<u8>> {
         let long_key = format!("{{\"x{}\":1}}", "\u{e9}".repeat(60));
         let cases: Vec<&[u8]> = vec![
             br#"{"jsonrpc":"2.0","id":null,"result":{"a":[1,2.5,"x\u00e9"]}}"#,
             b"job 1 done\n{\"jsonrpc\":\"2.0\",\"id\":null,\"result\":null}\n",
+            b"job 1 done\n{\"jsonrpc\":\"2.0\",\"id\":null,\"result\":{\"b\":\"\\\"\"}}\n",
             br#"{"jsonrpc":"2.0","id":null,"error":{"code":1,"message":"failed"}}"#,
+            br#"{"jsonrpc":"2.0","id":null,"result":{},"error":{"code":1}}"#,
+            br#"{"result":[1,2],"result":[3]}"#,
             b"text\n{not json\n{\"result\":{}}",
             b"",
             b"  \n",
@@ -240,7 +274,35 @@ mod tests {
             long_key.as_bytes(),
             b"{\"result\":1} trailing",
         ];
-        for case in cases {
+        cases.into_iter().map(<[u8]>::to_vec).collect()
+    }
+
+    #[test]
+    fn result_text_agrees_with_the_parsed_reply() {
+        for case in reply_cases() {
+            let expected = parse_reply(&case).ok().and_then(|reply| {
+                let result = reply.envelope.get("result").filter(|r| !r.is_null())?;
+                reply
+                    .envelope
+                    .get("error")
+                    .is_none()
+                    .then(|| result.clone())
+            });
+            let text = result_text(&case);
+            let got = text.map(|raw| serde_json::from_str::<Value>(raw.get()).unwrap());
+            let case = String::from_utf8_lossy(&case);
+            if case.contains(r#""result":[1,2],"result""#) {
+                assert_eq!(got, None, "a member twice is left to parse_reply");
+            } else {
+                assert_eq!(got, expected, "{case:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn located_text_agrees_with_the_parsed_reply() {
+        for case in reply_cases() {
+            let case = case.as_slice();
             let parsed = parse_reply(case);
             let located = locate_reply(case);
             match (parsed, located) {

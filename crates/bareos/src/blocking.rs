@@ -233,6 +233,11 @@ impl Session<DirectorPeer> {
         self.runtime.block_on(self.inner.call_json_text(command))
     }
 
+    /// See [`crate::Director::call_json_raw`].
+    pub fn call_json_raw(&mut self, command: &str) -> Result<Box<serde_json::value::RawValue>> {
+        self.runtime.block_on(self.inner.call_json_raw(command))
+    }
+
     /// See [`crate::Director::welcome`].
     pub fn welcome(&self) -> &Welcome {
         self.inner.welcome()

@@ -8,10 +8,12 @@ use crate::redact::redact_command;
 use crate::reply::Reply;
 use crate::session::{DirectorPeer, PeerKind, Session};
 use bareos_proto::jsonrpc::{
-    locate_reply, parse_reply, JsonReply, JsonReplyError, JsonReplyText, API2_COMPACT_COMMAND,
+    locate_reply, parse_reply, result_text, JsonReply, JsonReplyError, JsonReplyText,
+    API2_COMPACT_COMMAND,
 };
 use bareos_proto::message::Welcome;
 use bareos_proto::{ApiMode, ProtocolVersion, SessionState};
+use serde_json::value::RawValue;
 use serde_json::Value;
 
 /// A console connection to a Bareos Director.
@@ -83,30 +85,22 @@ impl Session<DirectorPeer> {
     /// [`Error`] with [`Error::is_director_error`] and the director's messages.
     pub async fn call_json(&mut self, command: &str) -> Result<Value> {
         let reply = self.call_json_reply(command).await?;
-        if let Some(error) = reply.error() {
-            let messages = error.error_messages();
-            let text = if messages.is_empty() {
-                error.message.clone()
-            } else {
-                messages.join("; ")
-            };
-            return Err(Error::director(
-                format!(
-                    "the director reported an error for '{}': {text}",
-                    redact_command(command)
-                ),
-                DirectorFailure {
-                    messages,
-                    error: Some(error),
-                    raw: None,
-                },
-            ));
+        result_of(reply, command)
+    }
+
+    /// Like [`Session::call_json`], but returns the `result` as the director's JSON text,
+    /// unparsed (no tree is built), for a caller that passes it on as JSON.
+    pub async fn call_json_raw(&mut self, command: &str) -> Result<Box<RawValue>> {
+        let reply = self.json_mode_reply(command).await?;
+        if let Some(result) = result_text(reply.bytes()) {
+            return Ok(result);
         }
-        // Moved out of the envelope, not cloned: a big result is a big tree.
-        Ok(match reply.envelope {
-            Value::Object(mut envelope) => envelope.remove("result").unwrap_or(Value::Null),
-            _ => Value::Null,
-        })
+        // An error, a null result or anything unusual: exactly what `call_json` says.
+        let parsed = parse_reply(reply.bytes())
+            .map_err(|error| invalid_json_reply(error, command, reply))?;
+        let result = result_of(parsed, command)?;
+        serde_json::value::to_raw_value(&result)
+            .map_err(|error| Error::new(Kind::Protocol, format!("cannot encode a result: {error}")))
     }
 
     /// What the director said at login (name, version, info text).
@@ -159,6 +153,35 @@ impl<P: PeerKind> Session<P> {
         }
         Ok(())
     }
+}
+
+/// The `result` of an envelope, or its JSON error as an [`Error`] with
+/// [`Error::is_director_error`] and the director's messages.
+fn result_of(reply: JsonReply, command: &str) -> Result<Value> {
+    if let Some(error) = reply.error() {
+        let messages = error.error_messages();
+        let text = if messages.is_empty() {
+            error.message.clone()
+        } else {
+            messages.join("; ")
+        };
+        return Err(Error::director(
+            format!(
+                "the director reported an error for '{}': {text}",
+                redact_command(command)
+            ),
+            DirectorFailure {
+                messages,
+                error: Some(error),
+                raw: None,
+            },
+        ));
+    }
+    // Moved out of the envelope, not cloned: a big result is a big tree.
+    Ok(match reply.envelope {
+        Value::Object(mut envelope) => envelope.remove("result").unwrap_or(Value::Null),
+        _ => Value::Null,
+    })
 }
 
 /// The error for a JSON-mode reply that holds no envelope, naming the command.

@@ -287,6 +287,29 @@ async fn json_text_is_the_envelope_as_sent() {
 }
 
 #[tokio::test]
+async fn json_raw_is_the_result_as_call_json_gives_it() {
+    let td = start(TestDirector::builder());
+    let mut director = login(default_console(&td)).await;
+    for command in ["list pools", "version", "whoami", "list jobs"] {
+        let raw = director.call_json_raw(command).await.unwrap();
+        let value = director.call_json(command).await.unwrap();
+        let reparsed: serde_json::Value = serde_json::from_str(raw.get()).unwrap();
+        assert_eq!(reparsed, value, "{command}");
+    }
+    // A JSON error: the same error as call_json, and the connection stays usable.
+    let raw = director
+        .call_json_raw("thisisnotacommand")
+        .await
+        .unwrap_err();
+    let parsed = director.call_json("thisisnotacommand").await.unwrap_err();
+    assert!(raw.is_director_error(), "{raw}");
+    assert_eq!(raw.to_string(), parsed.to_string());
+    assert_eq!(raw.director_messages(), parsed.director_messages());
+    let whoami = director.call_json_raw("whoami").await.unwrap();
+    assert_eq!(whoami.get(), r#"{"whoami":"root"}"#);
+}
+
+#[tokio::test]
 async fn selection_prompt_answer_and_cancel() {
     let td = start(TestDirector::builder());
     let mut director = login(default_console(&td)).await;

@@ -1,6 +1,6 @@
 //! `/control/clients`, `/control/pools`, `/control/schedules`, `/control/directors`.
 
-use super::{as_list, positive, AppPath, AppQuery};
+use super::{as_list, positive, AppPath, AppQuery, RawJson};
 use crate::api_models::{DirectorQuery, NameQuery};
 use crate::command::Command;
 use crate::error::{ApiError, ApiResult};
@@ -153,36 +153,36 @@ pub async fn disable_schedule(
     switch(&session, false, "schedule", &name).await
 }
 
-async fn director_field(
-    session: &Session,
-    command: &'static str,
-    key: &str,
-) -> ApiResult<Json<Value>> {
-    let result = session.call(&Command::new(command)).await?;
-    result
-        .get(key)
-        .cloned()
-        .map(Json)
-        .ok_or_else(|| ApiError::not_found(format!("No {key} info returned")))
+/// The member `key` of the command's result, passed on as the director's JSON text.
+async fn director_field(session: &Session, command: &'static str, key: &str) -> ApiResult<RawJson> {
+    let result = session.call_raw(&Command::new(command)).await?;
+    // The result's members, each value only checked, not built (the last of a repeated
+    // key counts, as in a parsed object).
+    serde_json::from_str::<std::collections::HashMap<String, &serde_json::value::RawValue>>(
+        result.get(),
+    )
+    .ok()
+    .and_then(|members| members.get(key).map(|value| RawJson((*value).to_owned())))
+    .ok_or_else(|| ApiError::not_found(format!("No {key} info returned")))
 }
 
 /// Director version (`version`).
 #[utoipa::path(get, path = "/control/directors/version", tag = "directors", security(("bearer" = [])), params(DirectorQuery),
     responses((status = 200, body = Object)))]
-pub async fn version(session: Session) -> ApiResult<Json<Value>> {
+pub async fn version(session: Session) -> ApiResult<RawJson> {
     director_field(&session, "version", "version").await
 }
 
 /// Director time (`time`).
 #[utoipa::path(get, path = "/control/directors/time", tag = "directors", security(("bearer" = [])), params(DirectorQuery),
     responses((status = 200, body = Object)))]
-pub async fn time(session: Session) -> ApiResult<Json<Value>> {
+pub async fn time(session: Session) -> ApiResult<RawJson> {
     director_field(&session, "time", "time").await
 }
 
 /// Reloads the director configuration (`reload`).
 #[utoipa::path(put, path = "/control/directors/reload", tag = "directors", security(("bearer" = [])), params(DirectorQuery),
     responses((status = 200, body = Object)))]
-pub async fn reload(session: Session) -> ApiResult<Json<Value>> {
+pub async fn reload(session: Session) -> ApiResult<RawJson> {
     director_field(&session, "reload", "reload").await
 }

@@ -59,6 +59,24 @@ pub fn as_list(value: Option<&Value>) -> Vec<Value> {
     }
 }
 
+/// A JSON answer passed on as the director sent it (`application/json`), without
+/// building its tree.
+pub struct RawJson(pub Box<serde_json::value::RawValue>);
+
+impl axum::response::IntoResponse for RawJson {
+    fn into_response(self) -> axum::response::Response {
+        let text: Box<str> = self.0.into();
+        (
+            [(
+                axum::http::header::CONTENT_TYPE,
+                axum::http::HeaderValue::from_static("application/json"),
+            )],
+            text.into_string(),
+        )
+            .into_response()
+    }
+}
+
 /// A raw, possibly empty body (for GET routes that bareos-restapi let take a JSON body).
 pub struct RawBody(pub axum::body::Bytes);
 
