@@ -1,11 +1,14 @@
-//! The API 2 reply parser: JSON-RPC envelopes, optionally after text (job messages).
+//! The API 2 reply parser: JSON-RPC envelopes, optionally after text (job messages), and
+//! the two readers that do not build the tree, which must agree with it.
 #![no_main]
 
-use bareos_proto::jsonrpc::parse_reply;
+use bareos_proto::jsonrpc::{locate_reply, parse_reply, result_text, JsonReplyError};
 use libfuzzer_sys::fuzz_target;
+use serde_json::Value;
 
 fuzz_target!(|data: &[u8]| {
-    if let Ok(reply) = parse_reply(data) {
+    let parsed = parse_reply(data);
+    if let Ok(reply) = &parsed {
         assert!(
             reply.result().is_some()
                 || reply.error().is_some()
@@ -15,4 +18,31 @@ fuzz_target!(|data: &[u8]| {
             let _ = error.error_messages();
         }
     }
+    match (&parsed, locate_reply(data)) {
+        (Ok(reply), Ok(located)) => {
+            let value: Value = serde_json::from_str(&located.envelope).unwrap();
+            assert_eq!(value, reply.envelope);
+            assert_eq!(located.leading_text, reply.leading_text);
+        }
+        (Err(a), Err(b)) => assert_eq!(a, &b),
+        // A number beyond f64, nesting beyond 128: JSON all the same, only the tree
+        // builder refuses them.
+        (Err(JsonReplyError::InvalidJson { reason }), Ok(_)) if is_a_tree_limit(reason) => {}
+        (a, b) => panic!("parse_reply {a:?} but locate_reply {b:?}"),
+    }
+    if let Some(raw) = result_text(data) {
+        match &parsed {
+            Ok(reply) => {
+                let value: Value = serde_json::from_str(raw.get()).unwrap();
+                assert_eq!(Some(&value), reply.envelope.get("result"));
+                assert!(reply.envelope.get("error").is_none());
+            }
+            Err(JsonReplyError::InvalidJson { reason }) if is_a_tree_limit(reason) => {}
+            Err(error) => panic!("a result text of a reply parse_reply refuses: {error:?}"),
+        }
+    }
 });
+
+fn is_a_tree_limit(reason: &str) -> bool {
+    reason.starts_with("number out of range") || reason.starts_with("recursion limit")
+}
