@@ -62,10 +62,19 @@ impl std::fmt::Debug for Claims {
     }
 }
 
-/// A token that passed the checks: its claims and its opened console password.
+/// A token that passed the checks: the whole token, its claims and its opened console
+/// password.
 struct Verified {
+    token: String,
     claims: Claims,
     password: String,
+}
+
+/// The key of a verified token: its signature, the part after the last `.` (43 bytes
+/// for HS256, where the whole token is some 700). A hit counts only if the whole token
+/// is the same; only verified tokens are ever kept, so keys are HMAC outputs.
+fn signature_of(token: &str) -> &str {
+    token.rsplit('.').next().unwrap_or(token)
 }
 
 /// Issues and checks tokens.
@@ -77,7 +86,7 @@ pub struct TokenService {
     max_session_seconds: u64,
     /// Revoked session ids and the end of their session.
     revoked: Mutex<HashMap<String, u64>>,
-    /// Tokens verified before (the whole token is the key).
+    /// Tokens verified before, by signature ([`signature_of`]).
     verified: Mutex<HashMap<String, Arc<Verified>>>,
 }
 
@@ -180,12 +189,16 @@ impl TokenService {
     /// [`verify`](Self::verify), and the console password the token carries.
     pub fn authenticate(&self, token: &str) -> Result<(Claims, String), ApiError> {
         let invalid = || ApiError::unauthorized("Could not validate credentials");
-        let known = self.lock_verified().get(token).cloned();
+        let known = self
+            .lock_verified()
+            .get(signature_of(token))
+            .filter(|known| known.token == token)
+            .cloned();
         let verified = match known {
             Some(verified) => verified,
             None => {
                 let verified = Arc::new(self.check_signed(token)?);
-                self.remember(token, verified.clone());
+                self.remember(verified.clone());
                 verified
             }
         };
@@ -210,11 +223,15 @@ impl TokenService {
             .map(|data| data.claims)
             .map_err(|_| ApiError::unauthorized("Could not validate credentials"))?;
         let password = self.password(&claims)?;
-        Ok(Verified { claims, password })
+        Ok(Verified {
+            token: token.to_string(),
+            claims,
+            password,
+        })
     }
 
     /// Keeps a verified token; when full, forgets the expired ones, or all.
-    fn remember(&self, token: &str, verified: Arc<Verified>) {
+    fn remember(&self, verified: Arc<Verified>) {
         let mut known = self.lock_verified();
         if known.len() >= MAX_VERIFIED {
             let t = now();
@@ -223,7 +240,7 @@ impl TokenService {
                 known.clear();
             }
         }
-        known.insert(token.to_string(), verified);
+        known.insert(signature_of(&verified.token).to_string(), verified);
     }
 
     fn lock_verified(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<Verified>>> {
@@ -437,35 +454,47 @@ mod tests {
         assert!(service
             .verify(std::str::from_utf8(&tampered).unwrap())
             .is_err());
+        // The same signature on another payload is no hit: verified afresh, and refused.
+        let (head, signature) = token.rsplit_once('.').unwrap();
+        let mut payload = head.to_string().into_bytes();
+        let at = payload.len() - 3;
+        payload[at] = if payload[at] == b'A' { b'B' } else { b'A' };
+        let forged = format!("{}.{signature}", String::from_utf8(payload).unwrap());
+        assert_eq!(signature_of(&forged), signature_of(&token));
+        assert!(service.authenticate(&forged).is_err());
+        assert_eq!(service.authenticate(&token).unwrap().1, "pw");
 
         let expired = Arc::new(Verified {
+            token: "expired.token.x".into(),
             claims: Claims {
                 exp: now() - 1,
                 ..claims.clone()
             },
             password: "pw".into(),
         });
-        service.remember("expired.token.x", expired);
+        service.remember(expired);
         assert!(service.verify("expired.token.x").is_err());
         let ended = Arc::new(Verified {
+            token: "ended.token.y".into(),
             claims: Claims {
                 auth: now() - 61 * 60,
                 ..claims.clone()
             },
             password: "pw".into(),
         });
-        service.remember("ended.token.x", ended);
-        assert!(service.verify("ended.token.x").is_err());
+        service.remember(ended);
+        assert!(service.verify("ended.token.y").is_err());
 
         service.revoke(&claims);
         assert!(service.verify(&token).is_err());
 
         for i in 0..MAX_VERIFIED + 10 {
             let entry = Arc::new(Verified {
+                token: format!("t.t.{i}"),
                 claims: claims.clone(),
                 password: String::new(),
             });
-            service.remember(&format!("t{i}"), entry);
+            service.remember(entry);
         }
         assert!(service.lock_verified().len() <= MAX_VERIFIED);
     }

@@ -109,7 +109,7 @@ pub fn router(state: SharedState) -> Router {
     };
     let limit = state.config.max_body_bytes;
     let https = state.config.tls.is_some();
-    let mut router = Router::new()
+    let routes = Router::new()
         .merge(crate::routes::router())
         .merge(crate::jsonrpc::router())
         .route("/metrics", get(crate::metrics::handle))
@@ -121,27 +121,29 @@ pub fn router(state: SharedState) -> Router {
         .method_not_allowed_fallback(|| async {
             ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed")
         })
-        .with_state(state)
-        .layer(RequestBodyLimitLayer::new(limit))
-        .layer(axum::middleware::from_fn(move |request, next| {
-            json_errors(request, next, limit)
+        .with_state(state);
+    // The middleware wraps the router once, outermost first, rather than every route
+    // (`Router::layer`): a request then clones no route's middleware stack.
+    let service = tower::ServiceBuilder::new()
+        .option_layer(cors)
+        .option_layer(https.then(|| {
+            SetResponseHeaderLayer::overriding(
+                header::STRICT_TRANSPORT_SECURITY,
+                HeaderValue::from_static("max-age=31536000"),
+            )
         }))
-        .layer(CatchPanicLayer::custom(panic_response))
-        .layer(axum::middleware::from_fn(access_log))
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
-        ));
-    if https {
-        router = router.layer(SetResponseHeaderLayer::overriding(
-            header::STRICT_TRANSPORT_SECURITY,
-            HeaderValue::from_static("max-age=31536000"),
-        ));
-    }
-    if let Some(cors) = cors {
-        router = router.layer(cors);
-    }
-    router
+        ))
+        .layer(axum::middleware::from_fn(access_log))
+        .layer(CatchPanicLayer::custom(panic_response))
+        .layer(axum::middleware::from_fn(move |request, next| {
+            json_errors(request, next, limit)
+        }))
+        .layer(RequestBodyLimitLayer::new(limit))
+        .service(routes);
+    Router::new().fallback_service(service)
 }
 
 /// Every error answer has a JSON body: an error some layer or extractor answered in plain
