@@ -135,12 +135,16 @@ pub struct JsonReplyText {
 /// ```
 pub fn locate_reply(buffer: &[u8]) -> Result<JsonReplyText, JsonReplyError> {
     use serde_json::value::RawValue;
-    let (start, document) = find_document(buffer, serde_json::from_slice::<&RawValue>)?;
+    // On failure the error is the one `parse_reply` gives (the two parsers word their
+    // reasons differently); failing is the rare case.
+    let same_error = |error: JsonReplyError| parse_reply(buffer).err().unwrap_or(error);
+    let (start, document) =
+        find_document(buffer, serde_json::from_slice::<&RawValue>).map_err(same_error)?;
     let text = document.get();
     // The top level's members, each value only checked, not built.
     let members = serde_json::from_str::<std::collections::HashMap<String, &RawValue>>(text);
     if !members.is_ok_and(|m| m.contains_key("result") || m.contains_key("error")) {
-        return Err(not_an_envelope(text));
+        return Err(same_error(not_an_envelope(text)));
     }
     Ok(JsonReplyText {
         envelope: text.to_string(),
@@ -275,6 +279,8 @@ mod tests {
             b"not json",
             b"[1,2]",
             b"{\"a\":1}",
+            b"{\"b\": 1, \"a\": 2}",
+            b"\r-",
             long_key.as_bytes(),
             b"{\"result\":1} trailing",
             b"{\"result\":[1e400]}",
