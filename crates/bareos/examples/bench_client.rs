@@ -199,31 +199,6 @@ async fn run() -> bareos::Result<()> {
 
 type DrainResult<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 
-/// Feeds frames to the session until `done` accepts one of its events.
-fn until_event(
-    tcp: &mut TcpStream,
-    session: &mut ClientSession,
-    decoder: &mut FrameDecoder,
-    done: impl Fn(&Event) -> bool,
-) -> DrainResult<()> {
-    let mut buf = vec![0u8; 64 * 1024];
-    loop {
-        tcp.write_all(&session.take_output())?;
-        while let Some(frame) = decoder.next_frame()? {
-            let event = session.handle_frame(frame)?;
-            tcp.write_all(&session.take_output())?;
-            if done(&event) {
-                return Ok(());
-            }
-        }
-        let n = tcp.read(&mut buf)?;
-        if n == 0 {
-            return Err("the director closed the connection".into());
-        }
-        decoder.push(&buf[..n]);
-    }
-}
-
 fn drain(
     addr: &str,
     port: u16,
@@ -236,16 +211,14 @@ fn drain(
     tcp.set_nodelay(true)?;
     let mut config = SessionConfig::console("*UserAgent*", Password::new(password));
     config.encrypted = false;
-    let mut session = ClientSession::new(config);
-    let mut decoder = FrameDecoder::new();
-    until_event(&mut tcp, &mut session, &mut decoder, |e| {
-        matches!(e, Event::LoggedIn)
-    })?;
-    if json {
-        session.send_command(API2_COMPACT_COMMAND)?;
-        until_event(&mut tcp, &mut session, &mut decoder, |e| {
-            matches!(e, Event::End(_) | Event::FinalData(_))
-        })?;
+    {
+        let mut link = tcp.try_clone()?;
+        let mut blocking = BlockingSession::new(&mut link, &tcp, config);
+        blocking.until(|e| matches!(e, Event::LoggedIn))?;
+        if json {
+            blocking.session.send_command(API2_COMPACT_COMMAND)?;
+            blocking.until(|e| matches!(e, Event::End(_) | Event::FinalData(_)))?;
+        }
     }
     let command = if json {
         format!(".testkit output size={size}")
@@ -304,40 +277,57 @@ fn drain(
 trait Link: Read + Write {}
 impl<T: Read + Write> Link for T {}
 
-/// Runs the session until `done` accepts an event, over a blocking link; `TCP_QUICKACK`
-/// is armed once after each write, as the library does.
-fn drive(
-    link: &mut dyn Link,
-    tcp: &TcpStream,
-    session: &mut ClientSession,
-    decoder: &mut FrameDecoder,
-    buf: &mut [u8],
-    done: impl Fn(&Event) -> bool,
-) -> DrainResult<()> {
-    let flush = |link: &mut dyn Link, session: &mut ClientSession| -> DrainResult<()> {
-        let out = session.take_output();
+/// The sans-IO session over a blocking link (the `drain` and `floor` yardsticks).
+struct BlockingSession<'a> {
+    link: &'a mut dyn Link,
+    /// The socket under `link`, for `TCP_QUICKACK`.
+    tcp: &'a TcpStream,
+    session: ClientSession,
+    decoder: FrameDecoder,
+    buf: Vec<u8>,
+}
+
+impl<'a> BlockingSession<'a> {
+    fn new(link: &'a mut dyn Link, tcp: &'a TcpStream, config: SessionConfig) -> Self {
+        BlockingSession {
+            link,
+            tcp,
+            session: ClientSession::new(config),
+            decoder: FrameDecoder::new(),
+            buf: vec![0u8; 64 * 1024],
+        }
+    }
+
+    /// Writes what the session has to send; `TCP_QUICKACK` is armed once after each
+    /// write, as the library does.
+    fn flush(&mut self) -> DrainResult<()> {
+        let out = self.session.take_output();
         if !out.is_empty() {
-            link.write_all(&out)?;
-            link.flush()?;
+            self.link.write_all(&out)?;
+            self.link.flush()?;
             #[cfg(target_os = "linux")]
-            let _ = socket2::SockRef::from(tcp).set_quickack(true);
+            let _ = socket2::SockRef::from(self.tcp).set_quickack(true);
         }
         Ok(())
-    };
-    flush(link, session)?;
-    loop {
-        while let Some(frame) = decoder.next_frame()? {
-            let event = session.handle_frame(frame)?;
-            flush(link, session)?;
-            if done(&event) {
-                return Ok(());
+    }
+
+    /// Runs the session until `done` accepts one of its events.
+    fn until(&mut self, done: impl Fn(&Event) -> bool) -> DrainResult<()> {
+        self.flush()?;
+        loop {
+            while let Some(frame) = self.decoder.next_frame()? {
+                let event = self.session.handle_frame(frame)?;
+                self.flush()?;
+                if done(&event) {
+                    return Ok(());
+                }
             }
+            let n = self.link.read(&mut self.buf)?;
+            if n == 0 {
+                return Err("the director closed the connection".into());
+            }
+            self.decoder.push(&self.buf[..n]);
         }
-        let n = link.read(buf)?;
-        if n == 0 {
-            return Err("the director closed the connection".into());
-        }
-        decoder.push(&buf[..n]);
     }
 }
 
@@ -372,28 +362,12 @@ fn floor(addr: &str, port: u16, password: &str, n: usize, tls: bool) -> DrainRes
     };
     let mut config = SessionConfig::console("*UserAgent*", password);
     config.encrypted = tls;
-    let mut session = ClientSession::new(config);
-    let mut decoder = FrameDecoder::new();
-    let mut buf = vec![0u8; 64 * 1024];
-    drive(
-        &mut *link,
-        &tcp,
-        &mut session,
-        &mut decoder,
-        &mut buf,
-        |e| matches!(e, Event::LoggedIn),
-    )?;
+    let mut blocking = BlockingSession::new(&mut *link, &tcp, config);
+    blocking.until(|e| matches!(e, Event::LoggedIn))?;
     let started = Instant::now();
     for _ in 0..n {
-        session.send_command(COMMAND)?;
-        drive(
-            &mut *link,
-            &tcp,
-            &mut session,
-            &mut decoder,
-            &mut buf,
-            |e| matches!(e, Event::End(_)),
-        )?;
+        blocking.session.send_command(COMMAND)?;
+        blocking.until(|e| matches!(e, Event::End(_)))?;
     }
     Ok(started.elapsed().as_secs_f64())
 }
