@@ -254,6 +254,26 @@ def test_stalled_director_times_out(test_director, fault):
     assert elapsed < 5, elapsed
 
 
+def test_call_logs_a_timed_out_or_lost_connection(test_director, director, caplog):
+    # As python-bareos: "connection problem (<exception>): <message>" at error level.
+    td = test_director("--fault", "stall-after-login")
+    with caplog.at_level(logging.ERROR, logger="bareos"):
+        with pytest.raises(bareos.exceptions.ConnectionTimeoutError):
+            # The first call may be the console's own, during the constructor.
+            bareos.bsock.DirectorConsole(
+                address=td.host, port=td.port, password=DIR_PASSWORD, timeout=1
+            ).call("status director")
+        closed = console(director, name="admin", password="secret")
+        closed.close()
+        with pytest.raises(bareos.exceptions.ConnectionLostError):
+            closed.call("whoami")
+    problems = [r.getMessage() for r in caplog.records if "connection problem" in r.getMessage()]
+    assert len(problems) == 2, problems
+    assert problems[0].startswith("connection problem (ConnectionTimeoutError): "), problems
+    assert problems[1].startswith("connection problem (ConnectionLostError): "), problems
+    assert all(r.levelno == logging.ERROR for r in caplog.records if "connection problem" in r.getMessage())
+
+
 def test_tls_failure_falls_back_with_warning(test_director, caplog):
     td = test_director("--fault", "tls-failure", "--default-console-tls", "enabled")
     with caplog.at_level(logging.WARNING, logger="bareos"):

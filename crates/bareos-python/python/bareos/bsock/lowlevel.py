@@ -482,14 +482,14 @@ class LowLevel:
         try:
             return getattr(self._native, method)(*args)
         except _bareos.NativeError as error:
-            self._native_failed(error)
+            raise self._native_error(error) from None
 
-    def _native_failed(self, error: "_bareos.NativeError") -> NoReturn:
-        """Raises the python-bareos exception for a failed native call, after closing
-        the connection if the failure broke it."""
+    def _native_error(self, error: "_bareos.NativeError") -> bareos.exceptions.Error:
+        """The python-bareos exception for a failed native call; the connection is
+        closed first if the failure broke it."""
         if _breaks_connection(error):
             self._handleSocketError(error.args[1])
-        raise _translate(error, self.address, self.port, json=self._json_mode) from None
+        return _translate(error, self.address, self.port, json=self._json_mode)
 
     def set_call_timeout(self, timeout: Optional[float]) -> None:
         """Sets the deadline of each following call, in seconds (an addition).
@@ -738,22 +738,21 @@ class LowLevel:
             bareos.exceptions.ConnectionLostError,
             bareos.exceptions.ConnectionTimeoutError,
         ) as error:
-            self._log_connection_problem(error)
-            raise
+            self._call_failed(error)
 
-    def _call_failed(self, error: "_bareos.NativeError") -> NoReturn:
-        """Raises the exception of a failed ``call``; a lost connection is logged."""
-        try:
-            self._native_failed(error)
-        except (
-            bareos.exceptions.ConnectionLostError,
-            bareos.exceptions.ConnectionTimeoutError,
-        ) as translated:
-            self._log_connection_problem(translated)
-            raise
-
-    def _log_connection_problem(self, error: Exception) -> None:
-        self.logger.error("connection problem (%s): %s" % (type(error).__name__, str(error)))
+    def _call_failed(self, error: Exception) -> NoReturn:
+        """Raises the exception of a failed ``call`` (a native error translated); a lost
+        or timed-out connection is logged."""
+        if isinstance(error, _bareos.NativeError):
+            error = self._native_error(error)
+        if isinstance(
+            error,
+            (bareos.exceptions.ConnectionLostError, bareos.exceptions.ConnectionTimeoutError),
+        ):
+            self.logger.error(
+                "connection problem (%s): %s" % (type(error).__name__, str(error))
+            )
+        raise error from None
 
     def _ensure_connection(self) -> None:
         if self._native is None and self._lost:
