@@ -171,7 +171,14 @@ pub fn result_text(buffer: &[u8]) -> Option<Box<serde_json::value::RawValue>> {
     #[derive(serde::Deserialize)]
     struct Members {
         result: Option<Box<serde_json::value::RawValue>>,
+        /// Present, whatever its value (`"error": null` is an error envelope too).
+        #[serde(default, deserialize_with = "present")]
         error: Option<serde::de::IgnoredAny>,
+    }
+    fn present<'de, D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<serde::de::IgnoredAny>, D::Error> {
+        serde::Deserialize::deserialize(deserializer).map(Some)
     }
     let (_, members) = find_document(buffer, serde_json::from_slice::<Members>).ok()?;
     match members {
@@ -272,6 +279,7 @@ mod tests {
             b"job 1 done\n{\"jsonrpc\":\"2.0\",\"id\":null,\"result\":{\"b\":\"\\\"\"}}\n",
             br#"{"jsonrpc":"2.0","id":null,"error":{"code":1,"message":"failed"}}"#,
             br#"{"jsonrpc":"2.0","id":null,"result":{},"error":{"code":1}}"#,
+            br#"{"jsonrpc":"2.0","id":null,"result":{"a":1},"error":null}"#,
             br#"{"result":[1,2],"result":[3]}"#,
             b"text\n{not json\n{\"result\":{}}",
             b"",
