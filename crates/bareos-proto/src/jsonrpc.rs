@@ -180,7 +180,12 @@ pub fn result_text(buffer: &[u8]) -> Option<Box<serde_json::value::RawValue>> {
     ) -> Result<Option<serde::de::IgnoredAny>, D::Error> {
         serde::Deserialize::deserialize(deserializer).map(Some)
     }
-    let (_, members) = find_document(buffer, serde_json::from_slice::<Members>).ok()?;
+    // Only an object: a derived struct would also take an array (`[5]`) as its fields.
+    let object = |bytes: &[u8]| match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'{') => serde_json::from_slice::<Members>(bytes),
+        _ => Err(serde::de::Error::custom("not an object")),
+    };
+    let (_, members) = find_document(buffer, object).ok()?;
     match members {
         Members {
             result: Some(result),
@@ -286,6 +291,8 @@ mod tests {
             b"  \n",
             b"not json",
             b"[1,2]",
+            b"[5]",
+            b"[{\"a\":1},null]",
             b"{\"a\":1}",
             b"{\"b\": 1, \"a\": 2}",
             b"\r-",
