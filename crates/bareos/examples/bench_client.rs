@@ -5,6 +5,7 @@
 //! ```text
 //! bench_client ADDR PORT PASSWORD login N tls|clear
 //! bench_client ADDR PORT PASSWORD small N [tls|clear]
+//! bench_client ADDR PORT PASSWORD blocking N tls|clear
 //! bench_client ADDR PORT PASSWORD result SIZE text|json buffered|stream FRAME
 //! bench_client ADDR PORT PASSWORD concurrent CONNECTIONS COMMANDS
 //! bench_client ADDR PORT PASSWORD drain SIZE text|json FRAME
@@ -14,6 +15,9 @@
 //! `drain` is the yardstick of what the director itself can deliver: after logging in
 //! with the sans-IO session, it reads the result with one `read` per megabyte and only
 //! skips from header to header, without copying, decoding or keeping anything.
+//!
+//! `blocking` is `small` through the blocking client ([`bareos::blocking::Director`]),
+//! as the Python package and `bareosctl` use it.
 //!
 //! `floor` is the same kind of yardstick for small commands: the least a client can do
 //! for each of `N` commands, with no runtime, no timers and no per-read deadline. The
@@ -47,7 +51,7 @@ fn config(addr: &str, port: u16, password: &str, tls: bool) -> Config {
 }
 
 fn usage() -> ! {
-    eprintln!("usage: bench_client ADDR PORT PASSWORD (login N tls|clear | small N [tls|clear] | result SIZE text|json buffered|stream FRAME | concurrent CONNECTIONS COMMANDS | drain SIZE text|json FRAME | floor N tls|clear)");
+    eprintln!("usage: bench_client ADDR PORT PASSWORD (login N tls|clear | small N [tls|clear] | blocking N tls|clear | result SIZE text|json buffered|stream FRAME | concurrent CONNECTIONS COMMANDS | drain SIZE text|json FRAME | floor N tls|clear)");
     std::process::exit(2)
 }
 
@@ -56,6 +60,9 @@ fn usage() -> ! {
 /// runtime of `#[tokio::main]`, where every wake-up of `block_on` crosses threads.
 /// `concurrent` always runs on two workers.
 fn main() -> bareos::Result<()> {
+    if std::env::args().nth(4).as_deref() == Some("blocking") {
+        return small_blocking();
+    }
     let concurrent = std::env::args().nth(4).as_deref() == Some("concurrent");
     let multi = concurrent || std::env::var("BENCH_RUNTIME").as_deref() == Ok("multi_thread");
     let runtime = if multi {
@@ -194,6 +201,27 @@ async fn run() -> bareos::Result<()> {
         }
         _ => usage(),
     }
+    Ok(())
+}
+
+/// `blocking N tls|clear`: `small` through the blocking client, with no runtime of its
+/// own around it.
+fn small_blocking() -> bareos::Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let port: u16 = args[1].parse().unwrap_or_else(|_| usage());
+    let n: usize = args
+        .get(4)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or_else(|| usage());
+    let tls = args.get(5).map(String::as_str) == Some("tls");
+    let mut director = bareos::blocking::Director::connect(config(&args[0], port, &args[2], tls))?;
+    let started = Instant::now();
+    for _ in 0..n {
+        director.call(COMMAND)?;
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    director.close();
+    println!("{{\"commands\":{n},\"seconds\":{seconds}}}");
     Ok(())
 }
 

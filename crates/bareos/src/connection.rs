@@ -4,6 +4,7 @@
 use crate::config::{Config, TlsMode};
 use crate::error::{Error, Kind, Result};
 use crate::redact::redact_command;
+use crate::socket::{within, Deadline, Waiting};
 use crate::transport::{connect_tcp, handshake_tls, TlsInfo, Transport};
 use bareos_proto::hello::ResourceType;
 use bareos_proto::FrameDecoder;
@@ -59,13 +60,14 @@ pub(crate) struct Connection {
     broken: Option<String>,
     tls: Option<TlsInfo>,
     span: tracing::Span,
+    waiting: Waiting,
 }
 
 impl Connection {
     /// Connects, runs TLS-PSK as configured, and logs in; with
     /// [`Config::protocol_fallback`], a refused cleartext protocol-2 login is retried
-    /// once with protocol 1.
-    pub(crate) async fn open(config: &Config, peer: Peer) -> Result<Connection> {
+    /// once with protocol 1. The socket is waited for as `waiting` says.
+    pub(crate) async fn open(config: &Config, peer: Peer, waiting: Waiting) -> Result<Connection> {
         let password = config.validate()?.clone();
         let span = tracing::info_span!(
             "bareos.connection",
@@ -74,7 +76,7 @@ impl Connection {
             name = %config.get_name(),
         );
         async {
-            match Connection::open_once(config, peer, &password).await {
+            match Connection::open_once(config, peer, &password, waiting).await {
                 Ok(connection) => Ok(connection),
                 Err(failure) if failure.allows_protocol_fallback(config, peer) => {
                     warn!(
@@ -84,7 +86,7 @@ impl Connection {
                     let mut retry = config.clone();
                     retry.protocol = ProtocolVersion::V1;
                     retry.tls = TlsMode::Disabled;
-                    Connection::open_once(&retry, peer, &password)
+                    Connection::open_once(&retry, peer, &password, waiting)
                         .await
                         .map_err(|second| {
                             debug!("protocol version 1 failed too: {}", second.error);
@@ -102,6 +104,7 @@ impl Connection {
         config: &Config,
         peer: Peer,
         password: &Password,
+        waiting: Waiting,
     ) -> std::result::Result<Connection, OpenFailure> {
         let kind = match peer {
             Peer::Director => ResourceType::Console,
@@ -112,22 +115,24 @@ impl Connection {
             cleartext: false,
         };
         let transport = match config.tls {
-            TlsMode::Disabled => Transport::plain(connect_tcp(config).await.map_err(before_login)?),
+            TlsMode::Disabled => {
+                Transport::Plain(connect_tcp(config, waiting).await.map_err(before_login)?)
+            }
             TlsMode::Required => {
-                let tcp = connect_tcp(config).await.map_err(before_login)?;
+                let tcp = connect_tcp(config, waiting).await.map_err(before_login)?;
                 handshake_tls(tcp, config, kind, password.key())
                     .await
                     .map_err(before_login)?
             }
             TlsMode::Prefer => {
-                let tcp = connect_tcp(config).await.map_err(before_login)?;
+                let tcp = connect_tcp(config, waiting).await.map_err(before_login)?;
                 match handshake_tls(tcp, config, kind, password.key()).await {
                     Ok(transport) => transport,
                     Err(error) if error.kind() == Kind::Tls => {
                         warn!(
                             "TLS handshake failed ({error}); falling back to cleartext as TlsMode::Prefer allows: this connection is NOT encrypted"
                         );
-                        Transport::plain(connect_tcp(config).await.map_err(before_login)?)
+                        Transport::Plain(connect_tcp(config, waiting).await.map_err(before_login)?)
                     }
                     Err(error) => return Err(before_login(error)),
                 }
@@ -163,6 +168,7 @@ impl Connection {
             broken: None,
             tls,
             span: tracing::Span::current(),
+            waiting,
         };
         match connection.login().await {
             Ok(()) => Ok(connection),
@@ -270,6 +276,11 @@ impl Connection {
         self.tls.as_ref()
     }
 
+    /// How this connection waits for its socket (a reconnection waits the same way).
+    pub(crate) fn waiting(&self) -> Waiting {
+        self.waiting
+    }
+
     pub(crate) fn config(&self) -> &Config {
         &self.config
     }
@@ -281,14 +292,13 @@ impl Connection {
 
     /// The addresses of the TCP connection: (local, peer).
     pub(crate) fn addresses(&self) -> std::io::Result<(SocketAddr, SocketAddr)> {
-        let tcp = self.io.transport.tcp();
-        Ok((tcp.local_addr()?, tcp.peer_addr()?))
+        self.io.transport.tcp().addresses()
     }
 
     /// The socket's file descriptor (for `select`-style waiting by low-level callers).
     pub(crate) fn raw_fd(&self) -> i32 {
-        use std::os::fd::AsRawFd;
-        self.io.transport.tcp().as_raw_fd()
+        use std::os::fd::{AsFd, AsRawFd};
+        self.io.transport.tcp().as_fd().as_raw_fd()
     }
 
     /// Whether bytes already received wait in the frame decoder: the next frame may come
@@ -305,13 +315,18 @@ impl Connection {
             return Ok(true);
         }
         let io = &mut self.io;
-        match tokio::time::timeout(wait, io.transport.read(&mut io.buffer)).await {
-            Err(_) => Ok(false),
-            Ok(Ok(n)) => {
+        let buffer = &mut io.buffer;
+        match within(&mut io.transport, Some(wait), async |t| {
+            t.read(buffer).await
+        })
+        .await
+        {
+            None => Ok(false),
+            Some(Ok(n)) => {
                 io.decoder.push(&io.buffer[..n]);
                 Ok(true)
             }
-            Ok(Err(error)) => {
+            Some(Err(error)) => {
                 let error = lost(error);
                 self.mark_broken(&error);
                 Err(error)
@@ -435,17 +450,13 @@ impl Connection {
         }
         let bytes = self.session.take_output();
         let limit = self.limit(deadline);
-        let write = async {
-            let stream = &mut self.io.transport;
+        let write = async |stream: &mut Transport| {
             stream.write_all(&bytes).await?;
             stream.flush().await
         };
-        let result = match limit {
-            Some(limit) => tokio::time::timeout(limit, write)
-                .await
-                .unwrap_or_else(|_| Err(std::io::ErrorKind::TimedOut.into())),
-            None => write.await,
-        };
+        let result = within(&mut self.io.transport, limit, write)
+            .await
+            .unwrap_or_else(|| Err(std::io::ErrorKind::TimedOut.into()));
         result.map_err(|error| {
             let error = if error.kind() == std::io::ErrorKind::TimedOut {
                 Error::timeout("sending to the peer")
@@ -474,9 +485,9 @@ impl Connection {
             return Ok(Some(frame));
         }
         let left = until.saturating_duration_since(Instant::now());
-        match tokio::time::timeout(left, self.io.read_frame()).await {
-            Ok(result) => result,
-            Err(_) => Err(Error::timeout("waiting for more of a prompt")),
+        match within(&mut self.io, Some(left), async |io| io.read_frame().await).await {
+            Some(result) => result,
+            None => Err(Error::timeout("waiting for more of a prompt")),
         }
     }
 
@@ -492,19 +503,23 @@ impl Connection {
             }
         }
         let limit = self.limit(deadline);
-        let result = match limit {
-            Some(limit) => match tokio::time::timeout(limit, self.io.read_frame()).await {
-                Ok(result) => result,
-                Err(_) => Err(Error::timeout(format!(
-                    "after {limit:?} without data from the peer {what}"
-                ))),
-            },
-            None => self.io.read_frame().await,
+        let result = match within(&mut self.io, limit, async |io| io.read_frame().await).await {
+            Some(result) => result,
+            None => Err(Error::timeout(format!(
+                "after {:?} without data from the peer {what}",
+                limit.unwrap_or_default()
+            ))),
         };
         if let Err(error) = &result {
             self.mark_broken(error);
         }
         result
+    }
+}
+
+impl Deadline for FrameReader {
+    fn set_deadline(&mut self, deadline: Option<Instant>) {
+        self.transport.set_deadline(deadline);
     }
 }
 

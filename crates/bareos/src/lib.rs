@@ -32,6 +32,7 @@ pub mod pam;
 mod redact;
 mod reply;
 mod session;
+mod socket;
 mod stream;
 mod tls_cert;
 mod transport;

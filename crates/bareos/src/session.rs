@@ -7,6 +7,7 @@ use crate::config::Config;
 use crate::connection::{Connection, ResponseEnd};
 use crate::error::Result;
 use crate::reply::{collect, Reply};
+use crate::socket::Waiting;
 use crate::stream::{Part, ResponseStream};
 use crate::transport::TlsInfo;
 use bareos_proto::{ApiMode, Peer, SessionState};
@@ -73,7 +74,12 @@ impl<P: PeerKind> Session<P> {
     /// Connects and logs in. A director connection switches to JSON when the config
     /// asks for it ([`Config::json`]).
     pub async fn connect(config: Config) -> Result<Self> {
-        let conn = Connection::open(&config, P::PEER).await?;
+        Self::open(config, Waiting::Reactor).await
+    }
+
+    /// Connects and logs in, waiting for the socket as `waiting` says.
+    pub(crate) async fn open(config: Config, waiting: Waiting) -> Result<Self> {
+        let conn = Connection::open(&config, P::PEER, waiting).await?;
         let mut session = Session {
             conn,
             peer: PhantomData,
@@ -176,8 +182,9 @@ impl<P: PeerKind> Session<P> {
     pub async fn reconnect(&mut self) -> Result<()> {
         let mut config = self.conn.config().clone();
         config.json |= self.conn.session().api_mode() == ApiMode::Json;
+        let waiting = self.conn.waiting();
         self.conn.close().await;
-        *self = Self::connect(config).await?;
+        *self = Self::open(config, waiting).await?;
         Ok(())
     }
 

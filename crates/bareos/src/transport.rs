@@ -3,6 +3,7 @@
 
 use crate::config::Config;
 use crate::error::{Error, Kind, Result};
+use crate::socket::{within, Deadline, QuickAckTcp, Waiting};
 use bareos_proto::hello::{psk_identity, ResourceType};
 use bareos_proto::TlsVersion;
 use openssl::ssl::{
@@ -11,7 +12,7 @@ use openssl::ssl::{
 use std::io;
 use std::pin::Pin;
 use std::task::{Context, Poll};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
 use tokio_openssl::SslStream;
@@ -44,92 +45,12 @@ pub(crate) enum Transport {
     Tls(Box<SslStream<QuickAckTcp>>),
 }
 
-/// Re-arms TCP_QUICKACK on `tcp` (Linux; the kernel clears it again on its own).
-fn arm_quickack(tcp: &TcpStream) {
-    #[cfg(target_os = "linux")]
-    {
-        let _ = socket2::SockRef::from(tcp).set_quickack(true);
-    }
-    #[cfg(not(target_os = "linux"))]
-    let _ = tcp;
-}
-
-/// The TCP stream under a session: acknowledges received data at once. The daemons write
-/// each frame (or TLS record) with its own `write` and leave Nagle's algorithm on, so a
-/// delayed ACK of one piece holds the next back for ~40 ms (the second frame of a
-/// response; the TLS 1.3 session tickets after the handshake).
-///
-/// Linux delays ACKs only in its "interactive" mode, which it enters when this side
-/// sends data shortly after receiving some, and leaves when `TCP_QUICKACK` is set (or a
-/// delayed ACK times out). Reading never re-enters it, so the option is set once before
-/// the first read after each write, not before every read.
-pub(crate) struct QuickAckTcp {
-    tcp: TcpStream,
-    /// Data was written since the option was last set.
-    rearm: bool,
-}
-
-impl QuickAckTcp {
-    /// Wraps a connected stream; the first read arms the option.
-    pub(crate) fn new(tcp: TcpStream) -> Self {
-        QuickAckTcp { tcp, rearm: true }
-    }
-
-    /// The TCP stream.
-    pub(crate) fn tcp(&self) -> &TcpStream {
-        &self.tcp
-    }
-}
-
-impl AsyncRead for QuickAckTcp {
-    fn poll_read(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<io::Result<()>> {
-        let this = self.get_mut();
-        if this.rearm {
-            arm_quickack(&this.tcp);
-            this.rearm = false;
-        }
-        Pin::new(&mut this.tcp).poll_read(cx, buf)
-    }
-}
-
-impl AsyncWrite for QuickAckTcp {
-    fn poll_write(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
-        let this = self.get_mut();
-        let result = Pin::new(&mut this.tcp).poll_write(cx, buf);
-        if matches!(result, Poll::Ready(Ok(n)) if n > 0) {
-            this.rearm = true;
-        }
-        result
-    }
-
-    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.get_mut().tcp).poll_flush(cx)
-    }
-
-    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.get_mut().tcp).poll_shutdown(cx)
-    }
-}
-
 impl Transport {
-    /// A cleartext stream.
-    pub(crate) fn plain(tcp: TcpStream) -> Transport {
-        Transport::Plain(QuickAckTcp::new(tcp))
-    }
-
     /// The TCP stream under the TLS layer, if any.
-    pub(crate) fn tcp(&self) -> &TcpStream {
+    pub(crate) fn tcp(&self) -> &QuickAckTcp {
         match self {
-            Transport::Plain(tcp) => tcp.tcp(),
-            Transport::Tls(stream) => stream.get_ref().tcp(),
+            Transport::Plain(tcp) => tcp,
+            Transport::Tls(stream) => stream.get_ref(),
         }
     }
 
@@ -152,11 +73,17 @@ impl Transport {
     pub(crate) async fn shutdown_tls(&mut self) {
         if let Transport::Tls(stream) = self {
             use tokio::io::AsyncWriteExt;
-            let _ = tokio::time::timeout(
-                std::time::Duration::from_millis(500),
-                stream.as_mut().shutdown(),
-            )
-            .await;
+            let limit = Some(Duration::from_millis(500));
+            let _ = within(stream.as_mut(), limit, async |tls| tls.shutdown().await).await;
+        }
+    }
+}
+
+impl Deadline for Transport {
+    fn set_deadline(&mut self, deadline: Option<Instant>) {
+        match self {
+            Transport::Plain(tcp) => tcp.set_deadline(deadline),
+            Transport::Tls(stream) => stream.set_deadline(deadline),
         }
     }
 }
@@ -201,8 +128,9 @@ impl AsyncWrite for Transport {
     }
 }
 
-/// Opens the TCP connection within the connect timeout.
-pub(crate) async fn connect_tcp(config: &Config) -> Result<TcpStream> {
+/// Opens the TCP connection within the connect timeout, to be waited for as `waiting`
+/// says.
+pub(crate) async fn connect_tcp(config: &Config, waiting: Waiting) -> Result<QuickAckTcp> {
     let target = format!("{}:{}", config.address, config.port);
     let connect = TcpStream::connect((config.address.as_str(), config.port));
     let tcp = match tokio::time::timeout(config.connect_timeout, connect).await {
@@ -226,7 +154,13 @@ pub(crate) async fn connect_tcp(config: &Config) -> Result<TcpStream> {
     if let Some(idle) = config.keepalive {
         set_keepalive(&tcp, idle);
     }
-    Ok(tcp)
+    QuickAckTcp::new(tcp, waiting).map_err(|error| {
+        Error::new(
+            Kind::Connect,
+            format!("cannot set up the socket connected to {target}: {error}"),
+        )
+        .with_source(error)
+    })
 }
 
 /// TCP keepalive (3 probes, 10 s apart, after `idle`) and, on Linux, the same bound on
@@ -271,7 +205,7 @@ pub(crate) fn ssl_version(version: TlsVersion) -> SslVersion {
 /// Runs the TLS client handshake on `tcp`: certificate TLS when the config has
 /// certificates, TLS-PSK otherwise.
 pub(crate) async fn handshake_tls(
-    tcp: TcpStream,
+    tcp: QuickAckTcp,
     config: &Config,
     kind: ResourceType,
     key: &[u8],
@@ -292,7 +226,7 @@ fn peer_name(kind: ResourceType) -> &'static str {
 
 /// Runs the certificate TLS client handshake on `tcp`.
 async fn handshake_certificate(
-    tcp: TcpStream,
+    tcp: QuickAckTcp,
     config: &Config,
     kind: ResourceType,
 ) -> Result<Transport> {
@@ -304,21 +238,25 @@ async fn handshake_certificate(
     if config.address.parse::<std::net::IpAddr>().is_err() {
         let _ = ssl.set_hostname(&config.address);
     }
-    let mut stream = SslStream::new(ssl, QuickAckTcp::new(tcp)).map_err(|e| tls_error(&e))?;
+    let mut stream = SslStream::new(ssl, tcp).map_err(|e| tls_error(&e))?;
     let what = peer_name(kind);
-    let handshake = Pin::new(&mut stream).connect();
-    match tokio::time::timeout(config.login_timeout, handshake).await {
-        Err(_) => Err(Error::timeout(format!(
+    let limit = Some(config.login_timeout);
+    match within(&mut stream, limit, async |tls| {
+        Pin::new(tls).connect().await
+    })
+    .await
+    {
+        None => Err(Error::timeout(format!(
             "in the TLS handshake with the {what} at {}:{}",
             config.address, config.port
         ))),
-        Ok(Err(error)) => Err(crate::tls_cert::handshake_error(
+        Some(Err(error)) => Err(crate::tls_cert::handshake_error(
             config,
             what,
             stream.ssl(),
             &error,
         )),
-        Ok(Ok(())) => {
+        Some(Ok(())) => {
             crate::tls_cert::check_peer(stream.ssl(), config, what)?;
             Ok(Transport::Tls(Box::new(stream)))
         }
@@ -369,7 +307,7 @@ pub(crate) fn client_context_builder(
 
 /// Runs the TLS-PSK client handshake on `tcp`.
 async fn handshake_tls_psk(
-    tcp: TcpStream,
+    tcp: QuickAckTcp,
     config: &Config,
     kind: ResourceType,
     key: &[u8],
@@ -397,16 +335,20 @@ async fn handshake_tls_psk(
     });
     let context = builder.build();
     let ssl = Ssl::new(&context).map_err(|e| tls_error(&e))?;
-    let mut stream = SslStream::new(ssl, QuickAckTcp::new(tcp)).map_err(|e| tls_error(&e))?;
+    let mut stream = SslStream::new(ssl, tcp).map_err(|e| tls_error(&e))?;
     let what = peer_name(kind);
-    let handshake = Pin::new(&mut stream).connect();
-    match tokio::time::timeout(config.login_timeout, handshake).await {
-        Err(_) => Err(Error::timeout(format!(
+    let limit = Some(config.login_timeout);
+    match within(&mut stream, limit, async |tls| {
+        Pin::new(tls).connect().await
+    })
+    .await
+    {
+        None => Err(Error::timeout(format!(
             "in the TLS-PSK handshake with the {what} at {}:{}",
             config.address, config.port
         ))),
-        Ok(Err(error)) => Err(handshake_error(config, what, &error)),
-        Ok(Ok(())) => {
+        Some(Err(error)) => Err(handshake_error(config, what, &error)),
+        Some(Ok(())) => {
             check_psk_authenticated(stream.ssl(), config, what)?;
             Ok(Transport::Tls(Box::new(stream)))
         }

@@ -1,0 +1,163 @@
+//! The blocking clients wait in the socket's own blocking calls, not in the reactor:
+//! every deadline still ends its wait, over TLS-PSK and in cleartext, and nothing that
+//! has arrived is lost at one.
+
+mod common;
+
+use bareos::{blocking, Config, TlsMode};
+use bareos_testkit::{Fault, FaultPoint, FaultSpec, TestDirector, TlsPolicy};
+use std::time::{Duration, Instant};
+
+fn config(director: &TestDirector) -> Config {
+    common::default_console(director.port())
+        .login_timeout(Duration::from_secs(2))
+        .read_timeout(Duration::from_millis(500))
+}
+
+fn with_fault(fault: FaultSpec) -> TestDirector {
+    TestDirector::builder().fault(fault.once()).start().unwrap()
+}
+
+fn cleartext_director() -> TestDirector {
+    TestDirector::builder()
+        .default_console_tls(TlsPolicy::None)
+        .start()
+        .unwrap()
+}
+
+/// Asserts that `took` is at least `at_least` (the deadline was not cut short) and less
+/// than `below` (it ended the wait).
+fn assert_between(took: Duration, at_least: Duration, below: Duration) {
+    assert!(took >= at_least && took < below, "{took:?}");
+}
+
+#[test]
+fn a_stalled_result_ends_at_the_read_timeout() {
+    let td = with_fault(FaultSpec::on_command("status director", Fault::Stall));
+    let mut client = blocking::Director::connect(config(&td)).unwrap();
+    let started = Instant::now();
+    let error = client.call("status director").unwrap_err();
+    assert!(error.is_timeout(), "{error}");
+    assert_between(
+        started.elapsed(),
+        Duration::from_millis(500),
+        Duration::from_secs(2),
+    );
+    assert!(client.call("whoami").unwrap_err().is_connection_lost());
+    let mut next = blocking::Director::connect(config(&td)).unwrap();
+    assert_eq!(next.call_text("whoami").unwrap(), "root\n");
+}
+
+#[test]
+fn a_far_call_deadline_is_kept_across_socket_timeout_steps() {
+    // Longer than one socket timeout step (1 s): the wait is checked and resumed.
+    let td = with_fault(FaultSpec::on_command("status director", Fault::Stall));
+    let deadline = Duration::from_millis(2300);
+    let config = config(&td).read_timeout(None).call_timeout(deadline);
+    let mut client = blocking::Director::connect(config).unwrap();
+    let started = Instant::now();
+    let error = client.call("status director").unwrap_err();
+    assert!(error.is_timeout(), "{error}");
+    assert_between(
+        started.elapsed(),
+        deadline,
+        deadline + Duration::from_secs(2),
+    );
+}
+
+#[test]
+fn a_slow_trickle_is_read_to_its_end_but_the_call_deadline_holds() {
+    let trickle = Fault::SlowTrickle(Duration::from_millis(50));
+    let td = TestDirector::builder()
+        .fault(FaultSpec::on_command("whoami", trickle))
+        .start()
+        .unwrap();
+    let mut client = blocking::Director::connect(config(&td)).unwrap();
+    assert_eq!(client.call_text("whoami").unwrap(), "root\n");
+
+    let short = Duration::from_millis(200);
+    let mut client = blocking::Director::connect(config(&td).call_timeout(short)).unwrap();
+    let started = Instant::now();
+    let error = client.call("whoami").unwrap_err();
+    assert!(error.is_timeout(), "{error}");
+    assert_between(started.elapsed(), short, Duration::from_millis(900));
+}
+
+#[test]
+fn a_stalled_login_ends_at_the_login_timeout() {
+    let td = with_fault(FaultSpec::new(FaultPoint::BeforeChallenge, Fault::Stall));
+    let started = Instant::now();
+    let error = blocking::Director::connect(config(&td).read_timeout(None)).unwrap_err();
+    assert!(error.is_timeout(), "{error}");
+    assert_between(
+        started.elapsed(),
+        Duration::from_secs(2),
+        Duration::from_secs(4),
+    );
+}
+
+#[test]
+fn a_peer_that_never_answers_the_tls_handshake_ends_at_the_login_timeout() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let holder = std::thread::spawn(move || {
+        let (socket, _) = listener.accept().unwrap();
+        std::thread::sleep(Duration::from_secs(3));
+        drop(socket);
+    });
+    let config = common::default_console(port)
+        .tls(TlsMode::Required)
+        .login_timeout(Duration::from_millis(400));
+    let started = Instant::now();
+    let error = blocking::Director::connect(config).unwrap_err();
+    assert!(error.is_timeout(), "{error}");
+    assert_between(
+        started.elapsed(),
+        Duration::from_millis(400),
+        Duration::from_secs(2),
+    );
+    holder.join().unwrap();
+}
+
+#[test]
+fn has_data_looks_without_waiting_or_waits_as_long_as_asked() {
+    let tls_psk = TestDirector::builder().start().unwrap();
+    for (td, tls) in [
+        (tls_psk, TlsMode::Required),
+        (cleartext_director(), TlsMode::Disabled),
+    ] {
+        let mut client = blocking::Director::connect(config(&td).tls(tls)).unwrap();
+        assert!(!client.has_data(Duration::ZERO).unwrap());
+        let started = Instant::now();
+        assert!(!client.has_data(Duration::from_millis(150)).unwrap());
+        assert_between(
+            started.elapsed(),
+            Duration::from_millis(150),
+            Duration::from_secs(1),
+        );
+        client.send("version").unwrap();
+        assert!(client.has_data(Duration::from_secs(2)).unwrap());
+        // What arrived stays for the read, and a look at a deadline already passed
+        // still sees it.
+        std::thread::sleep(Duration::from_millis(50));
+        assert!(client.has_data(Duration::ZERO).unwrap());
+        let reply = client.read_response().unwrap();
+        assert!(reply.text().contains("Version"), "{}", reply.text());
+        // The socket waits without a deadline again afterwards.
+        assert_eq!(client.call_text("whoami").unwrap(), "root\n");
+    }
+}
+
+#[test]
+fn commands_after_a_timed_look_wait_as_long_as_they_take() {
+    // A deadline set for one wait must not stay on the socket for the next.
+    let trickle = Fault::SlowTrickle(Duration::from_millis(30));
+    let td = TestDirector::builder()
+        .fault(FaultSpec::on_command("whoami", trickle))
+        .start()
+        .unwrap();
+    let config = config(&td).read_timeout(None);
+    let mut client = blocking::Director::connect(config).unwrap();
+    assert!(!client.has_data(Duration::from_millis(20)).unwrap());
+    assert_eq!(client.call_text("whoami").unwrap(), "root\n");
+}
