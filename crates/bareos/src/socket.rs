@@ -335,4 +335,61 @@ mod tests {
         // A short timeout for a far deadline would wake for nothing.
         assert!(!timeout_fits(Some(200 * MS), Some(10 * TIMEOUT_STEP)));
     }
+
+    /// A blocking socket connected to a peer that accepts and then neither reads nor
+    /// writes, with the peer's end (kept open).
+    async fn blocking_pair() -> (QuickAckTcp, std::net::TcpStream) {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let tcp = TcpStream::connect(listener.local_addr().unwrap())
+            .await
+            .unwrap();
+        let (peer, _) = listener.accept().unwrap();
+        (QuickAckTcp::new(tcp, Waiting::Blocking).unwrap(), peer)
+    }
+
+    #[tokio::test]
+    async fn a_blocking_send_to_a_peer_that_never_reads_ends_at_the_deadline() {
+        use tokio::io::AsyncWriteExt;
+        let (mut socket, _peer) = blocking_pair().await;
+        let chunk = vec![0u8; 1 << 20];
+        let limit = Duration::from_millis(300);
+        let started = Instant::now();
+        // The socket buffers fill up within a few chunks; then the send waits.
+        let sent = within(&mut socket, Some(limit), async |s| {
+            for _ in 0..1024 {
+                s.write_all(&chunk).await?;
+            }
+            io::Result::Ok(())
+        })
+        .await;
+        let took = started.elapsed();
+        assert!(sent.is_none(), "the peer took 1 GiB without reading");
+        assert!(took >= limit && took < limit * 5, "{took:?}");
+    }
+
+    #[tokio::test]
+    async fn a_blocking_receive_ends_at_the_deadline_and_then_waits_without_one() {
+        use tokio::io::AsyncReadExt;
+        let (mut socket, mut peer) = blocking_pair().await;
+        let mut buffer = [0u8; 16];
+        let limit = Duration::from_millis(200);
+        let started = Instant::now();
+        let read = within(&mut socket, Some(limit), async |s| {
+            s.read(&mut buffer).await
+        })
+        .await;
+        let took = started.elapsed();
+        assert!(read.is_none());
+        assert!(took >= limit && took < limit * 5, "{took:?}");
+        // The deadline is gone with its operation: the next read waits for the data.
+        let writer = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(300));
+            peer.write_all(b"late").unwrap();
+            peer
+        });
+        let read = within(&mut socket, None, async |s| s.read(&mut buffer).await).await;
+        assert_eq!(read.unwrap().unwrap(), 4);
+        assert_eq!(&buffer[..4], b"late");
+        drop(writer.join().unwrap());
+    }
 }
