@@ -4,19 +4,11 @@
 
 mod common;
 
-use bareos::{blocking, Config, TlsMode};
+use bareos::{blocking, TlsMode};
 use bareos_testkit::{Fault, FaultPoint, FaultSpec, TestDirector, TlsPolicy};
 use std::time::{Duration, Instant};
 
-fn config(director: &TestDirector) -> Config {
-    common::default_console(director.port())
-        .login_timeout(Duration::from_secs(2))
-        .read_timeout(Duration::from_millis(500))
-}
-
-fn with_fault(fault: FaultSpec) -> TestDirector {
-    TestDirector::builder().fault(fault.once()).start().unwrap()
-}
+use common::{fault_console, with_fault};
 
 fn cleartext_director() -> TestDirector {
     TestDirector::builder()
@@ -34,7 +26,7 @@ fn assert_between(took: Duration, at_least: Duration, below: Duration) {
 #[test]
 fn a_stalled_result_ends_at_the_read_timeout() {
     let td = with_fault(FaultSpec::on_command("status director", Fault::Stall));
-    let mut client = blocking::Director::connect(config(&td)).unwrap();
+    let mut client = blocking::Director::connect(fault_console(&td)).unwrap();
     let started = Instant::now();
     let error = client.call("status director").unwrap_err();
     assert!(error.is_timeout(), "{error}");
@@ -44,7 +36,7 @@ fn a_stalled_result_ends_at_the_read_timeout() {
         Duration::from_secs(2),
     );
     assert!(client.call("whoami").unwrap_err().is_connection_lost());
-    let mut next = blocking::Director::connect(config(&td)).unwrap();
+    let mut next = blocking::Director::connect(fault_console(&td)).unwrap();
     assert_eq!(next.call_text("whoami").unwrap(), "root\n");
 }
 
@@ -53,7 +45,7 @@ fn a_far_call_deadline_is_kept_across_socket_timeout_steps() {
     // Longer than one socket timeout step (1 s): the wait is checked and resumed.
     let td = with_fault(FaultSpec::on_command("status director", Fault::Stall));
     let deadline = Duration::from_millis(2300);
-    let config = config(&td).read_timeout(None).call_timeout(deadline);
+    let config = fault_console(&td).read_timeout(None).call_timeout(deadline);
     let mut client = blocking::Director::connect(config).unwrap();
     let started = Instant::now();
     let error = client.call("status director").unwrap_err();
@@ -72,11 +64,11 @@ fn a_slow_trickle_is_read_to_its_end_but_the_call_deadline_holds() {
         .fault(FaultSpec::on_command("whoami", trickle))
         .start()
         .unwrap();
-    let mut client = blocking::Director::connect(config(&td)).unwrap();
+    let mut client = blocking::Director::connect(fault_console(&td)).unwrap();
     assert_eq!(client.call_text("whoami").unwrap(), "root\n");
 
     let short = Duration::from_millis(200);
-    let mut client = blocking::Director::connect(config(&td).call_timeout(short)).unwrap();
+    let mut client = blocking::Director::connect(fault_console(&td).call_timeout(short)).unwrap();
     let started = Instant::now();
     let error = client.call("whoami").unwrap_err();
     assert!(error.is_timeout(), "{error}");
@@ -87,7 +79,7 @@ fn a_slow_trickle_is_read_to_its_end_but_the_call_deadline_holds() {
 fn a_stalled_login_ends_at_the_login_timeout() {
     let td = with_fault(FaultSpec::new(FaultPoint::BeforeChallenge, Fault::Stall));
     let started = Instant::now();
-    let error = blocking::Director::connect(config(&td).read_timeout(None)).unwrap_err();
+    let error = blocking::Director::connect(fault_console(&td).read_timeout(None)).unwrap_err();
     assert!(error.is_timeout(), "{error}");
     assert_between(
         started.elapsed(),
@@ -126,7 +118,7 @@ fn has_data_looks_without_waiting_or_waits_as_long_as_asked() {
         (tls_psk, TlsMode::Required),
         (cleartext_director(), TlsMode::Disabled),
     ] {
-        let mut client = blocking::Director::connect(config(&td).tls(tls)).unwrap();
+        let mut client = blocking::Director::connect(fault_console(&td).tls(tls)).unwrap();
         assert!(!client.has_data(Duration::ZERO).unwrap());
         let started = Instant::now();
         assert!(!client.has_data(Duration::from_millis(150)).unwrap());
@@ -156,7 +148,7 @@ fn commands_after_a_timed_look_wait_as_long_as_they_take() {
         .fault(FaultSpec::on_command("whoami", trickle))
         .start()
         .unwrap();
-    let config = config(&td).read_timeout(None);
+    let config = fault_console(&td).read_timeout(None);
     let mut client = blocking::Director::connect(config).unwrap();
     assert!(!client.has_data(Duration::from_millis(20)).unwrap());
     assert_eq!(client.call_text("whoami").unwrap(), "root\n");

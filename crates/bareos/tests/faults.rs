@@ -7,26 +7,18 @@ use bareos::{Config, Director, FileDaemon, Password, TlsMode};
 use bareos_testkit::{Fault, FaultPoint, FaultSpec, TestDirector, TestFileDaemon, TlsPolicy};
 use std::time::{Duration, Instant};
 
-fn config(director: &TestDirector) -> Config {
-    common::default_console(director.port())
-        .login_timeout(Duration::from_secs(2))
-        .read_timeout(Duration::from_millis(500))
-}
-
-fn with_fault(fault: FaultSpec) -> TestDirector {
-    TestDirector::builder().fault(fault.once()).start().unwrap()
-}
+use common::{fault_console, with_fault};
 
 /// Runs `whoami` on a fresh connection: the director must be healthy again.
 async fn next_connection_works(director: &TestDirector) {
-    let mut client = Director::connect(config(director)).await.unwrap();
+    let mut client = Director::connect(fault_console(director)).await.unwrap();
     assert_eq!(client.call_text("whoami").await.unwrap(), "root\n");
 }
 
 /// Connects to `td` and calls `command`, which must fail; returns the client, the error
 /// and how long the call took.
 async fn failing_call(td: &TestDirector, command: &str) -> (Director, bareos::Error, Duration) {
-    let mut client = Director::connect(config(td)).await.unwrap();
+    let mut client = Director::connect(fault_console(td)).await.unwrap();
     let started = Instant::now();
     let error = client.call(command).await.unwrap_err();
     (client, error, started.elapsed())
@@ -72,7 +64,7 @@ async fn stall_mid_result_times_out_within_the_read_timeout() {
 async fn stall_before_the_challenge_times_out_within_the_login_timeout() {
     let td = with_fault(FaultSpec::new(FaultPoint::BeforeChallenge, Fault::Stall));
     let started = Instant::now();
-    let error = Director::connect(config(&td)).await.unwrap_err();
+    let error = Director::connect(fault_console(&td)).await.unwrap_err();
     assert!(error.is_timeout(), "{error}");
     assert_within(started, Duration::from_secs(3));
     next_connection_works(&td).await;
@@ -81,7 +73,7 @@ async fn stall_before_the_challenge_times_out_within_the_login_timeout() {
 #[tokio::test]
 async fn close_mid_login_is_reported() {
     let td = with_fault(FaultSpec::login(Fault::CloseMidLogin));
-    let error = Director::connect(config(&td)).await.unwrap_err();
+    let error = Director::connect(fault_console(&td)).await.unwrap_err();
     assert!(error.is_connection_lost() || error.is_auth(), "{error}");
     next_connection_works(&td).await;
 }
@@ -107,7 +99,7 @@ async fn garbage_is_a_protocol_error() {
         FaultPoint::BeforeChallenge,
         Fault::Garbage(b"\x00\x00\x00\x05hello".to_vec()),
     ));
-    let error = Director::connect(config(&td)).await.unwrap_err();
+    let error = Director::connect(fault_console(&td)).await.unwrap_err();
     assert!(error.is_protocol(), "{error}");
     assert!(
         error.to_string().contains("expected a CRAM-MD5 challenge"),
@@ -118,7 +110,7 @@ async fn garbage_is_a_protocol_error() {
 #[tokio::test]
 async fn unknown_signals_are_skipped() {
     let td = with_fault(FaultSpec::on_command("whoami", Fault::UnknownSignal(-99)));
-    let mut client = Director::connect(config(&td)).await.unwrap();
+    let mut client = Director::connect(fault_console(&td)).await.unwrap();
     assert_eq!(client.call_text("whoami").await.unwrap(), "root\n");
     assert_eq!(client.call_text("whoami").await.unwrap(), "root\n");
 }
@@ -130,11 +122,11 @@ async fn slow_trickle_finishes_but_respects_the_call_deadline() {
         .fault(FaultSpec::on_command("whoami", trickle))
         .start()
         .unwrap();
-    let mut client = Director::connect(config(&td)).await.unwrap();
+    let mut client = Director::connect(fault_console(&td)).await.unwrap();
     // Every byte comes within the read timeout: the answer arrives, slowly.
     assert_eq!(client.call_text("whoami").await.unwrap(), "root\n");
 
-    let mut client = Director::connect(config(&td).call_timeout(Duration::from_millis(200)))
+    let mut client = Director::connect(fault_console(&td).call_timeout(Duration::from_millis(200)))
         .await
         .unwrap();
     let started = Instant::now();

@@ -12,6 +12,22 @@ pub fn default_console(port: u16) -> Config {
         .password(Password::new("dir_password"))
 }
 
+/// [`default_console`] of `director` with the deadlines of the fault tests: 2 s to log
+/// in, 500 ms for each read.
+pub fn fault_console(director: &bareos_testkit::TestDirector) -> Config {
+    default_console(director.port())
+        .login_timeout(Duration::from_secs(2))
+        .read_timeout(Duration::from_millis(500))
+}
+
+/// A test director that injects `fault` once.
+pub fn with_fault(fault: bareos_testkit::FaultSpec) -> bareos_testkit::TestDirector {
+    bareos_testkit::TestDirector::builder()
+        .fault(fault.once())
+        .start()
+        .unwrap()
+}
+
 /// The number of file descriptors this process has open.
 pub fn open_fds() -> usize {
     std::fs::read_dir("/proc/self/fd").map_or(0, |d| d.count())
