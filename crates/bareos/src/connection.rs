@@ -4,7 +4,7 @@
 use crate::config::{Config, TlsMode};
 use crate::error::{Error, Kind, Result};
 use crate::redact::redact_command;
-use crate::socket::{within, Deadline, Waiting};
+use crate::socket::{deadline_after, within, Deadline, Waiting};
 use crate::transport::{connect_tcp, handshake_tls, TlsInfo, Transport};
 use bareos_proto::hello::ResourceType;
 use bareos_proto::FrameDecoder;
@@ -185,13 +185,13 @@ impl Connection {
     }
 
     async fn login(&mut self) -> Result<()> {
-        let mut deadline = Instant::now() + self.config.login_timeout;
+        let mut deadline = deadline_after(self.config.login_timeout);
         loop {
             self.flush_output(Some(deadline)).await?;
             if let Some(prompt) = self.session.pam_prompt().cloned() {
                 if self.pam_exchange(prompt, deadline).await? {
                     // Each answer starts a new login deadline, as bconsole's timer does.
-                    deadline = Instant::now() + self.config.login_timeout;
+                    deadline = deadline_after(self.config.login_timeout);
                     continue;
                 }
                 // It was a message: the frame that follows moves the session on.
@@ -360,7 +360,7 @@ impl Connection {
     /// Sends a command; read its response with [`Connection::next_event`].
     pub(crate) async fn send_command(&mut self, command: &str) -> Result<Option<Instant>> {
         self.check_usable()?;
-        let deadline = self.config.call_timeout.map(|t| Instant::now() + t);
+        let deadline = self.config.call_timeout.map(deadline_after);
         self.session.send_command(command)?;
         debug!("command sent");
         self.flush_output(deadline).await?;
@@ -370,7 +370,7 @@ impl Connection {
     /// Answers a prompt; read the rest of the response with [`Connection::next_event`].
     pub(crate) async fn send_answer(&mut self, answer: &str) -> Result<Option<Instant>> {
         self.check_usable()?;
-        let deadline = self.config.call_timeout.map(|t| Instant::now() + t);
+        let deadline = self.config.call_timeout.map(deadline_after);
         self.session.answer(answer)?;
         debug!("prompt answered");
         self.flush_output(deadline).await?;
@@ -390,7 +390,7 @@ impl Connection {
     async fn next_event_inner(&mut self, deadline: Option<Instant>) -> Result<Event> {
         loop {
             let frame = if self.session.text_input_pending() {
-                let quiet = Instant::now() + self.config.text_input_quiet;
+                let quiet = deadline_after(self.config.text_input_quiet);
                 let limit = deadline.map_or(quiet, |d| d.min(quiet));
                 match self.read_frame_until(limit).await {
                     Ok(frame) => frame,
@@ -436,7 +436,7 @@ impl Connection {
             return;
         }
         let expects_close = self.session.close();
-        let deadline = Instant::now() + Duration::from_millis(500);
+        let deadline = deadline_after(Duration::from_millis(500));
         if self.flush_output(Some(deadline)).await.is_ok() && expects_close {
             while let Ok(Some(_)) = self.read_frame(Some(deadline), "closing").await {}
         }

@@ -7,7 +7,7 @@ use crate::config::Config;
 use crate::connection::{Connection, ResponseEnd};
 use crate::error::Result;
 use crate::reply::{collect, Reply};
-use crate::socket::Waiting;
+use crate::socket::{deadline_after, Waiting};
 use crate::stream::{Part, ResponseStream};
 use crate::transport::TlsInfo;
 use bareos_proto::{ApiMode, Peer, SessionState};
@@ -249,7 +249,7 @@ impl<P: PeerKind> Session<P> {
 
     /// A fresh call deadline for reading a response whose command was sent earlier.
     fn call_deadline(&self) -> Option<Instant> {
-        self.conn.config().call_timeout.map(|t| Instant::now() + t)
+        self.conn.config().call_timeout.map(deadline_after)
     }
 
     /// Sends a new command, after reading to its end and discarding a response left

@@ -13,6 +13,8 @@ use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
+use tokio::task::{unconstrained, Unconstrained};
+use tokio::time::{sleep_until, Sleep};
 
 /// How a session waits for its socket.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -106,6 +108,16 @@ impl<S: Deadline> Deadline for tokio_openssl::SslStream<S> {
     }
 }
 
+/// How far ahead a deadline is put for a limit too long to represent as an instant (a
+/// `Duration::MAX` timeout): a hundred years.
+const FAR_FUTURE: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
+
+/// The instant `limit` from now (in a hundred years for a longer limit).
+pub(crate) fn deadline_after(limit: Duration) -> Instant {
+    let now = Instant::now();
+    now.checked_add(limit).unwrap_or(now + FAR_FUTURE)
+}
+
 /// Runs `op` on `stream` for at most `limit` (`None`: as long as it takes); `None` when
 /// the time ran out first. The tokio timer ends the wait in the reactor; a blocking
 /// socket, told the same deadline, returns to that timer when it passes.
@@ -118,19 +130,21 @@ pub(crate) async fn within<S: Deadline, R>(
         stream.set_deadline(None);
         return Some(op(stream).await);
     };
-    let deadline = Instant::now() + limit;
+    let deadline = deadline_after(limit);
     stream.set_deadline(Some(deadline));
     let result = {
         let mut op = pin!(op(stream));
         // The timer is made only once the operation has to wait: never, when what it
-        // needs has arrived (a blocking socket waits in its first poll).
-        let mut timer = pin!(None::<tokio::time::Sleep>);
+        // needs has arrived (a blocking socket waits in its first poll). It is polled
+        // outside tokio's budget, so that an operation which spends the budget on every
+        // poll cannot keep it from firing.
+        let mut timer = pin!(None::<Unconstrained<Sleep>>);
         poll_fn(|cx| {
             if let Poll::Ready(result) = op.as_mut().poll(cx) {
                 return Poll::Ready(Some(result));
             }
             if timer.is_none() {
-                timer.set(Some(tokio::time::sleep_until(deadline.into())));
+                timer.set(Some(unconstrained(sleep_until(deadline.into()))));
             }
             match timer.as_mut().as_pin_mut() {
                 Some(timer) => timer.poll(cx).map(|()| None),
@@ -267,15 +281,22 @@ impl BlockingTcp {
             }
             match op(&self.tcp) {
                 Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
-                // The socket timeout passed (EAGAIN): look at the deadline again.
-                Err(error)
-                    if left.is_some()
-                        && matches!(
-                            error.kind(),
-                            io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-                        ) =>
-                {
-                    continue
+                Err(error) if error.kind() == io::ErrorKind::WouldBlock => {
+                    // The descriptor is shared with whoever asked for it (`raw_fd`); if
+                    // they made it non-blocking, it goes back to blocking mode rather
+                    // than spin.
+                    match socket2::SockRef::from(&self.tcp).nonblocking() {
+                        Ok(false) => {}
+                        Ok(true) => match self.tcp.set_nonblocking(false) {
+                            Ok(()) => continue,
+                            Err(error) => return Poll::Ready(Err(error)),
+                        },
+                        Err(error) => return Poll::Ready(Err(error)),
+                    }
+                    // Otherwise the socket timeout passed: look at the deadline again.
+                    if left.is_none() {
+                        return Poll::Ready(Err(error));
+                    }
                 }
                 result => return Poll::Ready(result),
             }
@@ -364,7 +385,10 @@ mod tests {
         .await;
         let took = started.elapsed();
         assert!(sent.is_none(), "the peer took 1 GiB without reading");
-        assert!(took >= limit && took < limit * 5, "{took:?}");
+        assert!(
+            took >= limit && took < limit + Duration::from_millis(700),
+            "{took:?}"
+        );
     }
 
     #[tokio::test]
@@ -380,7 +404,10 @@ mod tests {
         .await;
         let took = started.elapsed();
         assert!(read.is_none());
-        assert!(took >= limit && took < limit * 5, "{took:?}");
+        assert!(
+            took >= limit && took < limit + Duration::from_millis(700),
+            "{took:?}"
+        );
         // The deadline is gone with its operation: the next read waits for the data.
         let writer = std::thread::spawn(move || {
             std::thread::sleep(Duration::from_millis(300));
